@@ -1,0 +1,135 @@
+import Foundation
+
+/// The typed configuration of SPEC section 3, with every default filled in.
+///
+/// Built by `ConfigLoader` from a YAML file; relative paths are already resolved
+/// against the config file's folder and secrets from `DINGSYNC_*` variables applied.
+public struct Config: Sendable, Equatable {
+    public var dingtalk = DingTalkConfig()
+    public var feishu = FeishuConfig()
+    public var sync = SyncConfig()
+    public var mapping = MappingConfig()
+    public var notification = NotificationConfig()
+    public var logging = LoggingConfig()
+    public var report = ReportConfig()
+    /// Absolute path of the file this was read from ("" when built in code).
+    public var sourcePath: String = ""
+    /// Where each key was written in the file (`"sync.batch_size"` → 12:3), for later messages.
+    public var locations: [String: YAMLMark] = [:]
+
+    public init() {}
+
+    /// Every secret value, for log redaction.
+    public var secrets: [String] {
+        [dingtalk.appSecret, feishu.appSecret, notification.secret, notification.email.password,
+         notification.webhookURL.split(separator: "/").last.map(String.init) ?? ""]
+            .filter { $0.count >= 4 }
+    }
+}
+
+public enum DingTalkAPIFamily: String, Sendable, CaseIterable {
+    case new, legacy
+}
+
+/// How new-API `...Z` times are read (SPEC 4.6).
+public enum NewAPITimeSetting: String, Sendable, CaseIterable {
+    case auto, utc, local
+}
+
+public struct DingTalkConfig: Sendable, Equatable {
+    public var appKey = ""
+    public var appSecret = ""
+    public var api: DingTalkAPIFamily = .new
+    public var apiBaseURL = "https://api.dingtalk.com"
+    public var baseURL = "https://oapi.dingtalk.com"
+    public var processCodes: [String] = []
+    public var qps = 15
+    public var monthlyQuota = 5000
+    public var timeZoneOfNewAPI: NewAPITimeSetting = .auto
+    public init() {}
+}
+
+public struct FeishuTables: Sendable, Equatable {
+    public var main = ""
+    /// Empty when there is no action table.
+    public var action = ""
+    public init() {}
+}
+
+public struct FeishuConfig: Sendable, Equatable {
+    public var appID = ""
+    public var appSecret = ""
+    public var baseURL = "https://open.feishu.cn"
+    public var appToken = ""
+    public var tables = FeishuTables()
+    /// Canonical field name → column name in Bitable.
+    public var fieldNames: [String: String] = [:]
+    public init() {}
+}
+
+public struct SyncConfig: Sendable, Equatable {
+    public var batchSize = 500
+    public var maxRetries = 3
+    public var checkpointFile = "checkpoint.json"
+    public var stateDB = "dingsync.sqlite"
+    public var defaultHours = 24
+    public var initDays = 7
+    public var fullCheckDays = 30
+    public var lookbackMinutes = 10
+    public var timezone = "Asia/Shanghai"
+    public var lockFile = "dingsync.lock"
+    public init() {}
+
+    /// The configured zone; validated at load time, so this never falls back in practice.
+    public var timeZone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai") ?? .current }
+}
+
+public struct MappingConfig: Sendable, Equatable {
+    public var amountFields = ["金额", "报销金额", "合计金额", "总金额", "费用金额"]
+    /// Form field name → extra column name.
+    public var formFields: [String: String] = [:]
+    public var status: [String: String] = [:]
+    public var actions: [String: String] = [:]
+    public init() {}
+}
+
+public struct EmailConfig: Sendable, Equatable {
+    public var enabled = false
+    public var smtpServer = ""
+    public var smtpPort = 587
+    public var username = ""
+    public var password = ""
+    public var sender = ""
+    public var recipients: [String] = []
+    public init() {}
+}
+
+public struct NotificationConfig: Sendable, Equatable {
+    public var enabled = false
+    public var webhookURL = ""
+    public var secret = ""
+    public var onSuccess = false
+    public var email = EmailConfig()
+    public init() {}
+}
+
+public enum LogLevelSetting: String, Sendable, CaseIterable {
+    case trace = "TRACE", debug = "DEBUG", info = "INFO", warning = "WARNING", error = "ERROR", critical = "CRITICAL"
+}
+
+public struct LoggingConfig: Sendable, Equatable {
+    public var level: LogLevelSetting = .info
+    public var file = "logs/sync.log"
+    public var maxBytes = 10_485_760
+    public var backupCount = 5
+    public init() {}
+}
+
+/// Statistics and report settings (used by `stats` and `report`).
+public struct ReportConfig: Sendable, Equatable {
+    /// The form field whose value is the category (e.g. 请假类型); empty = none.
+    public var categoryField = ""
+    public var topN = 10
+    public var slaDays = 30
+    public init() {}
+}

@@ -1,0 +1,4 @@
+/// The version printed by `dingsync --version`.
+public enum DingSyncVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import DingSyncCore
+
+extension DingSync {
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the main-table rows (and with --actions the action rows) to CSV or Excel.",
+            discussion: """
+            CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text.
+
+            Examples:
+              dingsync export --from 2025-04-01 --to 2025-04-30 -o april.csv
+              dingsync export --from 2025-01-01 -o q1.xlsx --actions
+            """
+        )
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: ArgumentHelp("First creation day (inclusive).", discussion: "Example: --from 2025-04-01", valueName: "date"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Last creation day (inclusive).", discussion: "Example: --to 2025-04-30", valueName: "date"))
+        var to: String?
+
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Output file: .csv or .xlsx.", discussion: "Example: -o april.csv", valueName: "file"))
+        var output: String
+
+        @Flag(help: "Also export the action rows.")
+        var actions = false
+
+        func validate() throws {
+            let lower = output.lowercased()
+            if !(lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx")) {
+                throw ValidationError("-o must end in .csv or .xlsx, got \"\(output)\".")
+            }
+        }
+
+        func run() async throws {
+            let config = try options.load(.none)
+            try CommandRunner.run {
+                _ = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                throw NotAvailableError(command: "export")
+            }
+        }
+    }
+}

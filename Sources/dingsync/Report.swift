@@ -1,0 +1,42 @@
+import ArgumentParser
+import DingSyncCore
+
+extension DingSync {
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the monthly Excel report from the local mirror.",
+            discussion: """
+            Sheets 总体概览, 部门统计, 类别统计, 个人排行榜, 处理效率分析, 月度趋势, 审批人负载, 异常与瓶颈, with charts.
+
+            Examples:
+              dingsync report --month 2025-04
+              dingsync report --month 2025-04 -o /srv/reports/approvals-2025-04.xlsx
+            """
+        )
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: ArgumentHelp("The month, YYYY-MM.", discussion: "Example: --month 2025-04", valueName: "YYYY-MM"))
+        var month: String
+
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Output file (default: report-YYYY-MM.xlsx).",
+                                                                     discussion: "Example: -o report.xlsx", valueName: "file.xlsx"))
+        var output: String?
+
+        func validate() throws {
+            let parts = month.split(separator: "-")
+            guard month.count == 7, parts.count == 2, let year = Int(parts[0]), let m = Int(parts[1]),
+                  (2000...2999).contains(year), (1...12).contains(m) else {
+                throw ValidationError("--month must be YYYY-MM (e.g. 2025-04), got \"\(month)\".")
+            }
+            if let output, !output.lowercased().hasSuffix(".xlsx") {
+                throw ValidationError("-o must name an .xlsx file, got \"\(output)\".")
+            }
+        }
+
+        func run() async throws {
+            _ = try options.load(.none)
+            try CommandRunner.run { throw NotAvailableError(command: "report") }
+        }
+    }
+}

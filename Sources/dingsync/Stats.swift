@@ -1,0 +1,42 @@
+import ArgumentParser
+import DingSyncCore
+
+extension DingSync {
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Statistics from the local mirror (no API call).",
+            discussion: """
+            Overview, departments, categories, templates, monthly trend, top applicants, processing \
+            efficiency, approver load, bottlenecks and anomalies over instances created in the range.
+
+            Examples:
+              dingsync stats --from 2025-01-01 --to 2025-03-31
+              dingsync stats --template PROC-XXXX --format json > stats.json
+            """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(help: ArgumentHelp("First creation day (inclusive), in sync.timezone.", discussion: "Example: --from 2025-01-01", valueName: "date"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Last creation day (inclusive).", discussion: "Example: --to 2025-03-31", valueName: "date"))
+        var to: String?
+
+        @Option(help: ArgumentHelp("Only this template (process code).", discussion: "Example: --template PROC-XXXX", valueName: "code"))
+        var template: String?
+
+        @Option(help: ArgumentHelp("Output format.", discussion: "Example: --format csv"))
+        var format: Format = .table
+
+        func run() async throws {
+            let config = try options.load(.none)
+            try CommandRunner.run {
+                _ = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                throw NotAvailableError(command: "stats")
+            }
+        }
+    }
+}
