@@ -18,10 +18,16 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .target(
             name: "DingSyncCore",
             dependencies: [
                 "CYaml",
+                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -35,7 +41,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DingSyncCoreTests",
-            dependencies: ["DingSyncCore"]
+            dependencies: ["DingSyncCore"],
+            resources: [.copy("Fixtures")]
         ),
         // Runs the built `dingsync` binary (and, later, the sandbox) as a user would.
         .testTarget(

@@ -1,0 +1,83 @@
+import Foundation
+
+extension DingTalkClient {
+    /// Every instance id of `processCode` created in `window`, paging to the last page.
+    ///
+    /// The window is cut into ≤120-day slices; a slice whose listing reaches the API's cap of
+    /// ids per query (which it enforces silently) is split in halves and listed again, so no
+    /// instance is dropped however busy a template is. `statuses` filters on the new API only.
+    public func listAllInstanceIds(processCode: String, window: TimeWindow, statuses: [String]? = nil) async throws -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for slice in window.slices(maxSpan: SyncPlan.maxSliceSpan) {
+            for id in try await listSplitting(processCode: processCode, window: slice, statuses: statuses) where seen.insert(id).inserted {
+                result.append(id)
+            }
+        }
+        return result
+    }
+
+    private func listSplitting(processCode: String, window: TimeWindow, statuses: [String]?) async throws -> [String] {
+        let ids = try await listInstanceIds(processCode: processCode, window: window, statuses: statuses)
+        let span = window.end.timeIntervalSince(window.start)
+        guard ids.count >= options.maxIdsPerQuery, span >= 0.002 else {
+            if ids.count >= options.maxIdsPerQuery {
+                logger.warning("\(processCode): \(ids.count) instances created within one millisecond window; some may be missing")
+            }
+            return ids
+        }
+        let middle = Date(timeIntervalSince1970: ((window.start.timeIntervalSince1970 + span / 2) * 1000).rounded(.down) / 1000)
+        logger.info("\(processCode): \(ids.count) ids reach the per-query cap of \(options.maxIdsPerQuery); listing \(PlanDescription.format(window.start, options.timeZone)) … \(PlanDescription.format(window.end, options.timeZone)) in two halves")
+        let first = try await listSplitting(processCode: processCode, window: TimeWindow(start: window.start, end: middle), statuses: statuses)
+        let second = try await listSplitting(processCode: processCode, window: TimeWindow(start: middle, end: window.end), statuses: statuses)
+        var seen = Set(first)
+        return first + second.filter { seen.insert($0).inserted }
+    }
+
+    /// One listing query (≤120 days), paged to its last page.
+    public func listInstanceIds(processCode: String, window: TimeWindow, statuses: [String]? = nil) async throws -> [String] {
+        let start = DingTalkTime.epochMilliseconds(window.start)
+        let end = DingTalkTime.epochMilliseconds(window.end)
+        var ids: [String] = []
+        var cursor: Int64 = 0
+        while true {
+            let page: (ids: [String], next: Int64?)
+            switch family {
+            case .new:
+                var body: [String: Any] = ["processCode": processCode, "startTime": start, "endTime": end,
+                                           "nextToken": cursor, "maxResults": options.pageSize]
+                if let statuses, !statuses.isEmpty { body["statuses"] = statuses }
+                let data = try await newRequest("POST", "/v1.0/workflow/processes/instanceIds/query", api: "listids", body: body)
+                page = try Self.parsePage(data, api: "listids", cursorKey: "nextToken")
+            case .legacy:
+                let body: [String: Any] = ["process_code": processCode, "start_time": start, "end_time": end,
+                                           "size": options.pageSize, "cursor": cursor]
+                let data = try await legacyPost("/topapi/processinstance/listids", api: "listids", body: body)
+                page = try Self.parsePage(data, api: "listids", cursorKey: "next_cursor")
+            }
+            ids += page.ids
+            guard let next = page.next else { break }
+            guard next > cursor else {
+                // A cursor that does not move would loop forever: stop and say so.
+                logger.warning("\(processCode): the listing cursor did not advance (\(cursor) → \(next)); stopping this query")
+                break
+            }
+            cursor = next
+        }
+        return ids
+    }
+
+    /// `result.list` and the next cursor (absent, null or "" on the last page; a string on the new API).
+    static func parsePage(_ data: Data, api: String, cursorKey: String) throws -> (ids: [String], next: Int64?) {
+        guard let result = JSONBody(data)?.child("result") else {
+            throw APIError(platform: .dingtalk, api: api, code: "malformed", message: "no result in the listing answer", kind: .transient)
+        }
+        let ids = result.strings("list")
+        let rawNext = result.string(cursorKey)?.trimmingCharacters(in: .whitespaces)
+        guard let rawNext, !rawNext.isEmpty else { return (ids, nil) }
+        guard let next = Int64(rawNext) else {
+            throw APIError(platform: .dingtalk, api: api, code: "malformed", message: "cursor \(rawNext) is not a number", kind: .fatal)
+        }
+        return (ids, next)
+    }
+}

@@ -1,0 +1,17 @@
+/// Counts the HTTP requests a client sends, per API, for the run summary and quota tracking.
+public actor CallCounter {
+    public private(set) var calls: [String: Int] = [:]
+    public private(set) var retries: [String: Int] = [:]
+    public private(set) var throttled = 0
+
+    public init() {}
+
+    func record(_ api: String) { calls[api, default: 0] += 1 }
+
+    func recordRetry(_ api: String, throttled wasThrottled: Bool) {
+        retries[api, default: 0] += 1
+        if wasThrottled { throttled += 1 }
+    }
+
+    public var total: Int { calls.values.reduce(0, +) }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+
+/// A response classified by the client that understands its platform.
+public enum CallResult<Value: Sendable>: Sendable {
+    case success(Value)
+    case failure(APIError)
+}
+
+/// Runs one API call to completion: rate limit, token, send, classify, retry or refresh.
+///
+/// The platform-specific parts come in as closures; the loop itself, and every decision in
+/// it, is the same for DingTalk and Feishu (the decision is `RetryPolicy`, pure).
+public struct CallExecutor: Sendable {
+    public var policy: RetryPolicy
+    public var logger: Logger
+    /// Sleeps between attempts (injected so tests do not wait).
+    public var sleep: @Sendable (TimeInterval) async throws -> Void
+    public var random: @Sendable () -> Double
+
+    public init(policy: RetryPolicy, logger: Logger,
+                sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.policy = policy
+        self.logger = logger
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// Performs the call. `attempt` builds and sends one request with the current token
+    /// (`refresh` true after an invalid-token answer) and classifies the answer.
+    public func run<Value: Sendable>(api: String, platform: APIError.Platform,
+                                     before: @Sendable () async throws -> Void = {},
+                                     attempt: @Sendable (_ refresh: Bool) async throws -> CallResult<Value>,
+                                     onRetry: @Sendable (APIError) async -> Void = { _ in }) async throws -> Value {
+        var number = 1
+        var refreshed = false
+        var refreshNext = false
+        while true {
+            try Task.checkCancellation()
+            try await before()
+            let result: CallResult<Value>
+            do {
+                result = try await attempt(refreshNext)
+            } catch let error as TransportError {
+                if error.isCancelled { throw CancellationError() }
+                result = .failure(APIError(platform: platform, api: api, code: error.isTimeout ? "timeout" : "transport",
+                                           message: error.reason, hint: "", kind: .transient))
+            }
+            refreshNext = false
+            switch result {
+            case .success(let value):
+                return value
+            case .failure(let error):
+                switch policy.decide(error.kind, attempt: number, tokenRefreshed: refreshed, random: random()) {
+                case .giveUp:
+                    throw error
+                case .refreshTokenAndRetry:
+                    logger.info("\(platform.rawValue) \(api): token rejected (\(error.code)); fetching a new one and retrying once")
+                    refreshed = true
+                    refreshNext = true
+                case .retry(let delay):
+                    logger.notice("\(platform.rawValue) \(api): \(error.code) \(error.message); retry \(number)/\(policy.maxRetries) in \(String(format: "%.1f", delay)) s")
+                    await onRetry(error)
+                    try await sleep(delay)
+                    number += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Grants at most `limit` calls in any sliding `window`, in arrival order, whatever the
+/// concurrency of its callers.
+///
+/// Each caller reserves the earliest slot that keeps every window within the limit and
+/// sleeps until it; reservations are FIFO, so there is no thundering herd. The window is a
+/// little longer than a second by default so that network jitter between our grant and the
+/// server's count cannot push a window over the platform's limit.
+public actor RateLimiter {
+    public let limit: Int
+    public let window: Duration
+    private var grants: [ContinuousClock.Instant] = []
+    private var head = 0
+    private let clock = ContinuousClock()
+
+    public init(limit: Int, window: Duration = .milliseconds(1020)) {
+        self.limit = max(1, limit)
+        self.window = window
+    }
+
+    /// Waits for a slot. Throws `CancellationError` if the task is cancelled while waiting.
+    public func acquire() async throws {
+        let now = clock.now
+        while head < grants.count, grants[head] + window <= now { head += 1 }
+        if head > 1024 { grants.removeFirst(head); head = 0 }
+        var slot = now
+        let active = grants.count - head
+        if active >= limit {
+            slot = max(now, grants[grants.count - limit] + window)
+        }
+        if let last = grants.last, slot < last { slot = last }
+        grants.append(slot)
+        if slot > now { try await Task.sleep(until: slot, clock: clock) }
+    }
+}
+
+/// One limiter per API name, created on first use.
+public actor RateLimiterSet {
+    private let limit: Int
+    private var limiters: [String: RateLimiter] = [:]
+
+    public init(limit: Int) { self.limit = limit }
+
+    public func limiter(for api: String) -> RateLimiter {
+        if let existing = limiters[api] { return existing }
+        let created = RateLimiter(limit: limit)
+        limiters[api] = created
+        return created
+    }
+
+    public func acquire(_ api: String) async throws {
+        try await limiter(for: api).acquire()
+    }
+}

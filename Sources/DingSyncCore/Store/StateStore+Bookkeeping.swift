@@ -1,0 +1,87 @@
+import Foundation
+
+/// An instance that failed, to retry next run.
+public struct FailedInstance: Sendable, Equatable {
+    public var instanceId: String
+    public var processCode: String
+    public var error: String
+    public var attempts: Int
+}
+
+extension StateStore {
+    /// Records a failure (or another attempt of a known one).
+    public func recordFailure(instanceId: String, processCode: String, error: String, at date: Date) throws {
+        let ms = DingTalkTime.epochMilliseconds(date)
+        try locked {
+            try db.run("""
+                INSERT INTO failed_instances (instance_id, process_code, error, attempts, first_failed_at, last_failed_at)
+                VALUES (?, ?, ?, 1, ?, ?)
+                ON CONFLICT(instance_id) DO UPDATE SET error = excluded.error, attempts = attempts + 1, last_failed_at = excluded.last_failed_at
+                """, [.text(instanceId), .text(processCode), .text(error), .integer(ms), .integer(ms)])
+        }
+    }
+
+    public func failedInstances(processCodes: [String]) throws -> [FailedInstance] {
+        try locked {
+            try db.query("SELECT instance_id, process_code, error, attempts FROM failed_instances ORDER BY first_failed_at").compactMap { row in
+                guard let id = row[0].string, let code = row[1].string, processCodes.contains(code) else { return nil }
+                return FailedInstance(instanceId: id, processCode: code, error: row[2].string ?? "", attempts: Int(row[3].int ?? 1))
+            }
+        }
+    }
+
+    public func clearFailure(_ instanceId: String) throws {
+        try locked { _ = try db.run("DELETE FROM failed_instances WHERE instance_id = ?", [.text(instanceId)]) }
+    }
+
+    /// Cached names (userid → name, dept id → name).
+    public func names() throws -> (users: [String: String], departments: [String: String]) {
+        try locked {
+            var users: [String: String] = [:], departments: [String: String] = [:]
+            try db.forEach("SELECT user_id, name FROM users") { row in if let k = row[0].string, let v = row[1].string { users[k] = v } }
+            try db.forEach("SELECT dept_id, name FROM departments") { row in if let k = row[0].string, let v = row[1].string { departments[k] = v } }
+            return (users, departments)
+        }
+    }
+
+    public func saveNames(users: [String: String], departments: [String: String], at date: Date) throws {
+        let ms = DingTalkTime.epochMilliseconds(date)
+        try locked {
+            try db.transaction {
+                for (k, v) in users {
+                    try db.run("INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                               [.text(k), .text(v), .integer(ms)])
+                }
+                for (k, v) in departments {
+                    try db.run("INSERT INTO departments (dept_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT(dept_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                               [.text(k), .text(v), .integer(ms)])
+                }
+            }
+        }
+    }
+
+    /// Adds a run's calls to the month's count (month as `yyyy-MM` in sync.timezone).
+    public func addCalls(month: String, platform: String, calls: [String: Int]) throws {
+        try locked {
+            try db.transaction {
+                for (api, n) in calls where n > 0 {
+                    try db.run("""
+                        INSERT INTO api_calls (month, platform, api, calls) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(month, platform, api) DO UPDATE SET calls = calls + excluded.calls
+                        """, [.text(month), .text(platform), .text(api), SQLValue(n)])
+                }
+            }
+        }
+    }
+
+    /// Calls made this month per API.
+    public func calls(month: String, platform: String) throws -> [String: Int] {
+        try locked {
+            var result: [String: Int] = [:]
+            try db.forEach("SELECT api, calls FROM api_calls WHERE month = ? AND platform = ?", [.text(month), .text(platform)]) { row in
+                if let api = row[0].string { result[api] = Int(row[1].int ?? 0) }
+            }
+            return result
+        }
+    }
+}
