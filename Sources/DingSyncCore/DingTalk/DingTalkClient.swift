@@ -65,8 +65,9 @@ public final class DingTalkClient: Sendable {
     /// Sends one legacy `/topapi/...` POST with the legacy token and returns the success body.
     func legacyPost(_ path: String, api: String, body: [String: Any]) async throws -> Data {
         let payload = JSONBody.encode(body)
+        let used = UsedToken()
         return try await executor.run(api: api, platform: .dingtalk, before: { try await limiters.acquire(api) }, attempt: { [self] refresh in
-            let token = refresh ? try await legacyToken.refresh(rejected: nil) : try await legacyToken.token()
+            let token = try await used.next(from: legacyToken, afterRejection: refresh)
             var components = URLComponents(string: options.config.baseURL + path)
             components?.queryItems = [URLQueryItem(name: "access_token", value: token)]
             guard let url = components?.url else { throw invalidURL(options.config.baseURL, key: "dingtalk.base_url") }
@@ -84,8 +85,9 @@ public final class DingTalkClient: Sendable {
     /// Sends one new-API request with the token header and returns the success body.
     func newRequest(_ method: String, _ path: String, api: String, query: [URLQueryItem] = [], body: [String: Any]? = nil) async throws -> Data {
         let payload = body.map(JSONBody.encode)
+        let used = UsedToken()
         return try await executor.run(api: api, platform: .dingtalk, before: { try await limiters.acquire(api) }, attempt: { [self] refresh in
-            let token = refresh ? try await newToken.refresh(rejected: nil) : try await newToken.token()
+            let token = try await used.next(from: newToken, afterRejection: refresh)
             var components = URLComponents(string: options.config.apiBaseURL + path)
             if !query.isEmpty { components?.queryItems = query }
             guard let url = components?.url else { throw invalidURL(options.config.apiBaseURL, key: "dingtalk.api_base_url") }

@@ -80,8 +80,9 @@ public final class FeishuClient: Sendable {
     private func send(_ method: String, _ path: String, api: String, limit: Limit, table: String?, query: [URLQueryItem],
                       payload: Data?) async throws -> JSONBody {
         let limiter: RateLimiter = limit == .read ? readLimiter : limit == .write ? writeLimiter : schemaLimiter
+        let used = UsedToken()
         let data: JSONBody = try await executor.run(api: api, platform: .feishu, before: { try await limiter.acquire() }, attempt: { [self] refresh in
-            let bearer = refresh ? try await token.refresh(rejected: nil) : try await token.token()
+            let bearer = try await used.next(from: token, afterRejection: refresh)
             var components = URLComponents(string: options.config.baseURL + path)
             if !query.isEmpty { components?.queryItems = query }
             guard let url = components?.url else {

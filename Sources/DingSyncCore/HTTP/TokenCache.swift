@@ -54,3 +54,17 @@ public actor TokenCache {
         return token.value
     }
 }
+
+/// The token one call used on its last attempt, so that a rejection names exactly that token.
+final class UsedToken: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+
+    /// A token for the next attempt: the cached one, or a fresh one if the last was rejected.
+    func next(from cache: TokenCache, afterRejection: Bool) async throws -> String {
+        let rejected = lock.withLock { value }
+        let token = afterRejection ? try await cache.refresh(rejected: rejected) : try await cache.token()
+        lock.withLock { value = token }
+        return token
+    }
+}
