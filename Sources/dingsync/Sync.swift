@@ -87,13 +87,19 @@ extension DingSync {
             for code in codes where !config.dingtalk.processCodes.contains(code) {
                 logger.warning("--process-code \(code) is not in dingtalk.process_codes of \(config.sourcePath)")
             }
-            let plan = try CommandRunner.run {
-                try SyncPlan.make(mode: mode, processCodes: codes, checkpoints: [:], now: Date(), sync: config.sync)
+            let now = Date()
+            if dryRun {
+                let plan = try CommandRunner.run {
+                    try SyncPlan.make(mode: mode, processCodes: codes, checkpoints: try CheckpointManager(path: config.sync.checkpointFile, timeZone: zone).load(),
+                                      now: now, sync: config.sync)
+                }
+                print(PlanDescription.text(plan, timeZone: zone, dryRun: true))
             }
-            print(PlanDescription.text(plan, timeZone: zone, dryRun: dryRun))
-            if !dryRun {
-                try CommandRunner.run { throw NotAvailableError(command: "sync (the pipeline)") }
+            let summary = try await CommandRunner.run {
+                try await SyncRunner.run(config: config, request: .init(mode: mode, processCodes: codes, dryRun: dryRun, now: now), logger: logger)
             }
+            print(summary.text(timeZone: zone))
+            if summary.exitStatus != .success { throw ExitCode(summary.exitStatus.rawValue) }
         }
     }
 }

@@ -3,6 +3,8 @@ import Testing
 
 private let validConfig = """
 dingtalk:
+  api_base_url: "http://127.0.0.1:9"
+  base_url: "http://127.0.0.1:9"
   app_key: "dingkey"
   app_secret: "${T_DT_SECRET}"
   process_codes: ["PROC-A"]
@@ -11,6 +13,7 @@ feishu:
   app_secret: "${T_FS_SECRET}"
   app_token: "bascnX"
   tables: {main: "tblMain", action: "tblAction"}
+  base_url: "http://127.0.0.1:9"
 logging:
   file: "logs/sync.log"
 
@@ -28,10 +31,10 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
     @Test(arguments: [
         // (config text, expected fragment of the message)
         ("dingtalk:\n  app_key: [x\n", "config.yaml:3:1: YAML syntax error: did not find expected ',' or ']'"),
-        (validConfig + "sync:\n  batch_size: abc\n", "config.yaml:13:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""),
-        (validConfig.replacingOccurrences(of: "  app_token:", with: "  app_tokn:"), "config.yaml:8:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"),
+        (validConfig + "sync:\n  batch_size: abc\n", "config.yaml:16:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""),
+        (validConfig.replacingOccurrences(of: "  app_token:", with: "  app_tokn:"), "config.yaml:10:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"),
         (validConfig.replacingOccurrences(of: "  process_codes: [\"PROC-A\"]\n", with: ""), "dingtalk.process_codes needs at least one process code"),
-        (validConfig + "sync:\n  timezone: Beijing\n", "config.yaml:13:13: sync.timezone must be an IANA time zone"),
+        (validConfig + "sync:\n  timezone: Beijing\n", "config.yaml:16:13: sync.timezone must be an IANA time zone"),
     ])
     func brokenConfigExits64WithKeyAndLine(text: String, fragment: String) throws {
         let (_, path) = try write(text)
@@ -56,7 +59,7 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
         let (_, path) = try write(validConfig)
         let elsewhere = try CLIRunner.tempDirectory()
         let result = try CLIRunner.run(["--dry-run", "--init"], cwd: elsewhere, environment: secrets.merging(["DINGSYNC_CONFIG": path]) { $1 })
-        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.status == 2, "\(result.stderr)")   // nothing listens on 127.0.0.1:9
         #expect(result.stdout.contains("PROC-A: list instances created"))
     }
 
@@ -93,18 +96,19 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
         let (dir, path) = try write(validConfig)
         let result = try CLIRunner.run(["--config", path, "--dry-run", "--start-time", "2026-01-01", "--end-time", "2026-06-30"],
                                        environment: secrets)
-        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.status == 2, "\(result.stderr)")   // the plan is printed, then the API is unreachable
         #expect(result.stdout.contains("PROC-A: list instances created 2026-01-01 00:00:00 … 2026-05-01 00:00:00"))
         #expect(result.stdout.contains("PROC-A: list instances created 2026-05-01 00:00:00 … 2026-06-30 23:59:59"))
         #expect(result.stdout.contains("does not move the incremental checkpoint"))
         #expect(FileManager.default.fileExists(atPath: dir + "/logs/sync.log"))
     }
 
-    @Test func pipelineNotInThisBuildSaysSoAndFails() throws {
-        let (_, path) = try write(validConfig)
+    @Test func unreachableAPIExits2WithSummary() throws {
+        let (_, path) = try write(validConfig + "sync:\n  max_retries: 0\n")
         let result = try CLIRunner.run(["--config", path], environment: secrets)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("not available in this build"))
+        #expect(result.stdout.contains("exit 2"))
+        #expect(result.stderr.contains("127.0.0.1:9"))
     }
 
     @Test func secretsNeverPrinted() throws {

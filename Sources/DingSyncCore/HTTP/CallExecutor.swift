@@ -45,7 +45,7 @@ public struct CallExecutor: Sendable {
             } catch let error as TransportError {
                 if error.isCancelled { throw CancellationError() }
                 result = .failure(APIError(platform: platform, api: api, code: error.isTimeout ? "timeout" : "transport",
-                                           message: error.reason, hint: "", kind: .transient))
+                                           message: "\(error.url): \(error.reason)", hint: "", kind: .transient))
             }
             refreshNext = false
             switch result {

@@ -22,6 +22,12 @@ public actor RateLimiter {
     /// Waits for a slot. Throws `CancellationError` if the task is cancelled while waiting.
     public func acquire() async throws {
         let now = clock.now
+        let slot = reserve(at: now)
+        if slot > now { try await Task.sleep(until: slot, clock: clock) }
+    }
+
+    /// Reserves the earliest slot at or after `now` that keeps every window within the limit.
+    func reserve(at now: ContinuousClock.Instant) -> ContinuousClock.Instant {
         while head < grants.count, grants[head] + window <= now { head += 1 }
         if head > 1024 { grants.removeFirst(head); head = 0 }
         var slot = now
@@ -31,7 +37,7 @@ public actor RateLimiter {
         }
         if let last = grants.last, slot < last { slot = last }
         grants.append(slot)
-        if slot > now { try await Task.sleep(until: slot, clock: clock) }
+        return slot
     }
 }
 

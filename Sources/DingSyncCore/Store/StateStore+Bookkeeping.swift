@@ -85,3 +85,18 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// Appends a run to the history (used by `doctor` and alerts).
+    public func recordRun(_ summary: RunSummary) throws {
+        try locked {
+            _ = try db.run("""
+                INSERT INTO runs (started_at, finished_at, mode, exit_code, listed, fetched, created, updated, unchanged, failed, summary)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(DingTalkTime.epochMilliseconds(summary.started)), .integer(DingTalkTime.epochMilliseconds(summary.finished)),
+                      .text(summary.mode), .integer(Int64(summary.exitStatus.rawValue)), SQLValue(summary.listed), SQLValue(summary.fetched),
+                      SQLValue(summary.created), SQLValue(summary.updated), SQLValue(summary.unchanged), SQLValue(summary.failed),
+                      SQLValue(summary.fatalError)])
+        }
+    }
+}

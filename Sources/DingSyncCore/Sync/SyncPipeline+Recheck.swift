@@ -1,0 +1,48 @@
+import Foundation
+
+extension SyncPipeline {
+    /// The open instances (not final in the mirror, outside this run's windows) whose detail to fetch.
+    ///
+    /// Fetching each costs one call per instance. On the new API a listing of their creation
+    /// span filtered on final statuses finds the ones that finished for one call per 20 ids:
+    /// the cheaper of the two is used (estimated from the mirror's count in that span). A
+    /// `--full-check` re-checks every open instance by detail (SPEC 5).
+    func openInstancesToFetch(_ open: [KnownInstance], fullCheck: Bool, now: Date, _ summary: inout RunSummary) async throws -> [KnownInstance] {
+        guard !open.isEmpty else { return [] }
+        guard !fullCheck, dingtalk.family == .new else {
+            summary.recheckStrategy = "\(open.count) open instance(s) by detail"
+            summary.recheckCalls = open.count
+            return open
+        }
+        var result: [KnownInstance] = []
+        var listingCalls = 0
+        var detailCalls = 0
+        let limit = now.addingTimeInterval(-SyncPlan.maxAge + 3600)
+        for (code, instances) in Dictionary(grouping: open, by: \.processCode).sorted(by: { $0.key < $1.key }) {
+            let dated = instances.filter { ($0.createTime ?? .distantPast) > limit }
+            let undatable = instances.filter { ($0.createTime ?? .distantPast) <= limit }
+            result += undatable    // too old to list: only a detail can tell
+            detailCalls += undatable.count
+            guard let first = dated.compactMap(\.createTime).min(), let last = dated.compactMap(\.createTime).max() else { continue }
+            let span = TimeWindow(start: first, end: min(now, last.addingTimeInterval(1)))
+            let inSpan = try store.instanceCount(processCode: code, from: span.start, to: span.end)
+            let slices = span.slices(maxSpan: SyncPlan.maxSliceSpan).count
+            let estimatedListing = max(slices, (inSpan + 19) / 20)
+            guard estimatedListing < dated.count else {
+                result += dated
+                detailCalls += dated.count
+                continue
+            }
+            let before = await dingtalk.counter.calls["listids"] ?? 0
+            let finished = Set(try await dingtalk.listAllInstanceIds(processCode: code, window: span, statuses: ["COMPLETED", "TERMINATED"]))
+            listingCalls += (await dingtalk.counter.calls["listids"] ?? 0) - before
+            let changed = dated.filter { finished.contains($0.instanceId) }
+            result += changed
+            detailCalls += changed.count
+            logger.info("\(code): \(changed.count) of \(dated.count) open instance(s) finished since the last run (found by a status-filtered listing)")
+        }
+        summary.recheckStrategy = "\(open.count) open instance(s): status-filtered listing where cheaper"
+        summary.recheckCalls = listingCalls + detailCalls
+        return result
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+
+/// Builds everything a sync needs from the configuration and runs it: the entry point the
+/// `dingsync` command calls.
+public enum SyncRunner {
+    /// Runs one sync and returns its summary (exit status included). Throws only for a held
+    /// lock or a state database that cannot be opened.
+    public static func run(config: Config, request: SyncPipeline.Request, logger: Logger,
+                           transport: HTTPTransport = URLSessionTransport(), progress: Bool = ProgressReporter.isTerminal,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> RunSummary {
+        let lock = RunLock(path: config.sync.lockFile)
+        if !request.dryRun { try lock.acquire(now: request.now, timeZone: config.sync.timeZone) }
+        defer { lock.release() }
+
+        // A dry run writes nothing: without a state database it works on an empty one in memory.
+        let storePath = request.dryRun && !FileManager.default.fileExists(atPath: config.sync.stateDB) ? ":memory:" : config.sync.stateDB
+        let store = try StateStore(path: storePath)
+
+        let maxIds = environment["DINGSYNC_MAX_IDS_PER_QUERY"].flatMap(Int.init) ?? 10_000
+        let dingtalk = DingTalkClient(options: .init(config: config.dingtalk, timeZone: config.sync.timeZone,
+                                                     maxRetries: config.sync.maxRetries, maxIdsPerQuery: maxIds),
+                                      transport: transport, logger: logger)
+        let feishu = FeishuClient(options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
+                                  transport: transport, logger: logger)
+        let pipeline = SyncPipeline(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger,
+                                    progress: ProgressReporter(enabled: progress))
+        let summary = await pipeline.run(request)
+        if let reading = await dingtalk.newAPITimeReading(), config.dingtalk.api == .new {
+            logger.debug("new-API times read as \(reading.reading.rawValue): \(reading.reason)")
+        }
+        return summary
+    }
+}
