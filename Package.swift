@@ -6,11 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "dingsync", targets: ["dingsync"]),
+        .executable(name: "dingsync-sandbox", targets: ["dingsync-sandbox"]),
         .library(name: "DingSyncCore", targets: ["DingSyncCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The sandbox's HTTP server only; never linked into `dingsync`.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +42,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The simulator of DingTalk and Feishu: shares no code with DingSyncCore (DESIGN.md).
+        .target(
+            name: "DingSyncSandbox",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "dingsync-sandbox",
+            dependencies: [
+                "DingSyncSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DingSyncSandboxTests",
+            dependencies: ["DingSyncSandbox"]
+        ),
         .testTarget(
             name: "DingSyncCoreTests",
             dependencies: ["DingSyncCore"],
@@ -47,7 +71,7 @@ let package = Package(
         // Runs the built `dingsync` binary (and, later, the sandbox) as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["dingsync"]
+            dependencies: ["dingsync", "dingsync-sandbox"]
         ),
     ],
     swiftLanguageModes: [.v6]

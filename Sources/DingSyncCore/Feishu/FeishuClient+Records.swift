@@ -27,7 +27,7 @@ extension FeishuClient {
         for chunk in ids.chunked(Self.maxGetBatch) {
             let data = try await locks.withLock(table) {
                 try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
-                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": chunk])
+                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": Array(chunk)])
             }
             records += data.children("records").compactMap(Self.record)
         }
@@ -82,7 +82,7 @@ extension FeishuClient {
         for chunk in recordIds.chunked(min(Self.maxDeleteBatch, options.batchSize)) {
             _ = try await locks.withLock(table) {
                 try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_delete",
-                                    api: "records/batch_delete", limit: .write, table: table, body: ["records": chunk])
+                                    api: "records/batch_delete", limit: .write, table: table, body: ["records": Array(chunk)])
             }
         }
     }

@@ -75,6 +75,13 @@ public struct FeishuFilter: Sendable, Equatable {
 }
 
 extension FeishuRecord {
+    /// A number as plain decimal text: integers exactly (datetimes are ms), others by Swift's
+    /// shortest round-trip form. (`NSNumber.decimalValue` of a double is not exact on Linux.)
+    static func flattenNumber(_ value: Double) -> String {
+        if value.rounded() == value, abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
+        return Decimal(string: String(value)).map(FieldValue.canonicalDecimal) ?? String(value)
+    }
+
     /// Flattens one read cell (segments, numbers, users, links…) to text.
     static func flatten(_ value: Any) -> String? {
         switch value {
@@ -84,7 +91,7 @@ extension FeishuRecord {
             return s
         case let n as NSNumber:
             if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
-            return FieldValue.canonicalDecimal(n.decimalValue)
+            return flattenNumber(n.doubleValue)
         case let list as [Any]:
             let parts = list.compactMap { item -> String? in
                 if let object = item as? [String: Any] {

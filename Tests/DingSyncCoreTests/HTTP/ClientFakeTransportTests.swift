@@ -197,6 +197,10 @@ func feishuClient(_ server: FakeServer, batchSize: Int = 2, tokens: @escaping @S
         #expect(records[0].fields["title"] == "报销差旅")
         #expect(records[0].fields["amount"] == "2580.5")
         #expect(records[0].fields["start_time"] == "1718089200000")
+        #expect(FeishuRecord.flattenNumber(1_795_167_720_000) == "1795167720000")
+        #expect(FeishuRecord.flattenNumber(0.1) == "0.1")
+        #expect(FeishuRecord.flattenNumber(1280.5) == "1280.5")
+        #expect(FeishuRecord.flattenNumber(0.00001) == "0.00001")
         let search = server.requests(to: "/open-apis/bitable/v1/apps/bascn/tables/tbl/records/search")
         let filter = bodyObject(search[0])["filter"] as? [String: Any]
         #expect(filter?["conjunction"] as? String == "or")

@@ -1,0 +1,318 @@
+/// Bitable records: search, list, get, create, update, delete and their batch forms.
+extension SandboxCore {
+    static let maxBatchWrite = 1000
+    static let maxBatchDelete = 500
+    static let maxBatchGet = 100
+    static let maxSearchPage = 500
+
+    enum ReadShape { case new, legacy(textAsArray: Bool) }
+
+    // MARK: Rendering
+
+    func cellValue(_ field: BitField, _ record: BitRecord) -> JSONValue? {
+        switch field.type {
+        case 1001: return .int(record.createdTime)
+        case 1002: return .int(record.modifiedTime)
+        case 1005: return .string(String(record.autoNumber))
+        case 1003, 1004: return .object([("id", .string("ou_" + SHA256.hex(SHA256.hash(Array(identity.feishuAppId.utf8))).prefix(32))),
+                                         ("name", "dingsync-sandbox")])
+        default: return record.values[field.id]
+        }
+    }
+
+    func renderRecord(_ record: BitRecord, table: BitTable, shape: ReadShape, only: Set<String>?, automatic: Bool,
+                      sharedURL: Bool = false) -> JSONValue {
+        var fields: [(String, JSONValue)] = []
+        for field in table.fields {
+            if let only, !only.contains(field.name) { continue }
+            guard let stored = cellValue(field, record) else { continue }
+            switch shape {
+            case .new: fields.append((field.name, BitableValues.readNew(stored, field: field)))
+            case let .legacy(asArray): fields.append((field.name, BitableValues.readLegacy(stored, field: field, textAsArray: asArray)))
+            }
+        }
+        var pairs: [(String, JSONValue)] = [("fields", .object(fields)), ("record_id", .string(record.id))]
+        if automatic {
+            let by = JSONValue.object([("id", .string("ou_" + String(SHA256.hex(SHA256.hash(Array(identity.feishuAppId.utf8))).prefix(32)))),
+                                       ("name", "dingsync-sandbox"), ("en_name", "dingsync-sandbox"), ("email", "")])
+            pairs += [("created_by", by), ("created_time", .int(record.createdTime)),
+                      ("last_modified_by", by), ("last_modified_time", .int(record.modifiedTime))]
+        }
+        if sharedURL { pairs.append(("shared_url", .string("\(baseURL)/base/\(state.base.appToken)?table=\(table.id)&record=\(record.id)"))) }
+        return .object(pairs)
+    }
+
+    /// Echo of written values in the write shape (what the client sent, nulls left out).
+    func echo(_ values: [(BitField, JSONValue?)]) -> JSONValue {
+        .object(values.compactMap { field, value in value.map { (field.name, $0) } })
+    }
+
+    // MARK: Validation of write bodies
+
+    /// Checks one `fields` object against the table; returns (field, value-to-store) pairs.
+    func validateFields(_ json: JSONValue?, table: BitTable) throws(FeishuError) -> [(BitField, JSONValue?)] {
+        guard let json else { throw FeishuError.wrongBody("fields is required") }
+        guard let pairs = json.objectPairs else { throw FeishuError.wrongBody("fields must be an object") }
+        var out: [(BitField, JSONValue?)] = []
+        for (name, value) in pairs {
+            guard let field = table.field(named: name) else { throw FeishuError.fieldNameNotFound(name) }
+            var newOptions: [String] = []
+            let stored = try BitableValues.normalize(value, field: field, newOptions: &newOptions)
+            if !newOptions.isEmpty { addOptions(newOptions, to: field.id, table: table) }
+            out.append((field, stored))
+        }
+        return out
+    }
+
+    private func addOptions(_ names: [String], to fieldId: String, table: BitTable) {
+        guard let index = table.fields.firstIndex(where: { $0.id == fieldId }) else { return }
+        var field = table.fields[index]
+        var options = field.property?["options"]?.arrayValue ?? []
+        for name in names where !options.contains(where: { $0["name"]?.stringValue == name }) {
+            options.append(.object([("name", .string(name)), ("id", .string(state.newOptionId())), ("color", .int(options.count % 55))]))
+        }
+        field.property = (field.property ?? .object([])).setting("options", .array(options))
+        table.fields[index] = field
+    }
+
+    func apply(_ values: [(BitField, JSONValue?)], to record: inout BitRecord) {
+        for (field, value) in values {
+            if let value { record.values[field.id] = value } else { record.values.removeValue(forKey: field.id) }
+        }
+    }
+
+    func newRecord(_ values: [(BitField, JSONValue?)], table: BitTable, now: Int64) -> BitRecord {
+        var record = BitRecord(id: state.newRecordId(), values: [:], createdTime: now, modifiedTime: now, autoNumber: table.nextAutoNumber)
+        table.nextAutoNumber += 1
+        apply(values, to: &record)
+        return record
+    }
+
+    // MARK: Reads
+
+    func fieldNameSet(_ value: JSONValue?, table: BitTable) throws(FeishuError) -> Set<String>? {
+        guard let value, !value.isNull else { return nil }
+        guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw FeishuError.invalidFieldNames("field_names must be an array of strings")
+        }
+        if items.count > 200 { throw FeishuError.invalidFieldNames("at most 200 field_names") }
+        var names = Set<String>()
+        for item in items {
+            guard let name = item.stringValue, table.field(named: name) != nil else {
+                throw FeishuError.invalidFieldNames("unknown field \(item.stringValue ?? "")")
+            }
+            names.insert(name)
+        }
+        return names
+    }
+
+    func searchRecords(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let size = try pageSize(ctx, max: Self.maxSearchPage)
+        let body = try bodyJSON(ctx, allowEmpty: true)
+        let only = try fieldNameSet(body["field_names"], table: table)
+        var sorts: [RecordSort] = []
+        if let sortValue = body["sort"], !sortValue.isNull {
+            guard let items = sortValue.arrayValue else { throw FeishuError.invalidSort("sort must be an array") }
+            if items.count > 100 { throw FeishuError.invalidSort("at most 100 sort entries") }
+            for item in items {
+                guard let name = item["field_name"]?.stringValue, let field = table.field(named: name) else {
+                    throw FeishuError.invalidSort("unknown field \(item["field_name"]?.stringValue ?? "")")
+                }
+                sorts.append(RecordSort(field: field, desc: item["desc"]?.boolValue ?? false))
+            }
+        }
+        var predicate = RecordPredicate.always
+        if let filter = body["filter"], !filter.isNull {
+            predicate = try RecordPredicate.parseSearchFilter(filter, table: table)
+        }
+        if let view = body["view_id"]?.stringValue, !view.isEmpty, view != table.defaultViewId, body["filter"] == nil, sorts.isEmpty {
+            throw FeishuError(code: 1254042, msg: "ViewIdNotFound")
+        }
+        let automatic = body["automatic_fields"]?.boolValue ?? false
+        let scope = "search-\(table.id)"
+        let offset = try pageOffset(ctx, scope: scope)
+        let matched = RecordSort.sort(table.orderedRecords().filter { predicate.matches($0, table: table, nowMs: ctx.nowMs) }, by: sorts)
+        let slice = offset < matched.count ? Array(matched[offset..<min(matched.count, offset + size)]) : []
+        let items = slice.map { renderRecord($0, table: table, shape: .new, only: only, automatic: automatic) }
+        return feishuOK(page(items, total: matched.count, offset: offset, scope: scope))
+    }
+
+    func boolQuery(_ ctx: CallContext, _ name: String) -> Bool { ctx.request.query(name) == "true" }
+
+    func listRecords(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let size = try pageSize(ctx, max: Self.maxSearchPage)
+        var only: Set<String>?
+        if let text = ctx.request.query("field_names"), !text.isEmpty {
+            guard let json = try? JSONValue.parse(text) else { throw FeishuError.invalidFieldNames("field_names must be a JSON array") }
+            only = try fieldNameSet(json, table: table)
+        }
+        var sorts: [RecordSort] = []
+        if let text = ctx.request.query("sort"), !text.isEmpty {
+            if text.count > 1000 { throw FeishuError.invalidSort("sort longer than 1000 characters") }
+            guard let items = (try? JSONValue.parse(text))?.arrayValue else { throw FeishuError.invalidSort("sort must be a JSON array of strings") }
+            for item in items {
+                guard let entry = item.stringValue else { throw FeishuError.invalidSort("sort entries are strings") }
+                var name = entry
+                var desc = false
+                if entry.hasSuffix(" DESC") { name = String(entry.dropLast(5)); desc = true }
+                else if entry.hasSuffix(" ASC") { name = String(entry.dropLast(4)) }
+                guard let field = table.field(named: name) else { throw FeishuError.invalidSort("unknown field \(name)") }
+                sorts.append(RecordSort(field: field, desc: desc))
+            }
+        }
+        var predicate = RecordPredicate.always
+        if let text = ctx.request.query("filter"), !text.isEmpty {
+            predicate = try RecordPredicate.parseFormula(text, table: table)
+        }
+        if let view = ctx.request.query("view_id"), !view.isEmpty, view != table.defaultViewId {
+            throw FeishuError(code: 1254042, msg: "ViewIdNotFound")
+        }
+        let scope = "list-\(table.id)"
+        let offset = try pageOffset(ctx, scope: scope)
+        let matched = RecordSort.sort(table.orderedRecords().filter { predicate.matches($0, table: table, nowMs: ctx.nowMs) }, by: sorts)
+        let slice = offset < matched.count ? Array(matched[offset..<min(matched.count, offset + size)]) : []
+        let shape = ReadShape.legacy(textAsArray: boolQuery(ctx, "text_field_as_array"))
+        let items = slice.map { renderRecord($0, table: table, shape: shape, only: only, automatic: boolQuery(ctx, "automatic_fields")) }
+        return feishuOK(page(items, total: matched.count, offset: offset, scope: scope))
+    }
+
+    func getRecord(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let id = ctx.param("record_id")
+        guard let record = table.record(id) else { throw FeishuError.recordNotFound(id) }
+        var item = renderRecord(record, table: table, shape: .legacy(textAsArray: boolQuery(ctx, "text_field_as_array")), only: nil,
+                                automatic: boolQuery(ctx, "automatic_fields"))
+        if boolQuery(ctx, "with_shared_url") {
+            item = item.setting("record_url", .string("\(baseURL)/record/\(record.id)"))
+        }
+        return feishuOK(.object([("record", item)]))
+    }
+
+    func batchGet(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        try checkUserIdType(body["user_id_type"]?.stringValue)
+        guard let ids = body["record_ids"]?.arrayValue, ids.allSatisfy({ $0.stringValue != nil }) else {
+            throw FeishuError.wrongBody("record_ids must be an array of strings")
+        }
+        if ids.isEmpty { throw FeishuError.wrongBody("record_ids must not be empty") }
+        if ids.count > Self.maxBatchGet { throw FeishuError(code: 1254104, msg: "RecordAddOnceExceedLimit: at most \(Self.maxBatchGet) record_ids per batch_get") }
+        var records: [JSONValue] = []
+        var absent: [String] = []
+        let automatic = body["automatic_fields"]?.boolValue ?? false
+        let shared = body["with_shared_url"]?.boolValue ?? false
+        for id in ids.compactMap(\.stringValue) {
+            if let record = table.record(id) {
+                records.append(renderRecord(record, table: table, shape: .new, only: nil, automatic: automatic, sharedURL: shared))
+            } else {
+                absent.append(id)
+            }
+        }
+        return feishuOK(.object([("records", .array(records)), ("forbidden_record_ids", .array([])), ("absent_record_ids", .strings(absent))]))
+    }
+
+    // MARK: Writes
+
+    func createRecord(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        let replayKey = try clientTokenKey(ctx, table: table, kind: "create")
+        if let replayKey, let cached = state.clientTokens[replayKey] {
+            guard cached.body == body.canonical() else { throw FeishuError.clientTokenConflict }
+            return feishuOK(cached.data)
+        }
+        let values = try validateFields(body["fields"], table: table)
+        if table.count + 1 > state.settings.rowLimit { throw FeishuError.rowLimit }
+        let record = newRecord(values, table: table, now: ctx.nowMs)
+        table.insert(record)
+        ctx.committed = true
+        let data = JSONValue.object([("record", .object([("fields", echo(values)), ("id", .string(record.id)), ("record_id", .string(record.id))]))])
+        if let replayKey { state.clientTokens[replayKey] = (body.canonical(), data) }
+        return feishuOK(data)
+    }
+
+    func updateRecord(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        let id = ctx.param("record_id")
+        guard var record = table.record(id) else { throw FeishuError.recordNotFound(id) }
+        let values = try validateFields(body["fields"], table: table)
+        apply(values, to: &record)
+        record.modifiedTime = ctx.nowMs
+        table.update(record)
+        ctx.committed = true
+        return feishuOK(.object([("record", .object([("fields", echo(values)), ("id", .string(id)), ("record_id", .string(id))]))]))
+    }
+
+    func deleteRecord(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let id = ctx.param("record_id")
+        guard table.remove(id) else { throw FeishuError.recordNotFound(id) }
+        ctx.committed = true
+        return feishuOK(.object([("deleted", true), ("record_id", .string(id))]))
+    }
+
+    func batchCreate(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        let replayKey = try clientTokenKey(ctx, table: table, kind: "batch_create")
+        if let replayKey, let cached = state.clientTokens[replayKey] {
+            guard cached.body == body.canonical() else { throw FeishuError.clientTokenConflict }
+            return feishuOK(cached.data)
+        }
+        guard let items = body["records"]?.arrayValue else { throw FeishuError.wrongBody("records must be an array") }
+        if items.isEmpty { throw FeishuError.wrongBody("records must not be empty") }
+        if items.count > Self.maxBatchWrite { throw FeishuError.tooMany }
+        var all: [[(BitField, JSONValue?)]] = []
+        for item in items {
+            guard item.objectPairs != nil else { throw FeishuError.wrongBody("each record must be an object with fields") }
+            all.append(try validateFields(item["fields"], table: table))
+        }
+        if table.count + all.count > state.settings.rowLimit { throw FeishuError.rowLimit }
+        var out: [JSONValue] = []
+        for values in all {
+            let record = newRecord(values, table: table, now: ctx.nowMs)
+            table.insert(record)
+            out.append(.object([("fields", echo(values)), ("id", .string(record.id)), ("record_id", .string(record.id))]))
+        }
+        ctx.committed = true
+        let data = JSONValue.object([("records", .array(out))])
+        if let replayKey { state.clientTokens[replayKey] = (body.canonical(), data) }
+        return feishuOK(data)
+    }
+
+    func batchUpdate(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        guard let items = body["records"]?.arrayValue else { throw FeishuError.wrongBody("records must be an array") }
+        if items.isEmpty { throw FeishuError.wrongBody("records must not be empty") }
+        if items.count > Self.maxBatchWrite { throw FeishuError.tooMany }
+        var planned: [(String, [(BitField, JSONValue?)])] = []
+        for item in items {
+            guard let id = item["record_id"]?.stringValue, !id.isEmpty else { throw FeishuError.wrongBody("record_id is required") }
+            guard table.record(id) != nil else { throw FeishuError.recordNotFound(id) }
+            planned.append((id, try validateFields(item["fields"], table: table)))
+        }
+        var out: [JSONValue] = []
+        for (id, values) in planned {
+            guard var record = table.record(id) else { continue }
+            apply(values, to: &record)
+            record.modifiedTime = ctx.nowMs
+            table.update(record)
+            out.append(.object([("fields", echo(values)), ("id", .string(id)), ("record_id", .string(id))]))
+        }
+        ctx.committed = true
+        return feishuOK(.object([("records", .array(out))]))
+    }
+
+    func batchDelete(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        guard let items = body["records"]?.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw FeishuError.wrongBody("records must be an array of record ids")
+        }
+        if items.isEmpty { throw FeishuError.wrongBody("records must not be empty") }
+        if items.count > Self.maxBatchDelete { throw FeishuError(code: 1254104, msg: "RecordAddOnceExceedLimit: at most \(Self.maxBatchDelete) records per batch_delete") }
+        let ids = items.compactMap(\.stringValue)
+        for id in ids where table.record(id) == nil { throw FeishuError.recordNotFound(id) }
+        var out: [JSONValue] = []
+        for id in ids {
+            table.remove(id)
+            out.append(.object([("deleted", true), ("record_id", .string(id))]))
+        }
+        ctx.committed = true
+        return feishuOK(.object([("records", .array(out))]))
+    }
+}

@@ -1,0 +1,53 @@
+/// The dingsync tables (SPEC §4), created empty at start unless `--no-tables`.
+enum Schema {
+    struct FieldSpec {
+        var name: String
+        var type: Int
+        var property: JSONValue?
+    }
+
+    static let dateTime: JSONValue = ["date_formatter": "yyyy/MM/dd HH:mm", "auto_fill": false]
+
+    static let main: [FieldSpec] = [
+        FieldSpec(name: "instance_id", type: 1),
+        FieldSpec(name: "business_id", type: 1),
+        FieldSpec(name: "template_code", type: 1),
+        FieldSpec(name: "title", type: 1),
+        FieldSpec(name: "status", type: 1),
+        FieldSpec(name: "applicant", type: 1),
+        FieldSpec(name: "applicant_dept", type: 1),
+        FieldSpec(name: "amount", type: 2, property: ["formatter": "0.00"]),
+        FieldSpec(name: "start_time", type: 5, property: dateTime),
+        FieldSpec(name: "end_time", type: 5, property: dateTime),
+        FieldSpec(name: "duration_hours", type: 2, property: ["formatter": "0.00"]),
+        FieldSpec(name: "current_node", type: 1),
+        FieldSpec(name: "last_action", type: 1),
+        FieldSpec(name: "last_action_time", type: 5, property: dateTime),
+        FieldSpec(name: "approver_chain", type: 1),
+        FieldSpec(name: "form_data", type: 1),
+        FieldSpec(name: "synced_at", type: 5, property: dateTime),
+    ]
+
+    static let action: [FieldSpec] = [
+        FieldSpec(name: "action_key", type: 1),
+        FieldSpec(name: "instance_id", type: 1),
+        FieldSpec(name: "seq", type: 2, property: ["formatter": "0"]),
+        FieldSpec(name: "node_name", type: 1),
+        FieldSpec(name: "approver", type: 1),
+        FieldSpec(name: "action", type: 1),
+        FieldSpec(name: "action_time", type: 5, property: dateTime),
+        FieldSpec(name: "comment", type: 1),
+    ]
+}
+
+extension SandboxCore {
+    static func createTable(in state: SandboxState, name: String, specs: [Schema.FieldSpec]) -> BitTable {
+        let fields = specs.enumerated().map { index, spec in
+            BitField(id: state.newFieldId(), name: spec.name, type: spec.type, uiType: BitField.defaultUIType(spec.type) ?? "Text",
+                     isPrimary: index == 0, property: spec.property, description: nil)
+        }
+        let table = BitTable(id: state.newTableId(), name: name, defaultViewId: state.newViewId(), fields: fields)
+        state.base.tables.append(table)
+        return table
+    }
+}

@@ -1,0 +1,157 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A small HTTP/1.1 server on SwiftNIO: keep-alive, pipelining assistance, whole-body
+/// requests, and answers that may be held back (latency, write holds) with the event loop's
+/// scheduler instead of a sleeping thread.
+final class HTTPServer: Sendable {
+    typealias Handler = @Sendable (SandboxRequest) -> Outcome
+
+    let group: MultiThreadedEventLoopGroup
+    let channel: any Channel
+    let port: Int
+
+    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, port: Int) {
+        self.group = group
+        self.channel = channel
+        self.port = port
+    }
+
+    static let maxBodyBytes = 32 * 1024 * 1024
+
+    static func start(host: String, port: Int, threads: Int, handler: @escaping Handler) async throws -> HTTPServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler))
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            guard let boundPort = channel.localAddress?.port else {
+                try? await channel.close()
+                throw SandboxError.bindFailed("no local port after bind")
+            }
+            return HTTPServer(group: group, channel: channel, port: boundPort)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    func shutdown() async throws {
+        try? await channel.close()
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Collects one request, asks the handler, writes the answer (now or after a delay).
+private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let handler: HTTPServer.Handler
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var tooLarge = false
+
+    init(handler: @escaping HTTPServer.Handler) { self.handler = handler }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case let .head(h):
+            head = h
+            body = nil
+            tooLarge = false
+        case var .body(chunk):
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > HTTPServer.maxBodyBytes {
+                tooLarge = true
+            } else if body == nil {
+                body = chunk
+            } else {
+                body?.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            body = nil
+            let keepAlive = head.isKeepAlive
+            if tooLarge {
+                respond(context: context, outcome: Outcome(response: .text("request body too large", status: 413)),
+                        keepAlive: false, version: head.version)
+                return
+            }
+            let request = SandboxRequest(
+                method: head.method.rawValue, uri: head.uri,
+                headers: head.headers.map { ($0.name, $0.value) }, body: bytes,
+                remoteAddress: context.channel.remoteAddress?.ipAddress)
+            let outcome = handler(request)
+            respond(context: context, outcome: outcome, keepAlive: keepAlive, version: head.version)
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, outcome: Outcome, keepAlive: Bool, version: HTTPVersion) {
+        if outcome.delayMs <= 0 {
+            write(context: context, outcome: outcome, keepAlive: keepAlive, version: version)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .milliseconds(Int64(outcome.delayMs))) {
+            let (handler, ctx) = bound.value
+            handler.write(context: ctx, outcome: outcome, keepAlive: keepAlive, version: version)
+        }
+    }
+
+    private func write(context: ChannelHandlerContext, outcome: Outcome, keepAlive: Bool, version: HTTPVersion) {
+        // Release the call's hold (tables, in-flight counters) before the answer leaves, so
+        // that a client's next call, sent as soon as it reads the answer, never sees it.
+        outcome.completion?()
+        guard context.channel.isActive else { return }
+        guard let response = outcome.response else {
+            context.close(promise: nil)
+            return
+        }
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        let responseHead = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status),
+                                            headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if !response.body.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+            buffer.writeBytes(response.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}
+
+/// Errors when starting or configuring the sandbox.
+public enum SandboxError: Error, CustomStringConvertible, Sendable {
+    case bindFailed(String)
+    case invalidOption(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case let .bindFailed(m): return "cannot listen: \(m)"
+        case let .invalidOption(m): return "invalid option: \(m)"
+        case let .io(m): return m
+        }
+    }
+}

@@ -1,0 +1,62 @@
+@testable import DingSyncSandbox
+import Foundation
+import Testing
+
+@Suite("Primitives: SHA-256, HMAC, bot signature, JSON, time formats")
+struct PrimitivesTests {
+    @Test func sha256StandardVectors() {
+        #expect(SHA256.hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // 55 and 56 bytes straddle the padding boundary.
+        #expect(SHA256.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 55)))
+            == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+        #expect(SHA256.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 64)))
+            == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+    }
+
+    @Test func hmacRFC4231() {
+        let mac = SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(SHA256.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // Case 6: a key longer than the block size.
+        let long = SHA256.hmac(key: Array(repeating: 0xaa, count: 131),
+                               message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        #expect(SHA256.hex(long) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
+    @Test func feishuBotSignatureVector() {
+        #expect(FeishuBotSignature.sign(timestamp: "1599360473", secret: "demo") == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
+        #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
+        #expect(Base64.decode("YW55IGNhcm5hbCBwbGVhcw==") == Array("any carnal pleas".utf8))
+    }
+
+    @Test func jsonKeepsNumbersOrderAndUnicode() throws {
+        let text = #"{"b":1,"a":[176294576354598450,2580.5,-1e3,true,null],"s":"王小明\n\"q\" \u00e9 \ud83d\ude00"}"#
+        let value = try JSONValue.parse(text)
+        #expect(value["a"]?.arrayValue?[0].int64Value == 176_294_576_354_598_450)
+        #expect(value["a"]?.arrayValue?[1].doubleValue == 2580.5)
+        #expect(value["s"]?.stringValue == "王小明\n\"q\" é 😀")
+        let out = value.serialized()
+        #expect(out.hasPrefix(#"{"b":1,"a":[176294576354598450,2580.5,-1e3,true,null]"#))
+        #expect(try JSONValue.parse(out) == value)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("{\"a\":}") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("[1,2") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("{} x") }
+    }
+
+    @Test func timeFormats() {
+        let ms: Int64 = 1_743_470_123_000 // 2025-04-01T01:15:23Z = 09:15:23 Beijing
+        #expect(TimeFormat.legacy(ms) == "2025-04-01 09:15:23")
+        #expect(TimeFormat.newAPI(ms, beijing: true) == "2025-04-01T09:15Z")
+        #expect(TimeFormat.newAPI(ms, beijing: false) == "2025-04-01T01:15Z")
+        #expect(TimeFormat.compactMinute(ms) == "202504010915")
+        #expect(TimeFormat.parse("2025-04-01 09:15:23") == ms)
+        #expect(TimeFormat.parse("2025-04-01T01:15:23Z") == ms)
+        #expect(TimeFormat.parse("2025-04-01T09:15:23.000+08:00") == ms)
+        #expect(TimeFormat.parse("1743470123") == ms)
+        #expect(TimeFormat.parse("1743470123000") == ms)
+        #expect(TimeFormat.parse("yesterday") == nil)
+        #expect(TimeFormat.startOfDay(ms) == TimeFormat.parse("2025-04-01"))
+    }
+}

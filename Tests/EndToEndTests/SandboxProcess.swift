@@ -1,0 +1,144 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A `dingsync-sandbox` started as a separate process on 127.0.0.1, as any client would
+/// start it (SPEC section 6), with a config written for dingsync in a fresh folder.
+final class SandboxProcess: @unchecked Sendable {
+    let process = Process()
+    let folder: String
+    let configPath: String
+    private(set) var baseURL = ""
+
+    init(_ arguments: [String] = []) throws {
+        folder = try CLIRunner.tempDirectory()
+        configPath = folder + "/config.yaml"
+        process.executableURL = CLIRunner.productsDirectory.appendingPathComponent("dingsync-sandbox")
+        process.arguments = ["--port", "0", "--write-config", configPath] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // first line: "listening on http://HOST:PORT"
+        var buffer = Data()
+        let handle = out.fileHandleForReading
+        while !buffer.contains(UInt8(ascii: "\n")) {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+        }
+        let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        guard line.hasPrefix("listening on ") else {
+            process.terminate()
+            throw SandboxFailure("sandbox did not start: \(line)")
+        }
+        baseURL = String(line.dropFirst("listening on ".count))
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: configPath) && Date() < deadline { usleep(20_000) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configPath)
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Runs dingsync with this sandbox's config.
+    func dingsync(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+        let subcommands: Set<String> = ["setup", "doctor", "stats", "report", "export", "sync"]
+        let args = arguments.first.map(subcommands.contains) == true
+            ? [arguments[0], "--config", configPath] + arguments.dropFirst() : ["--config", configPath] + arguments
+        return try CLIRunner.run(args, environment: environment)
+    }
+
+    /// Starts dingsync without waiting (for kill and lock tests).
+    func startDingsync(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = CLIRunner.productsDirectory.appendingPathComponent("dingsync")
+        p.arguments = ["--config", configPath] + arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    // MARK: admin API
+
+    @discardableResult
+    func admin(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> [String: Any] {
+        guard let url = URL(string: baseURL + "/__admin/" + path) else { throw SandboxFailure("bad path \(path)") }
+        var request = URLRequest(url: url, timeoutInterval: 30)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let box = ResultBox()
+        let semaphore = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            box.data = data
+            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            box.error = error
+            semaphore.signal()
+        }.resume()
+        semaphore.wait()
+        if let error = box.error { throw error }
+        guard (200..<300).contains(box.status) else {
+            throw SandboxFailure("admin \(method) \(path): HTTP \(box.status) \(String(decoding: box.data ?? Data(), as: UTF8.self))")
+        }
+        return (box.data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }) ?? [:]
+    }
+
+    var info: [String: Any] { (try? admin("GET", "info")) ?? [:] }
+    var mainTable: String { ((info["feishu"] as? [String: Any])?["tables"] as? [String: Any])?["main"] as? String ?? "" }
+    var actionTable: String { ((info["feishu"] as? [String: Any])?["tables"] as? [String: Any])?["action"] as? String ?? "" }
+
+    /// Every row of a table: record id and plain field values.
+    func rows(_ table: String) throws -> [(id: String, fields: [String: Any])] {
+        let answer = try admin("GET", "tables/\(table)/records")
+        return ((answer["records"] as? [[String: Any]]) ?? []).map { ($0["record_id"] as? String ?? "", $0["fields"] as? [String: Any] ?? [:]) }
+    }
+
+    func instances(status: String? = nil, processCode: String? = nil) throws -> [[String: Any]] {
+        var query: [String] = []
+        if let status { query.append("status=\(status)") }
+        if let processCode { query.append("process_code=\(processCode)") }
+        let answer = try admin("GET", "instances" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+        return answer["instances"] as? [[String: Any]] ?? []
+    }
+
+    /// Calls per endpoint name.
+    func counters() throws -> [String: [String: Int]] {
+        let answer = try admin("GET", "counters")
+        var result: [String: [String: Int]] = [:]
+        for (name, value) in answer["endpoints"] as? [String: Any] ?? [:] {
+            result[name] = (value as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
+        }
+        return result
+    }
+
+    func writeCalls() throws -> Int {
+        try counters().filter { $0.key.hasPrefix("feishu.records.batch") && !$0.key.hasSuffix("batch_get") }.values.reduce(0) { $0 + ($1["calls"] ?? 0) }
+    }
+
+    func tableConflicts() throws -> Int {
+        let answer = try admin("GET", "counters")
+        return (answer["tables"] as? [String: Any] ?? [:]).values.reduce(0) { $0 + (((($1 as? [String: Any])?["conflicts"]) as? NSNumber)?.intValue ?? 0) }
+    }
+}
+
+struct SandboxFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var data: Data?
+    var status = 0
+    var error: Error?
+}
