@@ -26,11 +26,18 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        // SMTP for notification email (libcurl: smtp:// with STARTTLS, smtps://, AUTH).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
         .target(
             name: "DingSyncCore",
             dependencies: [
                 "CYaml",
                 "CSQLite",
+                "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -64,6 +64,9 @@ public struct FeishuConfig: Sendable, Equatable {
     public var tables = FeishuTables()
     /// Canonical field name → column name in Bitable.
     public var fieldNames: [String: String] = [:]
+    /// Rows a table may hold (the plan's limit; 20,000 on common plans): `doctor` and the
+    /// row-limit alert compare the ledger's row counts with it.
+    public var rowLimit = 20_000
     public init() {}
 }
 
@@ -78,6 +81,9 @@ public struct SyncConfig: Sendable, Equatable {
     public var lookbackMinutes = 10
     public var timezone = "Asia/Shanghai"
     public var lockFile = "dingsync.lock"
+    /// Hours after which the last completed run or a checkpoint counts as stale (`doctor`
+    /// warns, the checkpoint alert fires); 0 = never.
+    public var staleAfterHours = 24
     public init() {}
 
     /// The configured zone; validated at load time, so this never falls back in practice.
@@ -93,6 +99,18 @@ public struct MappingConfig: Sendable, Equatable {
     public init() {}
 }
 
+/// How the SMTP connection is secured.
+public enum EmailTLS: String, Sendable, CaseIterable {
+    /// Implicit TLS on port 465, STARTTLS (required) on any other port.
+    case auto
+    /// Plain connection upgraded with STARTTLS; refused when the server does not offer it.
+    case starttls
+    /// Implicit TLS from the first byte (smtps://).
+    case ssl
+    /// No encryption (a relay on localhost only).
+    case none
+}
+
 public struct EmailConfig: Sendable, Equatable {
     public var enabled = false
     public var smtpServer = ""
@@ -101,6 +119,24 @@ public struct EmailConfig: Sendable, Equatable {
     public var password = ""
     public var sender = ""
     public var recipients: [String] = []
+    public var tls: EmailTLS = .auto
+    public init() {}
+
+    /// The envelope sender: `sender`, else the username when it is an address.
+    public var fromAddress: String { sender.isEmpty ? username : sender }
+}
+
+/// Thresholds of the alerts sent with a run's notification (0 turns a rule off).
+public struct AlertConfig: Sendable, Equatable {
+    public var enabled = true
+    /// An incremental run listing this many times the usual number of instances is unusual.
+    public var volumeFactor = 3
+    /// … and at least this many (small numbers are never "too many").
+    public var volumeMin = 10
+    /// Error answers from the APIs in one run (retried or not) that raise an alert.
+    public var apiErrors = 20
+    /// Percent of `feishu.row_limit` at which a table counts as nearly full.
+    public var rowLimitPercent = 90
     public init() {}
 }
 
@@ -110,6 +146,7 @@ public struct NotificationConfig: Sendable, Equatable {
     public var secret = ""
     public var onSuccess = false
     public var email = EmailConfig()
+    public var alerts = AlertConfig()
     public init() {}
 }
 

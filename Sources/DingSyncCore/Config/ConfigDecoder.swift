@@ -27,6 +27,7 @@ enum ConfigDecoder {
         if let v = r.string(t["main"], path: "feishu.tables.main") { c.feishu.tables.main = v }
         if let v = r.string(t["action"], path: "feishu.tables.action") { c.feishu.tables.action = v }
         if let v = r.stringMap(f["field_names"], path: "feishu.field_names") { c.feishu.fieldNames = v }
+        if let v = r.int(f["row_limit"], path: "feishu.row_limit", range: 1...100_000_000) { c.feishu.rowLimit = v }
 
         let y = r.entries(root["sync"], path: "sync", known: s["sync"])
         if let v = r.int(y["batch_size"], path: "sync.batch_size", range: 1...1000) { c.sync.batchSize = v }
@@ -39,6 +40,7 @@ enum ConfigDecoder {
         if let v = r.int(y["lookback_minutes"], path: "sync.lookback_minutes", range: 0...10080) { c.sync.lookbackMinutes = v }
         if let v = r.string(y["timezone"], path: "sync.timezone") { c.sync.timezone = v }
         if let v = r.string(y["lock_file"], path: "sync.lock_file") { c.sync.lockFile = v }
+        if let v = r.int(y["stale_after_hours"], path: "sync.stale_after_hours", range: 0...8760) { c.sync.staleAfterHours = v }
 
         let m = r.entries(root["mapping"], path: "mapping", known: s["mapping"])
         if let v = r.stringList(m["amount_fields"], path: "mapping.amount_fields") { c.mapping.amountFields = v }
@@ -59,6 +61,13 @@ enum ConfigDecoder {
         if let v = r.string(e["password"], path: "notification.email.password") { c.notification.email.password = v }
         if let v = r.string(e["sender"], path: "notification.email.sender") { c.notification.email.sender = v }
         if let v = r.stringList(e["recipients"], path: "notification.email.recipients") { c.notification.email.recipients = v }
+        if let v = r.choice(e["tls"], path: "notification.email.tls", as: EmailTLS.self) { c.notification.email.tls = v }
+        let a = r.entries(n["alerts"], path: "notification.alerts", known: s["notification.alerts"])
+        if let v = r.bool(a["enabled"], path: "notification.alerts.enabled") { c.notification.alerts.enabled = v }
+        if let v = r.int(a["volume_factor"], path: "notification.alerts.volume_factor", range: 0...1000) { c.notification.alerts.volumeFactor = v }
+        if let v = r.int(a["volume_min"], path: "notification.alerts.volume_min", range: 0...1_000_000) { c.notification.alerts.volumeMin = v }
+        if let v = r.int(a["api_errors"], path: "notification.alerts.api_errors", range: 0...1_000_000) { c.notification.alerts.apiErrors = v }
+        if let v = r.int(a["row_limit_percent"], path: "notification.alerts.row_limit_percent", range: 0...100) { c.notification.alerts.rowLimitPercent = v }
 
         let l = r.entries(root["logging"], path: "logging", known: s["logging"])
         if let v = r.string(l["level"], path: "logging.level") {

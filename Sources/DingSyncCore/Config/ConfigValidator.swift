@@ -76,6 +76,13 @@ enum ConfigValidator {
             if c.notification.email.recipients.isEmpty {
                 r.report("notification.email.recipients needs at least one address when email is enabled", at: mark("notification.email.recipients"))
             }
+            if !c.notification.email.fromAddress.contains("@") {
+                r.report("notification.email.sender is required when email is enabled: the From address (e.g. sender: \"dingsync@example.com\")",
+                         at: mark("notification.email.sender"))
+            }
+            if c.notification.email.tls == .none, !c.notification.email.username.isEmpty {
+                warnings.append("notification.email.tls is none: the SMTP password is sent unencrypted; use starttls or ssl unless the server is on this machine")
+            }
         }
         if c.dingtalk.qps > 20 {
             warnings.append("dingtalk.qps is \(c.dingtalk.qps): the standard edition allows 20 calls/s per API; above that DingTalk throttles (90018)")

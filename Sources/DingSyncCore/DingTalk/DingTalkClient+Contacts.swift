@@ -57,13 +57,34 @@ extension DingTalkClient {
         return name
     }
 
-    private func lookup(api: String, path: String, body: [String: Any], notFound: Set<String>, key: String) async -> String? {
+    /// The user's name, throwing what went wrong (`doctor`): nil when the user does not exist.
+    public func readUserName(_ userId: String) async throws -> String? {
+        try await read(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": userId, "language": "zh_CN"], notFound: ["60121", "33012"])
+    }
+
+    /// The department's name, throwing what went wrong (`doctor`): nil when it does not exist.
+    public func readDepartmentName(_ deptId: String) async throws -> String? {
+        let id = deptId == "-1" ? Self.rootDepartmentId : deptId
+        guard let numeric = Int64(id) else { return nil }
+        return try await read(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": numeric, "language": "zh_CN"],
+                              notFound: ["60003"])
+    }
+
+    private func read(api: String, path: String, body: [String: Any], notFound: Set<String>) async throws -> String? {
         do {
             let data = try await legacyPost(path, api: api, body: body)
             return JSONBody(data)?.child("result")?.string("name")
         } catch let error as APIError {
             let code = error.code.split(separator: "/").last.map(String.init) ?? error.code
             if notFound.contains(code) { return nil }
+            throw error
+        }
+    }
+
+    private func lookup(api: String, path: String, body: [String: Any], notFound: Set<String>, key: String) async -> String? {
+        do {
+            return try await read(api: api, path: path, body: body, notFound: notFound)
+        } catch let error as APIError {
             if await names.firstWarning(api + error.code) {
                 logger.warning("cannot read names from contacts (\(error.localizedDescription)); userids are shown instead")
             }

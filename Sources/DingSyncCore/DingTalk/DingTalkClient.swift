@@ -43,7 +43,12 @@ public final class DingTalkClient: Sendable {
         self.options = options
         self.transport = transport
         self.logger = logger
-        self.executor = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
+        var counting = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
+        counting.onFailure = { [counter, previous = counting.onFailure] api, error in
+            await counter.recordError(api)
+            await previous?(api, error)
+        }
+        self.executor = counting
         self.limiters = RateLimiterSet(limit: options.config.qps)
         self.timeReading = TimeReadingState(setting: options.config.timeZoneOfNewAPI)
         let config = options.config
@@ -59,6 +64,11 @@ public final class DingTalkClient: Sendable {
     }
 
     public var family: DingTalkAPIFamily { options.config.api }
+
+    /// Fetches the access token of the configured API family (proves app key and secret).
+    public func verifyToken() async throws {
+        _ = try await (family == .new ? newToken : legacyToken).token()
+    }
 
     // MARK: - Requests
 

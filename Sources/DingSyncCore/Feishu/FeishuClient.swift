@@ -50,7 +50,12 @@ public final class FeishuClient: Sendable {
         self.options = options
         self.transport = transport
         self.logger = logger
-        let exec = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
+        var counting = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
+        counting.onFailure = { [counter, previous = counting.onFailure] api, error in
+            await counter.recordError(api)
+            await previous?(api, error)
+        }
+        let exec = counting
         self.executor = exec
         self.writeLimiter = RateLimiter(limit: options.writeQPS)
         self.readLimiter = RateLimiter(limit: options.readQPS)
@@ -65,6 +70,11 @@ public final class FeishuClient: Sendable {
     }
 
     var appToken: String { options.config.appToken }
+
+    /// Fetches the tenant access token (proves app id and secret).
+    public func verifyToken() async throws {
+        _ = try await token.token()
+    }
 
     // MARK: - Requests
 

@@ -3,6 +3,8 @@ public actor CallCounter {
     public private(set) var calls: [String: Int] = [:]
     public private(set) var retries: [String: Int] = [:]
     public private(set) var throttled = 0
+    /// Error answers (and transport failures) per API, retried or not; token refreshes excluded.
+    public private(set) var errors: [String: Int] = [:]
 
     public init() {}
 
@@ -12,6 +14,8 @@ public actor CallCounter {
         retries[api, default: 0] += 1
         if wasThrottled { throttled += 1 }
     }
+
+    func recordError(_ api: String) { errors[api, default: 0] += 1 }
 
     public var total: Int { calls.values.reduce(0, +) }
 }

@@ -17,6 +17,8 @@ public struct CallExecutor: Sendable {
     /// Sleeps between attempts (injected so tests do not wait).
     public var sleep: @Sendable (TimeInterval) async throws -> Void
     public var random: @Sendable () -> Double
+    /// Told of every failed attempt except a rejected token (for the run's error count).
+    public var onFailure: (@Sendable (_ api: String, _ error: APIError) async -> Void)?
 
     public init(policy: RetryPolicy, logger: Logger,
                 sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
@@ -52,6 +54,7 @@ public struct CallExecutor: Sendable {
             case .success(let value):
                 return value
             case .failure(let error):
+                if error.kind != .invalidToken, let onFailure { await onFailure(api, error) }
                 switch policy.decide(error.kind, attempt: number, tokenRefreshed: refreshed, random: random()) {
                 case .giveUp:
                     throw error

@@ -25,10 +25,14 @@ public struct RunSummary: Sendable, Equatable {
     public var dingtalkCalls: [String: Int] = [:]
     public var feishuCalls: [String: Int] = [:]
     public var throttled = 0
+    /// Error answers per API (`DingTalk listids`, `Feishu records/batch_create`), retried or not.
+    public var apiErrors: [String: Int] = [:]
     public var started = Date()
     public var finished = Date()
     public var exitStatus: ExitStatus = .success
     public var fatalError: String?
+    /// Alerts decided after the run (`AlertRules`), also sent with its notification.
+    public var alerts: [Alert] = []
 
     public init(mode: String) { self.mode = mode }
 
@@ -38,6 +42,9 @@ public struct RunSummary: Sendable, Equatable {
     }
 
     public var duration: TimeInterval { finished.timeIntervalSince(started) }
+
+    /// Every error answer of the run.
+    public var apiErrorCount: Int { apiErrors.values.reduce(0, +) }
 
     /// The one-screen summary of SPEC section 2.
     public func text(timeZone: TimeZone) -> String {
@@ -55,10 +62,11 @@ public struct RunSummary: Sendable, Equatable {
             lines += repairs.prefix(20).map { "  · \($0)" }
             if repairs.count > 20 { lines.append("  · … and \(repairs.count - 20) more (see the log)") }
         }
-        lines.append("API calls  DingTalk \(calls(dingtalkCalls)); Feishu \(calls(feishuCalls))\(throttled > 0 ? "; throttled answers \(throttled)" : "")")
+        lines.append("API calls  DingTalk \(calls(dingtalkCalls)); Feishu \(calls(feishuCalls))\(throttled > 0 ? "; throttled answers \(throttled)" : "")\(apiErrorCount > 0 ? "; error answers \(apiErrorCount)" : "")")
         for failure in failures.prefix(10) { lines.append("failed     \(failure.instanceId): \(failure.error)") }
         if failures.count > 10 { lines.append("failed     … and \(failures.count - 10) more (retried next run)") }
         if let fatalError { lines.append("stopped    \(fatalError)") }
+        for alert in alerts { lines.append("alert      \(alert.title) — \(alert.detail)") }
         lines.append(String(format: "duration   %.1f s · exit %d", duration, exitStatus.rawValue))
         return lines.joined(separator: "\n")
     }

@@ -142,6 +142,8 @@ public final class SyncPipeline: @unchecked Sendable {
         summary.dingtalkCalls = await dingtalk.counter.calls
         summary.feishuCalls = await feishu.counter.calls
         summary.throttled = await dingtalk.counter.throttled + feishu.counter.throttled
+        for (api, n) in await dingtalk.counter.errors { summary.apiErrors["DingTalk \(api)", default: 0] += n }
+        for (api, n) in await feishu.counter.errors { summary.apiErrors["Feishu \(api)", default: 0] += n }
         summary.finished = Date()
         guard !request.dryRun else { return }
         let month = String(PlanDescription.format(request.now, zone).prefix(7))

@@ -4,18 +4,31 @@ import Logging
 /// Builds everything a sync needs from the configuration and runs it: the entry point the
 /// `dingsync` command calls.
 public enum SyncRunner {
-    /// Runs one sync and returns its summary (exit status included). Throws only for a held
-    /// lock or a state database that cannot be opened.
+    /// Runs one sync and returns its summary (exit status and alerts included). Throws only
+    /// for a held lock or a state database that cannot be opened.
+    ///
+    /// After the run (not a dry run) the alerts are decided and the notification is sent
+    /// (`RunMonitor`); neither changes the exit status.
     public static func run(config: Config, request: SyncPipeline.Request, logger: Logger,
                            transport: HTTPTransport = URLSessionTransport(), progress: Bool = ProgressReporter.isTerminal,
-                           environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> RunSummary {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           mailer: Mailer? = nil) async throws -> RunSummary {
         let lock = RunLock(path: config.sync.lockFile)
         if !request.dryRun { try lock.acquire(now: request.now, timeZone: config.sync.timeZone) }
         defer { lock.release() }
+        let monitor = RunMonitor(config: config, notifier: Notifier(config: config.notification, transport: transport,
+                                                                    mailer: mailer ?? CurlMailer(environment: environment), logger: logger),
+                                 logger: logger)
 
         // A dry run writes nothing: without a state database it works on an empty one in memory.
         let storePath = request.dryRun && !FileManager.default.fileExists(atPath: config.sync.stateDB) ? ":memory:" : config.sync.stateDB
-        let store = try StateStore(path: storePath)
+        let store: StateStore
+        do {
+            store = try StateStore(path: storePath)
+        } catch {
+            if !request.dryRun { await monitor.startFailed(mode: request.mode.name, error: error.localizedDescription) }
+            throw error
+        }
 
         let maxIds = environment["DINGSYNC_MAX_IDS_PER_QUERY"].flatMap(Int.init) ?? 10_000
         let dingtalk = DingTalkClient(options: .init(config: config.dingtalk, timeZone: config.sync.timeZone,
@@ -29,6 +42,6 @@ public enum SyncRunner {
         if let reading = await dingtalk.newAPITimeReading(), config.dingtalk.api == .new {
             logger.debug("new-API times read as \(reading.reading.rawValue): \(reading.reason)")
         }
-        return summary
+        return await monitor.afterRun(summary, store: store, processCodes: request.processCodes)
     }
 }
