@@ -15,6 +15,10 @@ extension DingSync {
             a time without an offset is in sync.timezone (default Asia/Shanghai). A bare date means the \
             start of the day for --start-time and the end of the day for --end-time.
 
+            After the run (not --dry-run) its alerts are decided and, per notification.*, a failed or \
+            partial run, an alert, or (with on_success) any run is sent to the Feishu bot and/or by \
+            email. A notification that cannot be sent is logged; it never changes the exit code.
+
             Examples:
               dingsync --init
               dingsync --start-time "2025-01-01" --end-time "2025-03-31 18:00" --process-code PROC-XXXX

@@ -1,19 +1,5 @@
 import Foundation
 
-/// What became of one notification on one channel.
-public struct DeliveryResult: Sendable, Equatable {
-    public var channel: String
-    public var delivered: Bool
-    /// "sent", or what went wrong and what to do.
-    public var detail: String
-
-    public init(channel: String, delivered: Bool, detail: String) {
-        self.channel = channel
-        self.delivered = delivered
-        self.detail = detail
-    }
-}
-
 /// Posts a notification to a Feishu custom group bot (reference §6): an interactive card in
 /// the top-level `card`, signed with `timestamp` + `sign` when the bot has a secret.
 ///

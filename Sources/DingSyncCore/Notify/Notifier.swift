@@ -20,9 +20,11 @@ public struct Notifier: Sendable {
         self.host = host
     }
 
-    /// This machine's name, for messages.
+    /// This machine's name, for messages (`gethostname`: no DNS lookup).
     public static var hostName: String {
-        let name = ProcessInfo.processInfo.hostName
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return name.isEmpty ? "localhost" : name
     }
 
