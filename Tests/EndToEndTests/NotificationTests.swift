@@ -55,6 +55,16 @@ import Testing
         #expect(card.text.contains("**Main rows**: created 0"))
     }
 
+    @Test func stateDatabaseThatCannotBeOpenedIsAFailedRun() throws {
+        let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
+        try FileManager.default.createDirectory(atPath: sandbox.folder + "/dingsync.sqlite", withIntermediateDirectories: true)
+        let run = try sandbox.dingsync(["--init"])
+        #expect(run.status == 2)
+        let card = try #require(try cards(sandbox).first)
+        #expect(card.template == "red")
+        #expect(card.text.contains("**Stopped**:") && card.text.contains("dingsync.sqlite"))
+    }
+
     @Test func dryRunSendsNothing() throws {
         let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
         try sandbox.admin("POST", "scopes/revoke", ["scope": "Workflow.Instance.Read"])
