@@ -271,7 +271,12 @@ struct FeishuRecordTests {
 
             // A read while a write holds the table conflicts too; after the hold all is well.
             async let write = h.feishu("POST", path, ["records": [Self.row("W3")]], token: token)
-            try await Task.sleep(nanoseconds: 100_000_000)
+            // Wait until the write has arrived (a fixed sleep is not enough on a loaded machine).
+            for _ in 0..<200 {
+                let counters = try await h.client.admin("GET", "counters")
+                if (counters["endpoints"]?["feishu.records.batch_create"]?["in_flight"]?.int64Value ?? 0) > 0 { break }
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
             let read = try await h.feishu("POST", "\(h.recordsPath(table))/search", [:], token: token)
             #expect(read.status == 200)
             #expect(read.json["code"]?.int64Value == 1254291)
