@@ -270,8 +270,10 @@ struct FeishuRecordTests {
             #expect(try await h.rows(table).count == 1)
 
             // A read while a write holds the table conflicts too; after the hold all is well.
+            // A long hold, and a wait until the write has arrived: fixed short delays are not
+            // enough on a loaded machine (the whole test suite runs alongside).
+            _ = try await h.client.admin("POST", "settings", .object([("feishu_write_hold_ms", .int(3000))]))
             async let write = h.feishu("POST", path, ["records": [Self.row("W3")]], token: token)
-            // Wait until the write has arrived (a fixed sleep is not enough on a loaded machine).
             for _ in 0..<200 {
                 let counters = try await h.client.admin("GET", "counters")
                 if (counters["endpoints"]?["feishu.records.batch_create"]?["in_flight"]?.int64Value ?? 0) > 0 { break }
@@ -281,6 +283,7 @@ struct FeishuRecordTests {
             #expect(read.status == 200)
             #expect(read.json["code"]?.int64Value == 1254291)
             #expect(try await write.json["code"]?.int64Value == 0)
+            _ = try await h.client.admin("POST", "settings", .object([("feishu_write_hold_ms", .int(400))]))
             let after = try await h.feishu("POST", "\(h.recordsPath(table))/search", [:], token: token)
             #expect(after.json["code"]?.int64Value == 0)
             // The other table is independent.

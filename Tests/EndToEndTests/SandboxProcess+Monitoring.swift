@@ -2,6 +2,16 @@ import Foundation
 
 /// Config edits, bot messages and logs for the doctor and notification tests.
 extension SandboxProcess {
+    /// Runs dingsync on another thread, so that the wait does not hold one of the few
+    /// threads Swift's concurrency pool has (other suites run alongside).
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.dingsync(arguments, environment: environment) })
+            }
+        }
+    }
+
     var configText: String { (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? "" }
 
     /// Rewrites the config written by the sandbox (keys are added under their section).
