@@ -91,14 +91,3 @@ extension StateStore {
         try locked { Int(try db.query("SELECT COUNT(*) FROM instances").first?.first?.int ?? 0) }
     }
 }
-
-extension StateStore {
-    /// Instances of a template created in `from...to` (to estimate listing costs).
-    public func instanceCount(processCode: String, from: Date, to: Date) throws -> Int {
-        try locked {
-            Int(try db.query("SELECT COUNT(*) FROM instances WHERE process_code = ? AND create_time BETWEEN ? AND ?",
-                             [.text(processCode), .integer(DingTalkTime.epochMilliseconds(from)), .integer(DingTalkTime.epochMilliseconds(to))])
-                .first?.first?.int ?? 0)
-        }
-    }
-}
