@@ -87,8 +87,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let counters = try sandbox.counters()
         let details = counters["dingtalk.v1.processInstances.get"]?["calls"] ?? 0
-        let new = try sandbox.instances(status: "NEW").count   // not a documented listing filter: fetched by detail
-        #expect(details == 1 + new, "only the finished instance (and NEW ones) need a detail, got \(details)")
+        #expect(details == 1, "only the finished instance needs a detail, got \(details)")
         let listings = counters["dingtalk.v1.instanceIds.query"]?["calls"] ?? 0
         #expect(listings <= 5 + (open.count + 19) / 20 + 5, "re-check listing pages: \(listings)")
         #expect(run.stdout.contains("status-filtered listing"))

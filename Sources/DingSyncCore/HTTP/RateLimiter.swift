@@ -5,18 +5,25 @@ import Foundation
 ///
 /// Each caller reserves the earliest slot that keeps every window within the limit and
 /// sleeps until it; reservations are FIFO, so there is no thundering herd. The window is a
-/// little longer than a second by default so that network jitter between our grant and the
-/// server's count cannot push a window over the platform's limit.
+/// little longer than a second by default so that jitter between our grant and the server's
+/// count (scheduling, connection reuse) cannot push a window over the platform's limit; each
+/// throttling answer widens it by a tenth (up to 1.5 s) for the rest of the run.
 public actor RateLimiter {
     public let limit: Int
-    public let window: Duration
+    public private(set) var window: Duration
+    private let maxWindow: Duration = .milliseconds(1500)
     private var grants: [ContinuousClock.Instant] = []
     private var head = 0
     private let clock = ContinuousClock()
 
-    public init(limit: Int, window: Duration = .milliseconds(1020)) {
+    public init(limit: Int, window: Duration = .milliseconds(1050)) {
         self.limit = max(1, limit)
         self.window = window
+    }
+
+    /// The server throttled us anyway: leave more room between windows from now on.
+    public func slowDown() {
+        window = min(maxWindow, window * 1.1)
     }
 
     /// Waits for a slot. Throws `CancellationError` if the task is cancelled while waiting.
@@ -57,5 +64,9 @@ public actor RateLimiterSet {
 
     public func acquire(_ api: String) async throws {
         try await limiter(for: api).acquire()
+    }
+
+    public func slowDown(_ api: String) async {
+        await limiter(for: api).slowDown()
     }
 }

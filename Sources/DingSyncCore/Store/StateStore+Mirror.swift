@@ -5,6 +5,8 @@ public struct KnownInstance: Sendable, Equatable {
     public var instanceId: String
     public var processCode: String
     public var createTime: Date?
+    /// Raw status as last seen (RUNNING, NEW, …).
+    public var status: String = ""
 }
 
 extension StateStore {
@@ -70,10 +72,11 @@ extension StateStore {
     /// Instances the mirror holds as not final (RUNNING/NEW…), to re-check every run.
     public func openInstances(processCodes: [String]) throws -> [KnownInstance] {
         try locked {
-            try db.query("SELECT instance_id, process_code, create_time FROM instances WHERE is_final = 0 ORDER BY create_time")
+            try db.query("SELECT instance_id, process_code, create_time, status FROM instances WHERE is_final = 0 ORDER BY create_time")
                 .compactMap { row in
                     guard let id = row[0].string, let code = row[1].string, processCodes.contains(code) else { return nil }
-                    return KnownInstance(instanceId: id, processCode: code, createTime: row[2].int.map { Date(timeIntervalSince1970: Double($0) / 1000) })
+                    return KnownInstance(instanceId: id, processCode: code, createTime: row[2].int.map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                                         status: row[3].string ?? "")
                 }
         }
     }

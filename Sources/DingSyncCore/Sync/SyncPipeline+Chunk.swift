@@ -1,9 +1,9 @@
 import Foundation
 
 extension SyncPipeline {
-    /// Fetches, maps, diffs and writes one chunk of instances, then commits it to the state database.
-    func processChunk(_ chunk: [(id: String, code: String)], request: Request, _ summary: inout RunSummary) async throws {
-        let results = try await fetchDetails(chunk)
+    /// Maps, diffs and writes one chunk of fetched instances, then commits it to the state database.
+    func processChunk(_ chunk: [(id: String, code: String)], results: [Result<InstanceDetail, Error>], request: Request,
+                      _ summary: inout RunSummary) async throws {
         var details: [InstanceDetail] = []
         for (item, result) in zip(chunk, results) {
             switch result {

@@ -35,7 +35,7 @@ extension SyncPipeline {
                 continue
             }
             let before = await dingtalk.counter.calls["listids"] ?? 0
-            let stillRunning = Set(try await dingtalk.listAllInstanceIds(processCode: code, window: span, statuses: ["RUNNING"]))
+            let stillRunning = Set(try await listOpen(code: code, span: span, withNew: dated.contains { $0.status == "NEW" }))
             listingCalls += (await dingtalk.counter.calls["listids"] ?? 0) - before
             let changed = dated.filter { !stillRunning.contains($0.instanceId) }
             result += changed
@@ -45,5 +45,17 @@ extension SyncPipeline {
         summary.recheckStrategy = "\(open.count) open instance(s): status-filtered listing where cheaper, \(detailCalls) detail(s)"
         summary.recheckCalls = listingCalls + detailCalls
         return result
+    }
+
+    /// Ids still open in `span`: `RUNNING`, and `NEW` when the mirror holds such instances (older
+    /// docs list it as a filter; if the API refuses it, `RUNNING` alone and NEW ones get a detail).
+    private func listOpen(code: String, span: TimeWindow, withNew: Bool) async throws -> [String] {
+        guard withNew else { return try await dingtalk.listAllInstanceIds(processCode: code, window: span, statuses: ["RUNNING"]) }
+        do {
+            return try await dingtalk.listAllInstanceIds(processCode: code, window: span, statuses: ["RUNNING", "NEW"])
+        } catch let error as APIError where error.code.hasPrefix("invalid") {
+            logger.info("\(code): the listing refuses the NEW filter (\(error.code)); NEW instances are re-checked by detail")
+            return try await dingtalk.listAllInstanceIds(processCode: code, window: span, statuses: ["RUNNING"])
+        }
     }
 }
