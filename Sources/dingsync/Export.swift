@@ -37,10 +37,14 @@ extension DingSync {
 
         func run() async throws {
             let config = try options.load(.none)
-            try CommandRunner.run {
-                _ = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
-                throw NotAvailableError(command: "export")
+            let result = try CommandRunner.run {
+                let range = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                let store = try StatsSource.open(config)
+                return try ExportWriter.export(store: store, config: config, from: range.start, to: range.end,
+                                               includeActions: actions, to: output)
             }
+            let actionText = result.actionRows.map { " and \($0) action rows" } ?? ""
+            print("exported \(result.mainRows) instances\(actionText) to \(result.files.joined(separator: ", "))")
         }
     }
 }

@@ -35,8 +35,17 @@ extension DingSync {
         }
 
         func run() async throws {
-            _ = try options.load(.none)
-            try CommandRunner.run { throw NotAvailableError(command: "report") }
+            let config = try options.load(.none)
+            guard let reportMonth = ReportMonth(month) else { throw ValidationError("--month must be YYYY-MM (e.g. 2025-04), got \"\(month)\".") }
+            let path = output ?? StatsQuery.defaultReportName(reportMonth)
+            let (statistics, charts) = try CommandRunner.run {
+                let store = try StatsSource.open(config)
+                let statistics = try StatsQuery.monthlyReport(store: store, config: config, month: reportMonth)
+                return (statistics, try ReportWriter.write(statistics, month: reportMonth, to: path))
+            }
+            let created = statistics.overview.counts.created
+            print("wrote \(path): \(ReportWriter.sheetNames.count) sheets, \(charts) charts, "
+                + (created == 0 ? "no instances created in \(reportMonth.text)" : "\(created) instances created in \(reportMonth.text)"))
         }
     }
 }

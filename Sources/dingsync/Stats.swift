@@ -33,10 +33,13 @@ extension DingSync {
 
         func run() async throws {
             let config = try options.load(.none)
-            try CommandRunner.run {
-                _ = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
-                throw NotAvailableError(command: "stats")
+            let output = try CommandRunner.run {
+                let range = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                let store = try StatsSource.open(config)
+                let statistics = try StatsQuery.statistics(store: store, config: config, from: range.start, to: range.end, template: template)
+                return StatsFormatter.render(statistics, format: StatsFormatter.Format(rawValue: format.rawValue) ?? .table)
             }
+            print(output, terminator: "")
         }
     }
 }
