@@ -6,7 +6,9 @@ extension DingSync {
         static let configuration = CommandConfiguration(
             abstract: "Write the monthly Excel report from the local mirror.",
             discussion: """
-            Sheets 总体概览, 部门统计, 类别统计, 个人排行榜, 处理效率分析, 月度趋势, 审批人负载, 异常与瓶颈, with charts.
+            Sheets 总体概览, 部门统计, 类别统计, 个人排行榜, 处理效率分析, 月度趋势, 审批人负载, 异常与瓶颈, with charts, \
+            over the instances created in that month (sync.timezone); the trend covers the twelve months ending \
+            with it. An empty month gives a report that says so. Every figure is defined in README.md.
 
             Examples:
               dingsync report --month 2025-04
