@@ -46,7 +46,7 @@ extension DingSync {
                 return (statistics, try ReportWriter.write(statistics, month: reportMonth, to: path))
             }
             let created = statistics.overview.counts.created
-            print("wrote \(path): \(ReportWriter.sheetNames.count) sheets, \(charts) charts, "
+            print("wrote \(path): \(ReportWriter.sheetNames.count) sheets, \(charts == 1 ? "1 chart" : "\(charts) charts"), "
                 + (created == 0 ? "no instances created in \(reportMonth.text)" : "\(created) instances created in \(reportMonth.text)"))
         }
     }

@@ -22,12 +22,3 @@ public enum StatsError: OperatorFacingError, Equatable {
         }
     }
 }
-
-/// Opens the state database for `stats`, `report` and `export`, refusing to create one.
-public enum StatsSource {
-    public static func open(_ config: Config) throws -> StateStore {
-        let path = config.sync.stateDB
-        guard FileManager.default.fileExists(atPath: path) else { throw StatsError.noStateDatabase(path: path) }
-        return try StateStore(path: path)
-    }
-}

@@ -30,3 +30,12 @@ public enum StatsQuery {
     /// The default report file name, `report-YYYY-MM.xlsx`.
     public static func defaultReportName(_ month: ReportMonth) -> String { "report-\(month.text).xlsx" }
 }
+
+/// Opens the state database for `stats`, `report` and `export`, refusing to create one.
+public enum StatsSource {
+    public static func open(_ config: Config) throws -> StateStore {
+        let path = config.sync.stateDB
+        guard FileManager.default.fileExists(atPath: path) else { throw StatsError.noStateDatabase(path: path) }
+        return try StateStore(path: path)
+    }
+}
