@@ -26,11 +26,18 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        // Excel reports (`dingsync report`, `export -o X.xlsx`): real .xlsx with formats and native charts.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
+        ),
         .target(
             name: "DingSyncCore",
             dependencies: [
                 "CYaml",
                 "CSQLite",
+                "CXlsxWriter",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
