@@ -120,16 +120,18 @@ public final class SyncPipeline: @unchecked Sendable {
         let chunks = work.chunked(chunkSize).map { Array($0) }
         var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await self.fetchDetails(first) } }
         defer { next?.cancel() }
+        var carry = ActionCarry()
         for (index, chunk) in chunks.enumerated() {
             guard let current = next else { break }
             let results = try await current.value
             next = index + 1 < chunks.count ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1]) } : nil
-            try await processChunk(chunk, results: results, request: request, &summary)
+            try await processChunk(chunk, results: results, request: request, carry: &carry, &summary)
             progress.advance(by: chunk.count)
             if !progress.enabled {
                 logger.info("progress: \(progress.done)/\(work.count) instances")
             }
         }
+        if !request.dryRun { try await flushActions(&carry, final: true, names: nil, at: request.now, &summary) }
         progress.finish()
 
         // 3. reconcile (full-check) and move the checkpoint
