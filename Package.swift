@@ -32,12 +32,19 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        // Excel reports (`dingsync report`, `export -o X.xlsx`): real .xlsx with formats and native charts.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
+        ),
         .target(
             name: "DingSyncCore",
             dependencies: [
                 "CYaml",
                 "CSQLite",
                 "CCurl",
+                "CXlsxWriter",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -6,7 +6,9 @@ extension DingSync {
         static let configuration = CommandConfiguration(
             abstract: "Export the main-table rows (and with --actions the action rows) to CSV or Excel.",
             discussion: """
-            CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text.
+            Instances created in the range (all when no range), from the local mirror (no API call). \
+            CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text; with --actions the action \
+            rows go to a second file, NAME-actions.csv. An .xlsx has the sheets 审批实例 and 审批动作.
 
             Examples:
               dingsync export --from 2025-04-01 --to 2025-04-30 -o april.csv
@@ -37,10 +39,14 @@ extension DingSync {
 
         func run() async throws {
             let config = try options.load(.none)
-            try CommandRunner.run {
-                _ = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
-                throw NotAvailableError(command: "export")
+            let result = try CommandRunner.run {
+                let range = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                let store = try StatsSource.open(config)
+                return try ExportWriter.export(store: store, config: config, from: range.start, to: range.end,
+                                               includeActions: actions, to: output)
             }
+            let actionText = result.actionRows.map { " and \($0) action rows" } ?? ""
+            print("exported \(result.mainRows) instances\(actionText) to \(result.files.joined(separator: ", "))")
         }
     }
 }

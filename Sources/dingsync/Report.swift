@@ -6,7 +6,9 @@ extension DingSync {
         static let configuration = CommandConfiguration(
             abstract: "Write the monthly Excel report from the local mirror.",
             discussion: """
-            Sheets 总体概览, 部门统计, 类别统计, 个人排行榜, 处理效率分析, 月度趋势, 审批人负载, 异常与瓶颈, with charts.
+            Sheets 总体概览, 部门统计, 类别统计, 个人排行榜, 处理效率分析, 月度趋势, 审批人负载, 异常与瓶颈, with charts, \
+            over the instances created in that month (sync.timezone); the trend covers the twelve months ending \
+            with it. An empty month gives a report that says so. Every figure is defined in README.md.
 
             Examples:
               dingsync report --month 2025-04
@@ -35,8 +37,17 @@ extension DingSync {
         }
 
         func run() async throws {
-            _ = try options.load(.none)
-            try CommandRunner.run { throw NotAvailableError(command: "report") }
+            let config = try options.load(.none)
+            guard let reportMonth = ReportMonth(month) else { throw ValidationError("--month must be YYYY-MM (e.g. 2025-04), got \"\(month)\".") }
+            let path = output ?? StatsQuery.defaultReportName(reportMonth)
+            let (statistics, charts) = try CommandRunner.run {
+                let store = try StatsSource.open(config)
+                let statistics = try StatsQuery.monthlyReport(store: store, config: config, month: reportMonth)
+                return (statistics, try ReportWriter.write(statistics, month: reportMonth, to: path))
+            }
+            let created = statistics.overview.counts.created
+            print("wrote \(path): \(ReportWriter.sheetNames.count) sheets, \(charts == 1 ? "1 chart" : "\(charts) charts"), "
+                + (created == 0 ? "no instances created in \(reportMonth.text)" : "\(created) instances created in \(reportMonth.text)"))
         }
     }
 }

@@ -7,11 +7,14 @@ extension DingSync {
             abstract: "Statistics from the local mirror (no API call).",
             discussion: """
             Overview, departments, categories, templates, monthly trend, top applicants, processing \
-            efficiency, approver load, bottlenecks and anomalies over instances created in the range.
+            efficiency, approver load, bottlenecks, anomalies and amount thresholds over instances created in \
+            the range (all when no range), read from the local mirror (sync.state_db). Every figure is defined \
+            in README.md, section "Statistics and reports".
 
             Examples:
               dingsync stats --from 2025-01-01 --to 2025-03-31
               dingsync stats --template PROC-XXXX --format json > stats.json
+              dingsync stats --from 2025-04-01 --format csv > april.csv
             """
         )
 
@@ -33,10 +36,13 @@ extension DingSync {
 
         func run() async throws {
             let config = try options.load(.none)
-            try CommandRunner.run {
-                _ = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
-                throw NotAvailableError(command: "stats")
+            let output = try CommandRunner.run {
+                let range = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                let store = try StatsSource.open(config)
+                let statistics = try StatsQuery.statistics(store: store, config: config, from: range.start, to: range.end, template: template)
+                return StatsFormatter.render(statistics, format: StatsFormatter.Format(rawValue: format.rawValue) ?? .table)
             }
+            print(output, terminator: "")
         }
     }
 }

@@ -270,20 +270,20 @@ struct FeishuRecordTests {
             #expect(try await h.rows(table).count == 1)
 
             // A read while a write holds the table conflicts too; after the hold all is well.
-            // A long hold, and a wait until the write has arrived: fixed short delays are not
-            // enough on a loaded machine (the whole test suite runs alongside).
-            _ = try await h.client.admin("POST", "settings", .object([("feishu_write_hold_ms", .int(3000))]))
+            // a long hold for this step, so that even a loaded machine reads inside it
+            _ = try await h.client.admin("POST", "settings", ["feishu_write_hold_ms": 5000])
             async let write = h.feishu("POST", path, ["records": [Self.row("W3")]], token: token)
-            for _ in 0..<200 {
-                let counters = try await h.client.admin("GET", "counters")
-                if (counters["endpoints"]?["feishu.records.batch_create"]?["in_flight"]?.int64Value ?? 0) > 0 { break }
+            // read only once the server holds the write (not after a guessed delay)
+            for _ in 0..<100 {
+                let c = try await h.client.admin("GET", "counters")
+                if (c["endpoints"]?["feishu.records.batch_create"]?["in_flight"]?.int64Value ?? 0) > 0 { break }
                 try await Task.sleep(nanoseconds: 10_000_000)
             }
             let read = try await h.feishu("POST", "\(h.recordsPath(table))/search", [:], token: token)
             #expect(read.status == 200)
             #expect(read.json["code"]?.int64Value == 1254291)
             #expect(try await write.json["code"]?.int64Value == 0)
-            _ = try await h.client.admin("POST", "settings", .object([("feishu_write_hold_ms", .int(400))]))
+            _ = try await h.client.admin("POST", "settings", ["feishu_write_hold_ms": 400])
             let after = try await h.feishu("POST", "\(h.recordsPath(table))/search", [:], token: token)
             #expect(after.json["code"]?.int64Value == 0)
             // The other table is independent.

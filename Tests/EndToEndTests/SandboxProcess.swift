@@ -95,8 +95,15 @@ final class SandboxProcess: @unchecked Sendable {
     }
 
     var info: [String: Any] { (try? admin("GET", "info")) ?? [:] }
-    var mainTable: String { ((info["feishu"] as? [String: Any])?["tables"] as? [String: Any])?["main"] as? String ?? "" }
-    var actionTable: String { ((info["feishu"] as? [String: Any])?["tables"] as? [String: Any])?["action"] as? String ?? "" }
+    var mainTable: String { table("main", name: "审批实例表") }
+    var actionTable: String { table("action", name: "审批动作表") }
+
+    /// The table id from the sandbox's info, else (tables made by `dingsync setup`) by name.
+    private func table(_ key: String, name: String) -> String {
+        if let id = ((info["feishu"] as? [String: Any])?["tables"] as? [String: Any])?[key] as? String { return id }
+        let tables = (try? admin("GET", "tables"))?["tables"] as? [[String: Any]] ?? []
+        return tables.first { $0["name"] as? String == name }?["table_id"] as? String ?? ""
+    }
 
     /// Every row of a table: record id and plain field values.
     func rows(_ table: String) throws -> [(id: String, fields: [String: Any])] {

@@ -83,13 +83,8 @@ public final class DingTalkClient: Sendable {
             guard let url = components?.url else { throw invalidURL(options.config.baseURL, key: "dingtalk.base_url") }
             let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: payload,
                                       timeout: options.requestTimeout)
-            await counter.record(api)
-            let response = try await transport.send(request)
-            if let error = DingTalkErrors.classifyLegacy(response, api: api) { return .failure(error) }
-            return .success(response.body)
-        }, onRetry: { [counter] error in
-            await counter.recordRetry(api, throttled: error.kind != .transient && error.kind != .conflict)
-        })
+            return try await counter.exchange(request, api: api, over: transport) { DingTalkErrors.classifyLegacy($0, api: api) }.body
+        }, onRetry: counter.retryObserver(api, limiter: await limiters.limiter(for: api)))
     }
 
     /// Sends one new-API request with the token header and returns the success body.
@@ -104,13 +99,8 @@ public final class DingTalkClient: Sendable {
             var headers = ["x-acs-dingtalk-access-token": token]
             if payload != nil { headers["Content-Type"] = "application/json" }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: payload, timeout: options.requestTimeout)
-            await counter.record(api)
-            let response = try await transport.send(request)
-            if let error = DingTalkErrors.classifyNew(response, api: api) { return .failure(error) }
-            return .success(response.body)
-        }, onRetry: { [counter] error in
-            await counter.recordRetry(api, throttled: error.kind != .transient && error.kind != .conflict)
-        })
+            return try await counter.exchange(request, api: api, over: transport) { DingTalkErrors.classifyNew($0, api: api) }.body
+        }, onRetry: counter.retryObserver(api, limiter: await limiters.limiter(for: api)))
     }
 
     private func invalidURL(_ base: String, key: String) -> APIError {
@@ -128,15 +118,13 @@ public final class DingTalkClient: Sendable {
                 return .failure(APIError(platform: .dingtalk, api: api, code: "config", message: "bad URL", hint: "check dingtalk.api_base_url", kind: .fatal))
             }
             let body = JSONBody.encode(["appKey": config.appKey, "appSecret": config.appSecret])
-            await counter.record(api)
-            let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                                                body: body, timeout: timeout))
-            if let error = DingTalkErrors.classifyNew(response, api: api) { return .failure(error) }
-            guard let json = JSONBody(response.body), let token = json.string("accessToken"), !token.isEmpty else {
-                return .failure(APIError(platform: .dingtalk, api: api, code: "malformed", message: "no accessToken in the answer", kind: .transient))
+            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: body, timeout: timeout)
+            return try await counter.exchange(request, api: api, over: transport) { DingTalkErrors.classifyNew($0, api: api) }.flatMap { response in
+                guard let json = JSONBody(response.body), let token = json.string("accessToken"), !token.isEmpty else {
+                    return .failure(APIError(platform: .dingtalk, api: api, code: "malformed", message: "no accessToken in the answer", kind: .transient))
+                }
+                return .success(AccessToken(value: token, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expireIn") ?? 7200))))
             }
-            let lifetime = TimeInterval(json.int("expireIn") ?? 7200)
-            return .success(AccessToken(value: token, expiresAt: Date().addingTimeInterval(lifetime)))
         })
     }
 
@@ -149,14 +137,14 @@ public final class DingTalkClient: Sendable {
             guard let url = components?.url else {
                 return .failure(APIError(platform: .dingtalk, api: api, code: "config", message: "bad URL", hint: "check dingtalk.base_url", kind: .fatal))
             }
-            await counter.record(api)
-            let response = try await transport.send(HTTPRequest(method: "GET", url: url, timeout: timeout))
-            if let error = DingTalkErrors.classifyLegacy(response, api: api) { return .failure(error) }
-            guard let json = JSONBody(response.body), let token = json.string("access_token"), !token.isEmpty else {
-                return .failure(APIError(platform: .dingtalk, api: api, code: "malformed", message: "no access_token in the answer", kind: .transient))
+            return try await counter.exchange(HTTPRequest(method: "GET", url: url, timeout: timeout), api: api, over: transport) {
+                DingTalkErrors.classifyLegacy($0, api: api)
+            }.flatMap { response in
+                guard let json = JSONBody(response.body), let token = json.string("access_token"), !token.isEmpty else {
+                    return .failure(APIError(platform: .dingtalk, api: api, code: "malformed", message: "no access_token in the answer", kind: .transient))
+                }
+                return .success(AccessToken(value: token, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expires_in") ?? 7200))))
             }
-            let lifetime = TimeInterval(json.int("expires_in") ?? 7200)
-            return .success(AccessToken(value: token, expiresAt: Date().addingTimeInterval(lifetime)))
         })
     }
 }

@@ -100,14 +100,10 @@ public final class FeishuClient: Sendable {
             }
             var headers = ["Authorization": "Bearer \(bearer)"]
             if payload != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
-            await counter.record(api)
-            let response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: payload,
-                                                                timeout: options.requestTimeout))
-            if let error = FeishuErrors.classify(response, api: api, table: table) { return .failure(error) }
-            return .success(JSONBody(response.body)?.child("data") ?? JSONBody(object: [:]))
-        }, onRetry: { [counter] error in
-            await counter.recordRetry(api, throttled: error.kind != .transient && error.kind != .conflict)
-        })
+            let request = HTTPRequest(method: method, url: url, headers: headers, body: payload, timeout: options.requestTimeout)
+            return try await counter.exchange(request, api: api, over: transport) { FeishuErrors.classify($0, api: api, table: table) }
+                .flatMap { .success(JSONBody($0.body)?.child("data") ?? JSONBody(object: [:])) }
+        }, onRetry: counter.retryObserver(api, limiter: limiter))
         return data
     }
 
@@ -118,15 +114,14 @@ public final class FeishuClient: Sendable {
             guard let url = URL(string: config.baseURL + "/open-apis/auth/v3/tenant_access_token/internal") else {
                 return .failure(APIError(platform: .feishu, api: api, code: "config", message: "bad URL", hint: "check feishu.base_url", kind: .fatal))
             }
-            await counter.record(api)
-            let response = try await transport.send(HTTPRequest(
-                method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"],
-                body: JSONBody.encode(["app_id": config.appID, "app_secret": config.appSecret]), timeout: timeout))
-            if let error = FeishuErrors.classify(response, api: api) { return .failure(error) }
-            guard let json = JSONBody(response.body), let value = json.string("tenant_access_token"), !value.isEmpty else {
-                return .failure(APIError(platform: .feishu, api: api, code: "malformed", message: "no tenant_access_token", kind: .transient))
+            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"],
+                                      body: JSONBody.encode(["app_id": config.appID, "app_secret": config.appSecret]), timeout: timeout)
+            return try await counter.exchange(request, api: api, over: transport) { FeishuErrors.classify($0, api: api) }.flatMap { response in
+                guard let json = JSONBody(response.body), let value = json.string("tenant_access_token"), !value.isEmpty else {
+                    return .failure(APIError(platform: .feishu, api: api, code: "malformed", message: "no tenant_access_token", kind: .transient))
+                }
+                return .success(AccessToken(value: value, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expire") ?? 7200))))
             }
-            return .success(AccessToken(value: value, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expire") ?? 7200))))
         })
     }
 }

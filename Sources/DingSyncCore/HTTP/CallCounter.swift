@@ -18,4 +18,23 @@ public actor CallCounter {
     func recordError(_ api: String) { errors[api, default: 0] += 1 }
 
     public var total: Int { calls.values.reduce(0, +) }
+
+    /// Counts the call, sends it, and classifies the answer with the platform's rules.
+    nonisolated func exchange(_ request: HTTPRequest, api: String, over transport: HTTPTransport,
+                              classify: (HTTPResponse) -> APIError?) async throws -> CallResult<HTTPResponse> {
+        await record(api)
+        let response = try await transport.send(request)
+        if let error = classify(response) { return .failure(error) }
+        return .success(response)
+    }
+
+    /// Records each retry of `api`, and tells `limiter` when the server throttled it.
+    nonisolated func retryObserver(_ api: String, limiter: RateLimiter? = nil) -> @Sendable (APIError) async -> Void {
+        { [self] error in
+            let throttled: Bool
+            if case .throttled = error.kind { throttled = true } else { throttled = false }
+            await recordRetry(api, throttled: throttled)
+            if throttled { await limiter?.slowDown() }
+        }
+    }
 }

@@ -5,6 +5,19 @@ import Logging
 public enum CallResult<Value: Sendable>: Sendable {
     case success(Value)
     case failure(APIError)
+
+    /// Continues with a success; a failure passes through.
+    public func flatMap<T>(_ transform: (Value) -> CallResult<T>) -> CallResult<T> {
+        switch self {
+        case .success(let value): return transform(value)
+        case .failure(let error): return .failure(error)
+        }
+    }
+}
+
+extension CallResult where Value == HTTPResponse {
+    /// The body of a successful answer.
+    public var body: CallResult<Data> { flatMap { .success($0.body) } }
 }
 
 /// Runs one API call to completion: rate limit, token, send, classify, retry or refresh.

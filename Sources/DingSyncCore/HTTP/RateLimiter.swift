@@ -5,18 +5,38 @@ import Foundation
 ///
 /// Each caller reserves the earliest slot that keeps every window within the limit and
 /// sleeps until it; reservations are FIFO, so there is no thundering herd. The window is a
-/// little longer than a second by default so that network jitter between our grant and the
-/// server's count cannot push a window over the platform's limit.
+/// little longer than a second by default so that jitter between our grant and the server's
+/// count (scheduling, connection reuse) cannot push a window over the platform's limit. Each
+/// throttling answer widens it by 25 ms (up to 1.25 s); every 10 s without one it narrows by
+/// 25 ms back towards the base, so a burst of jitter does not slow the rest of a long run.
 public actor RateLimiter {
     public let limit: Int
-    public let window: Duration
+    public private(set) var window: Duration
+    private let baseWindow: Duration
+    private let maxWindow: Duration = .milliseconds(1250)
+    private let step: Duration = .milliseconds(25)
+    private var lastChange: ContinuousClock.Instant?
     private var grants: [ContinuousClock.Instant] = []
     private var head = 0
     private let clock = ContinuousClock()
 
-    public init(limit: Int, window: Duration = .milliseconds(1020)) {
+    public init(limit: Int, window: Duration = .milliseconds(1050)) {
         self.limit = max(1, limit)
         self.window = window
+        self.baseWindow = window
+    }
+
+    /// The server throttled us anyway: leave more room between windows from now on.
+    public func slowDown() {
+        window = min(maxWindow, window + step)
+        lastChange = clock.now
+    }
+
+    /// Narrows a widened window again after a quiet spell.
+    private func recover(at now: ContinuousClock.Instant) {
+        guard window > baseWindow, let last = lastChange, now - last >= .seconds(10) else { return }
+        window = max(baseWindow, window - step)
+        lastChange = now
     }
 
     /// Waits for a slot. Throws `CancellationError` if the task is cancelled while waiting.
@@ -28,6 +48,7 @@ public actor RateLimiter {
 
     /// Reserves the earliest slot at or after `now` that keeps every window within the limit.
     func reserve(at now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        recover(at: now)
         while head < grants.count, grants[head] + window <= now { head += 1 }
         if head > 1024 { grants.removeFirst(head); head = 0 }
         var slot = now
@@ -57,5 +78,9 @@ public actor RateLimiterSet {
 
     public func acquire(_ api: String) async throws {
         try await limiter(for: api).acquire()
+    }
+
+    public func slowDown(_ api: String) async {
+        await limiter(for: api).slowDown()
     }
 }

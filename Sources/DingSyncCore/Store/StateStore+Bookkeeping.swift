@@ -13,7 +13,7 @@ extension StateStore {
     public func recordFailure(instanceId: String, processCode: String, error: String, at date: Date) throws {
         let ms = DingTalkTime.epochMilliseconds(date)
         try locked {
-            try db.run("""
+            _ = try db.run("""
                 INSERT INTO failed_instances (instance_id, process_code, error, attempts, first_failed_at, last_failed_at)
                 VALUES (?, ?, ?, 1, ?, ?)
                 ON CONFLICT(instance_id) DO UPDATE SET error = excluded.error, attempts = attempts + 1, last_failed_at = excluded.last_failed_at

@@ -5,6 +5,8 @@ public struct KnownInstance: Sendable, Equatable {
     public var instanceId: String
     public var processCode: String
     public var createTime: Date?
+    /// Raw status as last seen (RUNNING, NEW, …).
+    public var status: String = ""
 }
 
 extension StateStore {
@@ -70,10 +72,11 @@ extension StateStore {
     /// Instances the mirror holds as not final (RUNNING/NEW…), to re-check every run.
     public func openInstances(processCodes: [String]) throws -> [KnownInstance] {
         try locked {
-            try db.query("SELECT instance_id, process_code, create_time FROM instances WHERE is_final = 0 ORDER BY create_time")
+            try db.query("SELECT instance_id, process_code, create_time, status FROM instances WHERE is_final = 0 ORDER BY create_time")
                 .compactMap { row in
                     guard let id = row[0].string, let code = row[1].string, processCodes.contains(code) else { return nil }
-                    return KnownInstance(instanceId: id, processCode: code, createTime: row[2].int.map { Date(timeIntervalSince1970: Double($0) / 1000) })
+                    return KnownInstance(instanceId: id, processCode: code, createTime: row[2].int.map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                                         status: row[3].string ?? "")
                 }
         }
     }
@@ -89,16 +92,5 @@ extension StateStore {
     /// How many instances the mirror holds.
     public func instanceCount() throws -> Int {
         try locked { Int(try db.query("SELECT COUNT(*) FROM instances").first?.first?.int ?? 0) }
-    }
-}
-
-extension StateStore {
-    /// Instances of a template created in `from...to` (to estimate listing costs).
-    public func instanceCount(processCode: String, from: Date, to: Date) throws -> Int {
-        try locked {
-            Int(try db.query("SELECT COUNT(*) FROM instances WHERE process_code = ? AND create_time BETWEEN ? AND ?",
-                             [.text(processCode), .integer(DingTalkTime.epochMilliseconds(from)), .integer(DingTalkTime.epochMilliseconds(to))])
-                .first?.first?.int ?? 0)
-        }
     }
 }

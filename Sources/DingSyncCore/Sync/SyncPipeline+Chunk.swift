@@ -1,9 +1,9 @@
 import Foundation
 
 extension SyncPipeline {
-    /// Fetches, maps, diffs and writes one chunk of instances, then commits it to the state database.
-    func processChunk(_ chunk: [(id: String, code: String)], request: Request, _ summary: inout RunSummary) async throws {
-        let results = try await fetchDetails(chunk)
+    /// Maps, diffs and writes one chunk of fetched instances, then commits it to the state database.
+    func processChunk(_ chunk: [(id: String, code: String)], results: [Result<InstanceDetail, Error>], request: Request,
+                      carry: inout ActionCarry, _ summary: inout RunSummary) async throws {
         var details: [InstanceDetail] = []
         for (item, result) in zip(chunk, results) {
             switch result {
@@ -51,24 +51,60 @@ extension SyncPipeline {
         let written = try await write(mainDiff, table: mainTable, kind: .main, at: request.now)
         summary.created += mainDiff.create.count
         summary.updated += mainDiff.update.count
-        var actionWritten: [LedgerEntry] = []
-        if let actionTable {
-            actionWritten = try await write(actionDiff, table: actionTable, kind: .action, at: request.now)
-            summary.actionsCreated += actionDiff.create.count
-            summary.actionsUpdated += actionDiff.update.count
+        let mainByInstance = Dictionary(grouping: written, by: \.instanceId)
+        let deleted = Dictionary(grouping: actionDiff.delete, by: \.instanceId)
+        if let actionTable, !actionDiff.delete.isEmpty {
+            var deletes = RowDiff()
+            deletes.delete = actionDiff.delete
+            _ = try await write(deletes, table: actionTable, kind: .action, at: request.now)
             summary.actionsDeleted += actionDiff.delete.count
         }
-        // the mirror (and the end of each instance's failure) only after its rows are written
-        let mainByInstance = Dictionary(grouping: written, by: \.instanceId)
-        let actionsByInstance = Dictionary(grouping: actionWritten, by: \.instanceId)
-        let deleted = Dictionary(grouping: actionDiff.delete, by: \.instanceId)
-        let commits = zip(details, processed).map { detail, p in
-            InstanceCommit(detail: detail, processed: p,
-                           ledger: (mainByInstance[detail.instanceId] ?? []).map { (TableKind.main, $0) }
-                               + (actionsByInstance[detail.instanceId] ?? []).map { (TableKind.action, $0) },
+        // the mirror of an instance (and the end of its failure) is committed once all its rows are written
+        carry.create += actionDiff.create
+        carry.update += actionDiff.update
+        carry.waiting += zip(details, processed).map { detail, p in
+            InstanceCommit(detail: detail, processed: p, ledger: (mainByInstance[detail.instanceId] ?? []).map { (TableKind.main, $0) },
                            removedActionKeys: (deleted[detail.instanceId] ?? []).map(\.key))
         }
-        try store.commit(commits, names: names, at: request.now)
+        try await flushActions(&carry, final: false, names: names, at: request.now, &summary)
+    }
+
+    /// Action rows waiting for a full batch, and the instances whose mirror waits for them.
+    struct ActionCarry: Sendable {
+        var create: [BitableRow] = []
+        var update: [(entry: LedgerEntry, row: BitableRow)] = []
+        var waiting: [InstanceCommit] = []
+        var names = NameLookup()
+    }
+
+    /// Writes the full batches of waiting action rows (all of them when `final`), so that action
+    /// rows go out in batches of `sync.batch_size` across chunks, then commits every instance
+    /// that has no row left to write.
+    func flushActions(_ carry: inout ActionCarry, final: Bool, names: NameLookup?, at now: Date, _ summary: inout RunSummary) async throws {
+        if let names {
+            carry.names.users.merge(names.users) { $1 }
+            carry.names.departments.merge(names.departments) { $1 }
+        }
+        if let actionTable {
+            let batch = config.sync.batchSize
+            var diff = RowDiff()
+            let creates = final ? carry.create.count : carry.create.count / batch * batch
+            let updates = final ? carry.update.count : carry.update.count / batch * batch
+            diff.create = Array(carry.create.prefix(creates))
+            diff.update = Array(carry.update.prefix(updates))
+            if diff.writes > 0 {
+                _ = try await write(diff, table: actionTable, kind: .action, at: now)
+                carry.create.removeFirst(creates)
+                carry.update.removeFirst(updates)
+                summary.actionsCreated += creates
+                summary.actionsUpdated += updates
+            }
+        }
+        let outstanding = Set(carry.create.map(Self.instanceId(of:)) + carry.update.map(\.entry.instanceId))
+        let ready = carry.waiting.filter { !outstanding.contains($0.detail.instanceId) }
+        guard !ready.isEmpty else { return }
+        try store.commit(ready, names: carry.names, at: now)
+        carry.waiting.removeAll { !outstanding.contains($0.detail.instanceId) }
     }
 
     /// Creates, updates and deletes one table's rows; returns the ledger entries written.

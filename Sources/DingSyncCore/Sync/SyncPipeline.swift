@@ -115,14 +115,23 @@ public final class SyncPipeline: @unchecked Sendable {
         logger.info("\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried")
 
         // 2. fetch, process, write — chunk by chunk, memory bounded
+        // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
         progress.start(total: work.count)
-        for chunk in work.chunked(chunkSize) {
-            try await processChunk(Array(chunk), request: request, &summary)
+        let chunks = work.chunked(chunkSize).map { Array($0) }
+        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await self.fetchDetails(first) } }
+        defer { next?.cancel() }
+        var carry = ActionCarry()
+        for (index, chunk) in chunks.enumerated() {
+            guard let current = next else { break }
+            let results = try await current.value
+            next = index + 1 < chunks.count ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1]) } : nil
+            try await processChunk(chunk, results: results, request: request, carry: &carry, &summary)
             progress.advance(by: chunk.count)
             if !progress.enabled {
                 logger.info("progress: \(progress.done)/\(work.count) instances")
             }
         }
+        if !request.dryRun { try await flushActions(&carry, final: true, names: nil, at: request.now, &summary) }
         progress.finish()
 
         // 3. reconcile (full-check) and move the checkpoint

@@ -36,8 +36,9 @@ public enum SyncRunner {
                                       transport: transport, logger: logger)
         let feishu = FeishuClient(options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
                                   transport: transport, logger: logger)
+        // One chunk of instances fills one batch of main rows: fewer Feishu calls, bounded memory.
         let pipeline = SyncPipeline(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger,
-                                    progress: ProgressReporter(enabled: progress))
+                                    progress: ProgressReporter(enabled: progress), chunkSize: max(100, config.sync.batchSize))
         let summary = await pipeline.run(request)
         if let reading = await dingtalk.newAPITimeReading(), config.dingtalk.api == .new {
             logger.debug("new-API times read as \(reading.reading.rawValue): \(reading.reason)")

@@ -66,6 +66,17 @@ import Testing
         #expect(later == t0 + .seconds(10))
     }
 
+    @Test func slowsDownOnThrottlingAndRecovers() async {
+        let limiter = RateLimiter(limit: 10, window: .milliseconds(1000))
+        for _ in 0..<20 { await limiter.slowDown() }
+        #expect(await limiter.window == .milliseconds(1250))           // additive, capped
+        let t0 = ContinuousClock().now
+        _ = await limiter.reserve(at: t0 + .seconds(11))
+        #expect(await limiter.window == .milliseconds(1225))           // narrows after a quiet spell
+        _ = await limiter.reserve(at: t0 + .seconds(12))
+        #expect(await limiter.window == .milliseconds(1225))           // not faster than one step per 10 s
+    }
+
     /// The sleeping part, on the real clock: 25 concurrent callers at 10/s take ≥ 2 windows.
     @Test func acquireSleepsUntilItsSlot() async throws {
         let limiter = RateLimiter(limit: 10, window: .milliseconds(500))

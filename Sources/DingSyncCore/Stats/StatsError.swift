@@ -1,0 +1,24 @@
+import Foundation
+
+/// Why `stats`, `report` or `export` could not do their work.
+public enum StatsError: OperatorFacingError, Equatable {
+    /// `sync.state_db` does not exist: nothing was ever synced with this configuration.
+    case noStateDatabase(path: String)
+    /// The output file could not be written.
+    case cannotWrite(path: String, reason: String)
+    /// More rows than an Excel sheet holds.
+    case tooManyRows(path: String, rows: Int)
+
+    public var exitStatus: ExitStatus { .failed }
+
+    public var errorDescription: String? {
+        switch self {
+        case .noStateDatabase(let path):
+            return "no state database at \(path): run a sync first (`dingsync --init`), or point sync.state_db at the database the syncs write."
+        case .cannotWrite(let path, let reason):
+            return "cannot write \(path): \(reason). Check that the folder exists and is writable, or choose another file with -o."
+        case .tooManyRows(let path, let rows):
+            return "cannot write \(path): \(rows) rows do not fit in an Excel sheet (1,048,575 at most). Export a shorter range, or to .csv."
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// `stats`, `report` and `export` on a mirror filled by a real sync from the sandbox, checked
+/// against the sandbox's own instance list and read back by independent readers (python3).
+@Suite(.serialized) struct StatsCommandTests {
+    static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = shanghai
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
+    static func month(_ date: Date) -> String { String(day(date).prefix(7)) }
+
+    /// Runs python3 with a script and arguments; returns stdout.
+    static func python(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static var inspector: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/xlsx-inspect").path
+    }
+
+    @Test func statsReportAndExportFromASyncedMirror() throws {
+        let sandbox = try SandboxProcess(["--instances", "80", "--days", "40"])
+
+        let before = try sandbox.dingsync(["stats"])
+        #expect(before.status == 2)
+        #expect(before.stderr.contains("no state database at \(sandbox.folder)/dingsync.sqlite: run a sync first"), "\(before.stderr)")
+
+        let sync = try sandbox.dingsync(["--start-time", Self.day(Date().addingTimeInterval(-41 * 86_400))])
+        #expect(sync.status == 0, "\(sync.stdout)\n\(sync.stderr)")
+        let instances = try sandbox.instances()
+        #expect(instances.count == 80)
+        let texts = instances.map { expectedStatus($0["status"] as? String ?? "", $0["result"] as? String ?? "") }
+        func count(_ text: String) -> Int { texts.filter { $0 == text }.count }
+
+        // stats --format json agrees with the sandbox's own counts
+        let stats = try sandbox.dingsync(["stats", "--format", "json"])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        let overview = try #require(root["overview"] as? [String: Any])
+        #expect(overview["created"] as? Int == 80)
+        #expect(overview["approved"] as? Int == count("已同意"))
+        #expect(overview["refused"] as? Int == count("已拒绝"))
+        #expect(overview["revoked"] as? Int == count("已撤销"))
+        #expect(overview["cancelled"] as? Int == count("已取消"))
+        #expect(overview["running"] as? Int == count("审批中"))
+        let finished = 80 - count("审批中")
+        #expect(overview["finished"] as? Int == finished)
+        if finished > 0 {
+            #expect(abs(((overview["pass_rate"] as? NSNumber)?.doubleValue ?? -1) - Double(count("已同意")) / Double(finished)) < 0.0001)
+        }
+        let applicants = Set(instances.compactMap { $0["originator_userid"] as? String }).count
+        #expect(overview["applicants"] as? Int == applicants)
+        let monthly = try #require(root["monthly"] as? [[String: Any]])
+        #expect(monthly.reduce(0) { $0 + ($1["created"] as? Int ?? 0) } == 80)
+        let table = try sandbox.dingsync(["stats", "--from", Self.day(Date().addingTimeInterval(-7 * 86_400))])
+        #expect(table.status == 0 && table.stdout.contains("== 总体概览 =="))
+
+        // report for the month of the newest instance (this month, unless it has none yet)
+        let createTimes = instances.compactMap { ($0["create_time"] as? NSNumber)?.int64Value }
+        let newest = Date(timeIntervalSince1970: Double(createTimes.max() ?? 0) / 1000)
+        let month = Self.month(newest)
+        let inMonth = createTimes.filter { Self.month(Date(timeIntervalSince1970: Double($0) / 1000)) == month }.count
+        let reportPath = sandbox.folder + "/report.xlsx"
+        let report = try sandbox.dingsync(["report", "--month", month, "-o", reportPath])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("3 charts"))
+        let book = try #require(try JSONSerialization.jsonObject(with: Data(try Self.python([Self.inspector, reportPath]).utf8)) as? [String: Any])
+        let sheets = book["sheets"] as? [[String: Any]] ?? []
+        #expect(sheets.map { $0["name"] as? String } == ["总体概览", "部门统计", "类别统计", "个人排行榜", "处理效率分析", "月度趋势", "审批人负载", "异常与瓶颈"])
+        #expect(book["charts"] as? Int == 3)
+        let cells = sheets.first?["cells"] as? [String: Any] ?? [:]
+        #expect(cells["A1"] as? String == "审批统计月报 · \(month) · 总体概览")
+        let createdRef = cells.first { $0.value as? String == "创建" }.map { "B" + $0.key.dropFirst() }
+        #expect((cells[createdRef ?? ""] as? NSNumber)?.intValue == inMonth)
+
+        // an empty month is a report that says so
+        let emptyPath = sandbox.folder + "/empty.xlsx"
+        let empty = try sandbox.dingsync(["report", "--month", "2020-01", "-o", emptyPath])
+        #expect(empty.status == 0, "\(empty.stderr)")
+        let emptyBook = try #require(try JSONSerialization.jsonObject(with: Data(try Self.python([Self.inspector, emptyPath]).utf8)) as? [String: Any])
+        let emptyCells = (emptyBook["sheets"] as? [[String: Any]])?.first?["cells"] as? [String: Any] ?? [:]
+        #expect((emptyCells["A3"] as? String)?.contains("没有审批实例") == true)
+
+        // export: BOM, header, one record per instance (read with python's csv module)
+        let csvPath = sandbox.folder + "/export.csv"
+        let export = try sandbox.dingsync(["export", "--from", Self.day(Date().addingTimeInterval(-41 * 86_400)), "-o", csvPath, "--actions"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: csvPath))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let summary = try Self.python(["-c", """
+            import csv, sys
+            rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+            actions = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig", newline="")))
+            print(rows[0][0], rows[0][4], len(rows) - 1, len(actions) - 1, len({r[0] for r in rows[1:]}))
+            """, csvPath, sandbox.folder + "/export-actions.csv"])
+        let records = instances.reduce(0) { $0 + (($1["records"] as? NSNumber)?.intValue ?? 0) }
+        #expect(summary.trimmingCharacters(in: .whitespacesAndNewlines) == "instance_id status 80 \(records) 80")
+    }
+}
