@@ -33,13 +33,7 @@ public enum ExportWriter {
     public static func mainTable(_ rows: [MirrorMainRow], config: Config) -> Table {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
-        var taken = Set(MainTableColumn.allCases.map(\.rawValue))
-        let extras = config.mapping.formFields.map { (field: $0.key.trimmingCharacters(in: .whitespaces), column: $0.value) }
-            .sorted { lhs, rhs in
-                lhs.column != rhs.column ? Array(lhs.column.utf8).lexicographicallyPrecedes(Array(rhs.column.utf8))
-                    : Array(lhs.field.utf8).lexicographicallyPrecedes(Array(rhs.field.utf8))
-            }
-            .filter { !$0.column.isEmpty && taken.insert($0.column).inserted }
+        let extras = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns
         let columns = MainTableColumn.allCases.map { naming.column($0.rawValue) } + extras.map { naming.column($0.column) }
         let cells = rows.map { r -> [StatsCell] in
             let fixed: [StatsCell] = [
@@ -48,7 +42,7 @@ public enum ExportWriter {
                 .text(r.currentNode), .text(r.lastAction), .datetime(r.lastActionTime), .text(r.approverChain), .text(r.formData),
                 .datetime(r.syncedAt),
             ]
-            return fixed + extras.map { extra in .text(r.formValues[extra.field].map(FormValueRenderer.columnValue) ?? "") }
+            return fixed + extras.map { extra in .text(r.formValues[extra.formField].map(FormValueRenderer.columnValue) ?? "") }
         }
         return Table(name: "审批实例", columns: columns, rows: cells)
     }
