@@ -114,21 +114,24 @@ extension SyncPipeline {
         if !diff.create.isEmpty {
             try store.markPendingCreates(kind, keys: diff.create.map(\.key), table: table, at: now)
             let rows = diff.create
+            // keys and hashes once per row; the record id arrives with each chunk
+            let partial = rows.map { (key: $0.key, instanceId: Self.instanceId(of: $0), hash: $0.contentHash) }
             let store = self.store
             let ids = try await feishu.batchCreate(table: table, records: rows.map(naming.encode)) { range, ids in
-                let entries = zip(rows[range], ids).map { LedgerEntry(key: $0.key, instanceId: Self.instanceId(of: $0), recordId: $1, contentHash: $0.contentHash) }
+                let entries = zip(partial[range], ids).map { LedgerEntry(key: $0.key, instanceId: $0.instanceId, recordId: $1, contentHash: $0.hash) }
                 try store.recordWritten(kind, entries, at: now)
             }
-            written += zip(rows, ids).map { LedgerEntry(key: $0.key, instanceId: Self.instanceId(of: $0), recordId: $1, contentHash: $0.contentHash) }
+            written += zip(partial, ids).map { LedgerEntry(key: $0.key, instanceId: $0.instanceId, recordId: $1, contentHash: $0.hash) }
         }
         if !diff.update.isEmpty {
-            let updates = diff.update
-            let store = self.store
-            try await feishu.batchUpdate(table: table, records: updates.map { ($0.entry.recordId, naming.encode($0.row)) }) { range in
-                let entries = updates[range].map { LedgerEntry(key: $0.row.key, instanceId: $0.entry.instanceId, recordId: $0.entry.recordId, contentHash: $0.row.contentHash) }
-                try store.recordWritten(kind, entries, at: now)
+            let entries = diff.update.map {
+                LedgerEntry(key: $0.row.key, instanceId: $0.entry.instanceId, recordId: $0.entry.recordId, contentHash: $0.row.contentHash)
             }
-            written += updates.map { LedgerEntry(key: $0.row.key, instanceId: $0.entry.instanceId, recordId: $0.entry.recordId, contentHash: $0.row.contentHash) }
+            let store = self.store
+            try await feishu.batchUpdate(table: table, records: diff.update.map { ($0.entry.recordId, naming.encode($0.row)) }) { range in
+                try store.recordWritten(kind, Array(entries[range]), at: now)
+            }
+            written += entries
         }
         if !diff.delete.isEmpty {
             try await feishu.batchDelete(table: table, recordIds: diff.delete.map(\.recordId))
@@ -140,7 +143,12 @@ extension SyncPipeline {
     /// The instance a row belongs to: the main row's key, or the action row's instance_id.
     static func instanceId(of row: BitableRow) -> String {
         if case .text(let id)? = row["instance_id"] { return id }
-        return row.key.split(separator: "#").first.map(String.init) ?? row.key
+        return instanceId(forKey: row.key)
+    }
+
+    /// The instance of a row key: a main key is the instance id, an action key `instance_id#seq`.
+    static func instanceId(forKey key: String) -> String {
+        key.split(separator: "#").first.map(String.init) ?? key
     }
 
     /// Details of a chunk, fetched concurrently (the client's rate limiter keeps them ≤ qps).

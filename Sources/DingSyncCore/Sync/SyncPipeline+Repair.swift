@@ -21,8 +21,7 @@ extension SyncPipeline {
                 let records = try await feishu.searchRecords(table: table, fieldNames: [keyColumn(kind)],
                                                              filter: .anyOf(field: keyColumn(kind), values: Array(group)))
                 for (key, matches) in Dictionary(grouping: records, by: { $0.fields[keyColumn(kind)] ?? "" }) where !key.isEmpty {
-                    let instance = kind == .main ? key : String(key.split(separator: "#").first ?? "")
-                    found.append(LedgerEntry(key: key, instanceId: instance, recordId: matches[0].recordId, contentHash: nil))
+                    found.append(LedgerEntry(key: key, instanceId: Self.instanceId(forKey: key), recordId: matches[0].recordId, contentHash: nil))
                     duplicates += matches.dropFirst().map(\.recordId)
                 }
             }
