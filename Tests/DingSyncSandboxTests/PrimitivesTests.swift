@@ -4,6 +4,31 @@ import Testing
 
 @Suite("Primitives: SHA-256, HMAC, bot signature, JSON, time formats")
 struct PrimitivesTests {
+    /// The rate window counts arrivals: a call stamped before the calls already admitted (it
+    /// waited for the lock) counts against the window ending at its own arrival, not theirs.
+    @Test func slidingWindowCountsArrivalsInOrder() {
+        var window = SlidingWindow()
+        let second: UInt64 = 1_000_000_000
+        let base: UInt64 = 10 * second
+        // Three calls in the window ending at base + 500 ms: a 4th at limit 3 is refused.
+        #expect(window.admit(at: base, window: second, limit: 3) == nil)
+        #expect(window.admit(at: base + 500_000_000, window: second, limit: 3) == nil)
+        #expect(window.admit(at: base + 900_000_000, window: second, limit: 3) == nil)
+        let wait = window.admit(at: base + 950_000_000, window: second, limit: 3)
+        #expect(wait == 50_000_000)
+        // The oldest leaves at base + 1 s (exclusive bound): a call then is admitted.
+        #expect(window.admit(at: base + second, window: second, limit: 3) == nil)
+        // A late-processed call that arrived 500 ms before the others sees only its own window.
+        var late = SlidingWindow()
+        let earlier = base + 2 * second + second / 2
+        #expect(late.admit(at: base + 3 * second, window: second, limit: 2) == nil)
+        #expect(late.admit(at: base + 3 * second + 10, window: second, limit: 2) == nil)
+        #expect(late.admit(at: earlier, window: second, limit: 2) == nil)
+        // ... and it is kept in order: a call just after it finds one stamp in its window.
+        #expect(late.admit(at: earlier + 10, window: second, limit: 2) == nil)
+        #expect(late.admit(at: earlier + 20, window: second, limit: 2) != nil)
+    }
+
     @Test func sha256StandardVectors() {
         #expect(SHA256.hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

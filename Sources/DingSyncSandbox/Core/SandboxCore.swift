@@ -8,6 +8,8 @@ struct CallContext {
     let params: [String: String]
     let nowMs: Int64
     let monoNs: UInt64
+    /// When the request arrived (its head was read); rate windows count this instant.
+    let arrivalNs: UInt64
     var failed = false
     var throttled = false
     var holdMs = 0
@@ -105,7 +107,9 @@ final class SandboxCore: @unchecked Sendable {
     private func process(_ endpoint: Endpoint, _ params: [String: String], _ request: SandboxRequest) -> Outcome {
         let now = nowMs()
         rollMonth(now)
-        var ctx = CallContext(endpoint: endpoint, request: request, params: params, nowMs: now, monoNs: monoNs())
+        let mono = monoNs()
+        var ctx = CallContext(endpoint: endpoint, request: request, params: params, nowMs: now, monoNs: mono,
+                              arrivalNs: min(request.arrivalNs ?? mono, mono))
         var stats = state.endpointStats[endpoint.rawValue, default: EndpointStats()]
         stats.calls += 1
         stats.inFlight += 1
@@ -237,7 +241,7 @@ final class SandboxCore: @unchecked Sendable {
         }
         for (index, (window, limit)) in windows.enumerated() {
             let key = "\(app)|\(endpoint.rawValue)|\(index)"
-            if let wait = state.windows[key, default: SlidingWindow()].admit(now: ctx.monoNs, window: window, limit: limit) {
+            if let wait = state.windows[key, default: SlidingWindow()].admit(at: ctx.arrivalNs, window: window, limit: limit) {
                 // Undo the admissions of the earlier (shorter) windows? They were admitted; the
                 // call was still made, which is how platform counters behave.
                 let reset = max(1, Int((wait + 999_999_999) / 1_000_000_000))

@@ -8,8 +8,12 @@ struct SandboxRequest: Sendable {
     var headers: [(String, String)]
     var body: [UInt8]
     var remoteAddress: String?
+    /// Monotonic nanoseconds when the request's head was read off the socket (nil when built
+    /// in a test): rate windows count arrivals, not the moment the shared lock came free.
+    var arrivalNs: UInt64?
 
-    init(method: String, uri: String, headers: [(String, String)], body: [UInt8], remoteAddress: String? = nil) {
+    init(method: String, uri: String, headers: [(String, String)], body: [UInt8], remoteAddress: String? = nil,
+         arrivalNs: UInt64? = nil) {
         self.method = method.uppercased()
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = parts.first.map(String.init) ?? "/"
@@ -18,6 +22,7 @@ struct SandboxRequest: Sendable {
         self.headers = headers.map { ($0.0.lowercased(), $0.1) }
         self.body = body
         self.remoteAddress = remoteAddress
+        self.arrivalNs = arrivalNs
     }
 
     func query(_ name: String) -> String? {

@@ -5,15 +5,21 @@ import NIOPosix
 /// A small HTTP/1.1 server on SwiftNIO: keep-alive, pipelining assistance, whole-body
 /// requests, and answers that may be held back (latency, write holds) with the event loop's
 /// scheduler instead of a sleeping thread.
+///
+/// Requests are handled on a thread pool, not on the event loops: a slow request (a
+/// 1,000-record batch write) then never keeps a loop from reading the next request's head,
+/// so each request's arrival is stamped when it arrives, as a platform gateway counts it.
 final class HTTPServer: Sendable {
     typealias Handler = @Sendable (SandboxRequest) -> Outcome
 
     let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
     let channel: any Channel
     let port: Int
 
-    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, port: Int) {
+    private init(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, channel: any Channel, port: Int) {
         self.group = group
+        self.pool = pool
         self.channel = channel
         self.port = port
     }
@@ -22,6 +28,8 @@ final class HTTPServer: Sendable {
 
     static func start(host: String, port: Int, threads: Int, handler: @escaping Handler) async throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let pool = NIOThreadPool(numberOfThreads: max(2, threads))
+        pool.start()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -31,7 +39,7 @@ final class HTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler))
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler, pool: pool))
                 }
             }
         do {
@@ -40,9 +48,10 @@ final class HTTPServer: Sendable {
                 try? await channel.close()
                 throw SandboxError.bindFailed("no local port after bind")
             }
-            return HTTPServer(group: group, channel: channel, port: boundPort)
+            return HTTPServer(group: group, pool: pool, channel: channel, port: boundPort)
         } catch {
             try? await group.shutdownGracefully()
+            try? await pool.shutdownGracefully()
             throw error
         }
     }
@@ -50,6 +59,7 @@ final class HTTPServer: Sendable {
     func shutdown() async throws {
         try? await channel.close()
         try await group.shutdownGracefully()
+        try await pool.shutdownGracefully()
     }
 }
 
@@ -59,16 +69,22 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias OutboundOut = HTTPServerResponsePart
 
     private let handler: HTTPServer.Handler
+    private let pool: NIOThreadPool
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var tooLarge = false
+    private var arrivalNs: UInt64 = 0
 
-    init(handler: @escaping HTTPServer.Handler) { self.handler = handler }
+    init(handler: @escaping HTTPServer.Handler, pool: NIOThreadPool) {
+        self.handler = handler
+        self.pool = pool
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case let .head(h):
             head = h
+            arrivalNs = NIODeadline.now().uptimeNanoseconds
             body = nil
             tooLarge = false
         case var .body(chunk):
@@ -93,9 +109,20 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
             let request = SandboxRequest(
                 method: head.method.rawValue, uri: head.uri,
                 headers: head.headers.map { ($0.name, $0.value) }, body: bytes,
-                remoteAddress: context.channel.remoteAddress?.ipAddress)
-            let outcome = handler(request)
-            respond(context: context, outcome: outcome, keepAlive: keepAlive, version: head.version)
+                remoteAddress: context.channel.remoteAddress?.ipAddress, arrivalNs: arrivalNs)
+            let version = head.version
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            pool.runIfActive(eventLoop: context.eventLoop) { [handler] in handler(request) }
+                .whenComplete { result in
+                    let (this, ctx) = bound.value
+                    switch result {
+                    case let .success(outcome):
+                        this.respond(context: ctx, outcome: outcome, keepAlive: keepAlive, version: version)
+                    case .failure:
+                        // The pool is shutting down: close the connection unanswered.
+                        ctx.close(promise: nil)
+                    }
+                }
         }
     }
 
