@@ -38,6 +38,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
         ),
+        // The state store's MySQL/MariaDB backend (MariaDB Connector/C).
+        .systemLibrary(
+            name: "CMariaDB",
+            pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]
+        ),
         .target(
             name: "DingSyncCore",
             dependencies: [
@@ -45,6 +51,7 @@ let package = Package(
                 "CSQLite",
                 "CCurl",
                 "CXlsxWriter",
+                "CMariaDB",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -77,15 +84,21 @@ let package = Package(
             name: "DingSyncSandboxTests",
             dependencies: ["DingSyncSandbox"]
         ),
+        // Test helpers shared by the test targets: the store's backends (a MySQL test server).
+        .target(
+            name: "TestSupport",
+            dependencies: ["DingSyncCore"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "DingSyncCoreTests",
-            dependencies: ["DingSyncCore"],
+            dependencies: ["DingSyncCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         // Runs the built `dingsync` binary (and, later, the sandbox) as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["dingsync", "dingsync-sandbox"]
+            dependencies: ["dingsync", "dingsync-sandbox", "DingSyncCore", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -25,7 +25,7 @@ struct DingSync: AsyncParsableCommand {
         The config file is --config PATH, else ./config.yaml, else $DINGSYNC_CONFIG.
         """,
         version: DingSyncVersion.current,
-        subcommands: [Sync.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self],
+        subcommands: [Sync.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self, MigrateDB.self],
         defaultSubcommand: Sync.self
     )
 }

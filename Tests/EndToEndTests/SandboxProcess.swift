@@ -50,15 +50,20 @@ final class SandboxProcess: @unchecked Sendable {
 
     /// Runs dingsync with this sandbox's config.
     func dingsync(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
-        let subcommands: Set<String> = ["setup", "doctor", "stats", "report", "export", "sync"]
+        let subcommands: Set<String> = ["setup", "doctor", "stats", "report", "export", "sync", "migrate-db"]
         let args = arguments.first.map(subcommands.contains) == true
             ? [arguments[0], "--config", configPath] + arguments.dropFirst() : ["--config", configPath] + arguments
         return try CLIRunner.run(args, environment: environment)
     }
 
     /// Starts dingsync without waiting (for kill and lock tests).
-    func startDingsync(_ arguments: [String]) throws -> Process {
+    func startDingsync(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
         let p = Process()
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            p.environment = env
+        }
         p.executableURL = CLIRunner.productsDirectory.appendingPathComponent("dingsync")
         p.arguments = ["--config", configPath] + arguments
         p.standardOutput = FileHandle.nullDevice

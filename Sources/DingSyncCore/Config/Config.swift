@@ -12,6 +12,7 @@ public struct Config: Sendable, Equatable {
     public var notification = NotificationConfig()
     public var logging = LoggingConfig()
     public var report = ReportConfig()
+    public var database = DatabaseConfig()
     /// Absolute path of the file this was read from ("" when built in code).
     public var sourcePath: String = ""
     /// Where each key was written in the file (`"sync.batch_size"` → 12:3), for later messages.
@@ -21,7 +22,7 @@ public struct Config: Sendable, Equatable {
 
     /// Every secret value, for log redaction.
     public var secrets: [String] {
-        [dingtalk.appSecret, feishu.appSecret, notification.secret, notification.email.password,
+        [dingtalk.appSecret, feishu.appSecret, notification.secret, notification.email.password, database.mysql.password,
          notification.webhookURL.split(separator: "/").last.map(String.init) ?? ""]
             .filter { $0.count >= 4 }
     }
@@ -168,5 +169,17 @@ public struct ReportConfig: Sendable, Equatable {
     public var categoryField = ""
     public var topN = 10
     public var slaDays = 30
+    public init() {}
+}
+
+public enum DatabaseType: String, Sendable, CaseIterable {
+    case sqlite, mysql
+}
+
+/// Where the state lives (the `database` section): the SQLite file `sync.state_db` (default),
+/// or a MySQL/MariaDB server — then the checkpoint and the run lock live there too.
+public struct DatabaseConfig: Sendable, Equatable {
+    public var type: DatabaseType = .sqlite
+    public var mysql = MySQLEndpoint()
     public init() {}
 }

@@ -87,6 +87,17 @@ enum ConfigDecoder {
         if let v = r.string(p["category_field"], path: "report.category_field") { c.report.categoryField = v }
         if let v = r.int(p["top_n"], path: "report.top_n", range: 1...1000) { c.report.topN = v }
         if let v = r.int(p["sla_days"], path: "report.sla_days", range: 1...3650) { c.report.slaDays = v }
+
+        let b = r.entries(root["database"], path: "database", known: s["database"])
+        if let v = r.choice(b["type"], path: "database.type", as: DatabaseType.self) { c.database.type = v }
+        if let v = r.string(b["host"], path: "database.host") { c.database.mysql.host = v }
+        if let v = r.int(b["port"], path: "database.port", range: 1...65535) { c.database.mysql.port = v }
+        if let v = r.string(b["user"], path: "database.user") { c.database.mysql.user = v }
+        if let v = r.string(b["password"], path: "database.password") { c.database.mysql.password = v }
+        if let v = r.string(b["database"], path: "database.database") { c.database.mysql.database = v }
+        if let v = r.string(b["charset"], path: "database.charset") { c.database.mysql.charset = v }
+        if let v = r.choice(b["tls"], path: "database.tls", as: DatabaseTLS.self) { c.database.mysql.tls = v }
+        if let v = r.string(b["tls_ca"], path: "database.tls_ca") { c.database.mysql.tlsCA = v }
         return c
     }
 }

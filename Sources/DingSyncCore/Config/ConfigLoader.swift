@@ -30,6 +30,7 @@ public enum ConfigLoader {
         ("DINGSYNC_FEISHU_APP_SECRET", "feishu.app_secret"),
         ("DINGSYNC_NOTIFICATION_SECRET", "notification.secret"),
         ("DINGSYNC_SMTP_PASSWORD", "notification.email.password"),
+        ("DINGSYNC_DB_PASSWORD", "database.password"),
     ]
 
     /// The config path to use: the explicit one, else `./config.yaml`, else `$DINGSYNC_CONFIG`.
@@ -92,6 +93,7 @@ public enum ConfigLoader {
         config.sync.stateDB = absolute(config.sync.stateDB, base: folder)
         config.sync.lockFile = absolute(config.sync.lockFile, base: folder)
         config.logging.file = absolute(config.logging.file, base: folder)
+        if !config.database.mysql.tlsCA.isEmpty { config.database.mysql.tlsCA = absolute(config.database.mysql.tlsCA, base: folder) }
         let literalSecrets = ConfigSchema.secretPaths.filter { path in
             reader.literalPaths.contains(path) && !(config.secret(at: path)?.isEmpty ?? true)
                 && !secretOverrides.contains { $0.path == path && environment[$0.variable] != nil }
@@ -125,6 +127,7 @@ extension Config {
         case "feishu.app_secret": return feishu.appSecret
         case "notification.secret": return notification.secret
         case "notification.email.password": return notification.email.password
+        case "database.password": return database.mysql.password
         default: return nil
         }
     }
@@ -135,6 +138,7 @@ extension Config {
         case "feishu.app_secret": feishu.appSecret = value
         case "notification.secret": notification.secret = value
         case "notification.email.password": notification.email.password = value
+        case "database.password": database.mysql.password = value
         default: break
         }
     }

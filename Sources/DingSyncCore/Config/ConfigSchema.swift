@@ -1,7 +1,8 @@
 /// The known keys of SPEC section 3, per section, for unknown-key detection.
 enum ConfigSchema {
     static let sections: [String: [String]] = [
-        "": ["dingtalk", "feishu", "sync", "mapping", "notification", "logging", "report"],
+        "": ["dingtalk", "feishu", "sync", "mapping", "notification", "logging", "report", "database"],
+        "database": ["type", "host", "port", "user", "password", "database", "charset", "tls", "tls_ca"],
         "dingtalk": ["app_key", "app_secret", "api", "api_base_url", "base_url", "process_codes", "qps",
                      "monthly_quota", "time_zone_of_new_api"],
         "feishu": ["app_id", "app_secret", "base_url", "app_token", "tables", "field_names", "row_limit"],
@@ -23,7 +24,7 @@ enum ConfigSchema {
 
     /// Keys whose values are secrets: warned about when the file is readable by others.
     static let secretPaths: Set<String> = ["dingtalk.app_secret", "feishu.app_secret", "notification.secret",
-                                           "notification.email.password"]
+                                           "notification.email.password", "database.password"]
 
     /// The canonical Bitable field names of SPEC section 4 (main and action tables).
     static let mainFields = ["instance_id", "business_id", "template_code", "title", "status", "applicant",

@@ -84,6 +84,18 @@ enum ConfigValidator {
                 warnings.append("notification.email.tls is none: the SMTP password is sent unencrypted; use starttls or ssl unless the server is on this machine")
             }
         }
+        if c.database.type == .mysql {
+            require(c.database.mysql.host, "database.host", example: "host: 127.0.0.1")
+            require(c.database.mysql.user, "database.user", example: "user: dingsync")
+            require(c.database.mysql.database, "database.database", example: "database: dingtalk_stats")
+            let name = c.database.mysql.database
+            if !name.isEmpty, name.range(of: "^[A-Za-z0-9_$]{1,64}$", options: .regularExpression) == nil {
+                r.report("database.database must be a plain MySQL database name (letters, digits, _ and $), got \"\(name)\"", at: mark("database.database"))
+            }
+            if !["utf8mb4", "utf8mb3", "utf8"].contains(c.database.mysql.charset) {
+                r.report("database.charset must be utf8mb4 (Chinese text and emoji need it), got \"\(c.database.mysql.charset)\"", at: mark("database.charset"))
+            }
+        }
         if c.dingtalk.qps > 20 {
             warnings.append("dingtalk.qps is \(c.dingtalk.qps): the standard edition allows 20 calls/s per API; above that DingTalk throttles (90018)")
         }

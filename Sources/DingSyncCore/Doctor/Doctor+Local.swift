@@ -7,6 +7,7 @@ extension Doctor {
 
     /// Opens the state database when it exists (doctor never creates one).
     func openStore() -> (StateStore?, DoctorCheck) {
+        if config.database.type == .mysql { return openMySQLStore() }
         let path = config.sync.stateDB
         let name = "state database"
         guard FileManager.default.fileExists(atPath: path) else {
@@ -21,6 +22,31 @@ extension Doctor {
             return (store, .ok(name, "\(path): schema \(try store.storedVersion()), \(try store.instanceCount()) instance(s) mirrored"))
         } catch {
             return (nil, .fail(name, "\(path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")", fix: rebuild))
+        }
+    }
+
+    /// Connects to the MySQL server, reads the schema and proves the write privileges.
+    func openMySQLStore() -> (StateStore?, DoctorCheck) {
+        let endpoint = config.database.mysql
+        let name = "state database"
+        do {
+            let connection = try MySQLDatabase(endpoint: endpoint)
+            let server = "\(endpoint.display) (server \(connection.serverVersion), \(connection.usesTLS ? "TLS" : "no TLS"))"
+            let version = (try? connection.query("SELECT value FROM meta WHERE `key` = 'schema_version'").first?.first?.int) ?? nil
+            guard let version, version > 0 else {
+                // No tables yet: the first run creates them, which needs CREATE (and the rest).
+                try connection.execute("CREATE TABLE IF NOT EXISTS dingsync_doctor_probe (id INT PRIMARY KEY) ENGINE=InnoDB")
+                try connection.run("INSERT INTO dingsync_doctor_probe (id) VALUES (1)")
+                try connection.execute("DROP TABLE dingsync_doctor_probe")
+                return (nil, .warn(name, "\(server): connected; no dingsync tables yet", fix: "run `dingsync --init` (or `dingsync migrate-db` to bring an existing SQLite state): the first run creates them"))
+            }
+            let store = try StateStore(database: connection, timeZone: config.sync.timeZone)
+            try store.probeWrites()
+            return (store, .ok(name, "\(server): schema \(version), \(try store.instanceCount()) instance(s) mirrored; reads and writes allowed"))
+        } catch let error as MySQLError {
+            return (nil, .fail(name, error.problem, fix: error.fix))
+        } catch {
+            return (nil, .fail(name, "\(endpoint.display): \((error as? LocalizedError)?.errorDescription ?? "\(error)")", fix: "see DEPLOYMENT.md, \"MySQL\""))
         }
     }
 
@@ -49,7 +75,7 @@ extension Doctor {
             checks.append(failing == 0
                 ? .ok("failing instances", "none failed \(Self.failingAttempts) times or more")
                 : .warn("failing instances", "\(failing) instance(s) failed \(Self.failingAttempts) times or more",
-                        fix: "their errors: sqlite3 \(config.sync.stateDB) \"select instance_id, attempts, error from failed_instances\""))
+                        fix: "their errors: \(config.database.type == .mysql ? "mysql \(config.database.mysql.database) -e" : "sqlite3 \(config.sync.stateDB)") \"select instance_id, attempts, error from failed_instances\""))
             checks.append(rowCheck(store))
         } catch {
             checks.append(.from(error, name: "state database", fallbackFix: "the database cannot be read; restore it from a backup"))
@@ -73,17 +99,22 @@ extension Doctor {
     }
 
     /// The checkpoint file: readable, one entry per template, none older than the stale limit.
-    func checkpointCheck() -> DoctorCheck {
-        let path = config.sync.checkpointFile
+    func checkpointCheck(_ store: StateStore?) -> DoctorCheck {
         let name = "checkpoint"
-        guard FileManager.default.fileExists(atPath: path) else {
-            return .warn(name, "\(path) does not exist yet", fix: "run `dingsync --init` (the first sync writes it)")
+        if config.database.type == .mysql, store == nil {
+            return .warn(name, "kept in the database, which cannot be read now", fix: "see the state database line")
+        }
+        let manager = CheckpointManager.configured(config, store: store)
+        let path = manager.path
+        guard manager.exists else {
+            return .warn(name, "\(manager.store == nil ? path : "table checkpoints of \(path)") does not exist yet",
+                         fix: "run `dingsync --init` (the first sync writes it)")
         }
         let saved: [String: Date]
         do {
-            saved = try CheckpointManager(path: path, timeZone: config.sync.timeZone).load()
+            saved = try manager.load()
         } catch {
-            return .fail(name, "\(path) \(error.problem)", fix: "fix the JSON (README, \"The checkpoint file\") or move the file away")
+            return .fail(name, "\(path) \(error.problem)", fix: manager.store == nil ? "fix the JSON (README, \"The checkpoint file\") or move the file away" : "check the database")
         }
         let codes = config.dingtalk.processCodes
         let missing = codes.filter { saved[$0] == nil }

@@ -52,7 +52,7 @@ public struct Doctor: Sendable {
         }
         checks.append(storeCheck)
         if let store { checks += stateChecks(store) }
-        checks.append(checkpointCheck())
+        checks.append(checkpointCheck(store))
         checks.append(logFolderCheck())
         checks += diskChecks()
         checks.append(quotaCheck(store))

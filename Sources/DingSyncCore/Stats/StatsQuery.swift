@@ -34,8 +34,6 @@ public enum StatsQuery {
 /// Opens the state database for `stats`, `report` and `export`, refusing to create one.
 public enum StatsSource {
     public static func open(_ config: Config) throws -> StateStore {
-        let path = config.sync.stateDB
-        guard FileManager.default.fileExists(atPath: path) else { throw StatsError.noStateDatabase(path: path) }
-        return try StateStore(path: path)
+        try StateStore.open(config, purpose: .read)
     }
 }

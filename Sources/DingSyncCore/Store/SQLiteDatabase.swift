@@ -25,31 +25,12 @@ public struct SQLiteError: OperatorFacingError, Equatable {
     }
 }
 
-/// A value bound to or read from a statement.
-public enum SQLValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-
-    public var string: String? { if case .text(let s) = self { return s }; if case .integer(let i) = self { return String(i) }; return nil }
-    public var int: Int64? { if case .integer(let i) = self { return i }; if case .text(let s) = self { return Int64(s) }; return nil }
-    public var double: Double? { if case .real(let d) = self { return d }; if case .integer(let i) = self { return Double(i) }; return nil }
-}
-
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(nilLiteral: ()) { self = .null }
-    public init(_ text: String?) { self = text.map { .text($0) } ?? .null }
-    public init(_ number: Int64?) { self = number.map { .integer($0) } ?? .null }
-    public init(_ number: Int) { self = .integer(Int64(number)) }
-}
-
 /// A thin, synchronous SQLite connection: prepared statements only, one transaction helper.
 ///
 /// Not thread-safe by itself; `StateStore` confines it behind a lock.
-public final class SQLiteDatabase {
+public final class SQLiteDatabase: SQLDatabase {
+    public let dialect: SQLDialect = .sqlite
+    public var location: String { path }
     private var handle: OpaquePointer?
     public let path: String
     private var statements: [String: OpaquePointer] = [:]
@@ -124,7 +105,7 @@ public final class SQLiteDatabase {
 
     /// Runs one statement with bound values; returns the number of changed rows.
     @discardableResult
-    public func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+    public func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         let statement = try prepared(sql)
         defer { sqlite3_reset(statement) }
         try bind(values, to: statement)
@@ -134,15 +115,8 @@ public final class SQLiteDatabase {
         return Int(sqlite3_changes(handle))
     }
 
-    /// Runs a query and returns every row as column values.
-    public func query(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
-        var rows: [[SQLValue]] = []
-        try forEach(sql, values) { rows.append($0) }
-        return rows
-    }
-
     /// Runs a query and hands each row to `body` without collecting them.
-    public func forEach(_ sql: String, _ values: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+    public func forEach(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
         let statement = try prepared(sql)
         defer { sqlite3_reset(statement) }
         try bind(values, to: statement)

@@ -16,7 +16,7 @@ extension StateStore {
             _ = try db.run("""
                 INSERT INTO failed_instances (instance_id, process_code, error, attempts, first_failed_at, last_failed_at)
                 VALUES (?, ?, ?, 1, ?, ?)
-                ON CONFLICT(instance_id) DO UPDATE SET error = excluded.error, attempts = attempts + 1, last_failed_at = excluded.last_failed_at
+                \(db.dialect.onConflict("instance_id")) \(db.dialect.replacing(["error", "last_failed_at"])), attempts = attempts + 1
                 """, [.text(instanceId), .text(processCode), .text(error), .integer(ms), .integer(ms)])
         }
     }
@@ -49,11 +49,11 @@ extension StateStore {
         try locked {
             try db.transaction {
                 for (k, v) in users {
-                    try db.run("INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                    try db.run("INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?) \(db.dialect.onConflict("user_id")) \(db.dialect.replacing(["name", "updated_at"]))",
                                [.text(k), .text(v), .integer(ms)])
                 }
                 for (k, v) in departments {
-                    try db.run("INSERT INTO departments (dept_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT(dept_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                    try db.run("INSERT INTO departments (dept_id, name, updated_at) VALUES (?, ?, ?) \(db.dialect.onConflict("dept_id")) \(db.dialect.replacing(["name", "updated_at"]))",
                                [.text(k), .text(v), .integer(ms)])
                 }
             }
@@ -67,7 +67,7 @@ extension StateStore {
                 for (api, n) in calls where n > 0 {
                     try db.run("""
                         INSERT INTO api_calls (month, platform, api, calls) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(month, platform, api) DO UPDATE SET calls = calls + excluded.calls
+                        \(db.dialect.onConflict("month, platform, api")) calls = calls + \(db.dialect.excluded("calls"))
                         """, [.text(month), .text(platform), .text(api), SQLValue(n)])
                 }
             }

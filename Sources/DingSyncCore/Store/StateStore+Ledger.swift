@@ -37,7 +37,7 @@ extension StateStore {
         try locked {
             var result: [String: LedgerEntry] = [:]
             for key in keys {
-                if let row = try db.query("SELECT key, instance_id, record_id, content_hash FROM ledger WHERE kind = ? AND key = ?",
+                if let row = try db.query("SELECT `key`, instance_id, record_id, content_hash FROM ledger WHERE kind = ? AND `key` = ?",
                                           [.text(kind.rawValue), .text(key)]).first,
                    let k = row[0].string, let i = row[1].string, let r = row[2].string {
                     result[k] = LedgerEntry(key: k, instanceId: i, recordId: r, contentHash: row[3].string)
@@ -52,7 +52,7 @@ extension StateStore {
         try locked {
             var result: [String: [LedgerEntry]] = [:]
             for id in instanceIds {
-                try db.forEach("SELECT key, record_id, content_hash FROM ledger WHERE kind = 'action' AND instance_id = ?", [.text(id)]) { row in
+                try db.forEach("SELECT `key`, record_id, content_hash FROM ledger WHERE kind = 'action' AND instance_id = ?", [.text(id)]) { row in
                     guard let k = row[0].string, let r = row[1].string else { return }
                     result[id, default: []].append(LedgerEntry(key: k, instanceId: id, recordId: r, contentHash: row[2].string))
                 }
@@ -64,7 +64,7 @@ extension StateStore {
     /// Every ledger entry of a table (for reconciliation).
     public func allLedger(_ kind: TableKind) throws -> [LedgerEntry] {
         try locked {
-            try db.query("SELECT key, instance_id, record_id, content_hash FROM ledger WHERE kind = ?", [.text(kind.rawValue)]).compactMap { row in
+            try db.query("SELECT `key`, instance_id, record_id, content_hash FROM ledger WHERE kind = ?", [.text(kind.rawValue)]).compactMap { row in
                 guard let k = row[0].string, let i = row[1].string, let r = row[2].string else { return nil }
                 return LedgerEntry(key: k, instanceId: i, recordId: r, contentHash: row[3].string)
             }
@@ -76,7 +76,10 @@ extension StateStore {
         try locked {
             try db.transaction {
                 for key in keys {
-                    try db.run("INSERT OR REPLACE INTO pending_creates (kind, key, table_id, started_at) VALUES (?, ?, ?, ?)",
+                    try db.run("""
+                        INSERT INTO pending_creates (kind, `key`, table_id, started_at) VALUES (?, ?, ?, ?)
+                        \(db.dialect.onConflict("kind, `key`")) \(db.dialect.replacing(["table_id", "started_at"]))
+                        """,
                                [.text(kind.rawValue), .text(key), .text(table), .integer(DingTalkTime.epochMilliseconds(date))])
                 }
             }
@@ -86,7 +89,7 @@ extension StateStore {
     /// Keys whose create may have been applied without its record id being stored (a crash).
     public func pendingCreates(_ kind: TableKind) throws -> [String] {
         try locked {
-            try db.query("SELECT key FROM pending_creates WHERE kind = ? ORDER BY key", [.text(kind.rawValue)]).compactMap { $0[0].string }
+            try db.query("SELECT `key` FROM pending_creates WHERE kind = ? ORDER BY `key`", [.text(kind.rawValue)]).compactMap { $0[0].string }
         }
     }
 
@@ -106,7 +109,7 @@ extension StateStore {
             try db.transaction {
                 for entry in entries {
                     try upsertLedger(kind, entry, at: date)
-                    try db.run("DELETE FROM pending_creates WHERE kind = ? AND key = ?", [.text(kind.rawValue), .text(entry.key)])
+                    try db.run("DELETE FROM pending_creates WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(entry.key)])
                 }
             }
         }
@@ -116,7 +119,7 @@ extension StateStore {
     public func removeLedger(_ kind: TableKind, keys: [String]) throws {
         try locked {
             try db.transaction {
-                for key in keys { try db.run("DELETE FROM ledger WHERE kind = ? AND key = ?", [.text(kind.rawValue), .text(key)]) }
+                for key in keys { try db.run("DELETE FROM ledger WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)]) }
             }
         }
     }
@@ -129,7 +132,7 @@ extension StateStore {
                     try saveMirror(commit.detail, commit.processed, names: names, syncedAt: date)
                     for (kind, entry) in commit.ledger { try upsertLedger(kind, entry, at: date) }
                     for key in commit.removedActionKeys {
-                        try db.run("DELETE FROM ledger WHERE kind = 'action' AND key = ?", [.text(key)])
+                        try db.run("DELETE FROM ledger WHERE kind = 'action' AND `key` = ?", [.text(key)])
                     }
                     try db.run("DELETE FROM failed_instances WHERE instance_id = ?", [.text(commit.detail.instanceId)])
                 }
@@ -139,9 +142,8 @@ extension StateStore {
 
     func upsertLedger(_ kind: TableKind, _ entry: LedgerEntry, at date: Date) throws {
         try db.run("""
-            INSERT INTO ledger (kind, key, instance_id, record_id, content_hash, written_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(kind, key) DO UPDATE SET record_id = excluded.record_id, content_hash = excluded.content_hash,
-                written_at = excluded.written_at, instance_id = excluded.instance_id
+            INSERT INTO ledger (kind, `key`, instance_id, record_id, content_hash, written_at) VALUES (?, ?, ?, ?, ?, ?)
+            \(db.dialect.onConflict("kind, `key`")) \(db.dialect.replacing(["record_id", "content_hash", "written_at", "instance_id"]))
             """, [.text(kind.rawValue), .text(entry.key), .text(entry.instanceId), .text(entry.recordId), SQLValue(entry.contentHash),
                   .integer(DingTalkTime.epochMilliseconds(date))])
     }

@@ -32,8 +32,9 @@ extension StateStore {
         try db.run("""
             INSERT INTO instances (instance_id, process_code, business_id, title, status, result, status_text, create_time, finish_time,
                 originator_user_id, originator_name, originator_dept_id, originator_dept_name, amount, duration_hours, current_node,
-                last_action, last_action_time, approver_chain, form_data, biz_action, is_final, detail_json, synced_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                last_action, last_action_time, approver_chain, form_data, biz_action, is_final, detail_json, synced_at,
+                create_local, finish_local)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(detail.instanceId), .text(detail.processCode), .text(detail.businessId), .text(detail.title),
                 .text(detail.status), .text(detail.result), text("status"), ms(detail.createTime), ms(detail.finishTime),
@@ -41,6 +42,7 @@ extension StateStore {
                 text("applicant_dept"), number("amount"), number("duration_hours"), text("current_node"), text("last_action"),
                 ms("last_action_time"), text("approver_chain"), text("form_data"), .text(detail.bizAction),
                 .integer(detail.isFinal ? 1 : 0), .text(json), .integer(DingTalkTime.epochMilliseconds(syncedAt)),
+                localTime(detail.createTime.map(DingTalkTime.epochMilliseconds)), localTime(detail.finishTime.map(DingTalkTime.epochMilliseconds)),
             ])
         for (position, form) in detail.formValues.enumerated() {
             try db.run("INSERT INTO form_values (instance_id, position, component_id, name, component_type, value, ext_value) VALUES (?, ?, ?, ?, ?, ?, ?)",

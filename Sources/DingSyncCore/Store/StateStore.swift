@@ -5,16 +5,29 @@ import Foundation
 /// caches, API call counts per month, and the run history.
 ///
 /// Every method is synchronous and serialised by a lock; multi-row writes are transactions.
+/// The backend (SQLite file or MySQL server) sits behind `SQLDatabase`; the SQL that differs
+/// is in `SQLDialect` and the per-backend schema files, so nothing else knows which it is.
 public final class StateStore: @unchecked Sendable {
     /// The schema version this build writes; older databases are migrated on open.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
-    let db: SQLiteDatabase
+    let db: any SQLDatabase
     let lock = NSLock()
-    public var path: String { db.path }
+    /// The zone of the wall-clock columns (`create_local`, `finish_local`) the views show.
+    public let timeZone: TimeZone
+    /// Where the state lives: the SQLite file, or `mysql://user@host:port/db`.
+    public var path: String { db.location }
+    public var dialect: SQLDialect { db.dialect }
 
-    public init(path: String) throws {
-        db = try SQLiteDatabase(path: path)
+    /// Opens (creating or migrating) the SQLite state database at `path`.
+    public convenience init(path: String, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current) throws {
+        try self.init(database: try SQLiteDatabase(path: path), timeZone: timeZone)
+    }
+
+    /// Opens the state on an open connection (either backend), creating or migrating its schema.
+    public init(database: any SQLDatabase, timeZone: TimeZone) throws {
+        db = database
+        self.timeZone = timeZone
         try migrate()
     }
 
@@ -24,96 +37,57 @@ public final class StateStore: @unchecked Sendable {
         return try body()
     }
 
-    /// The schema version stored in the file (0 for a new file).
+    /// The schema version stored in the database (0 for a new one).
     public func storedVersion() throws -> Int {
         try locked { try currentVersion() }
     }
 
     private func currentVersion() throws -> Int {
-        try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        return Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.int ?? 0)
+        try db.execute(db.dialect.metaTable)
+        return Int(try db.query("SELECT value FROM meta WHERE `key` = 'schema_version'").first?.first?.int ?? 0)
     }
 
     private func migrate() throws {
         try locked {
             let version = try currentVersion()
             if version > Self.schemaVersion {
-                throw SQLiteError(code: 0, message: "schema version \(version) is newer than this dingsync understands (\(Self.schemaVersion)); upgrade dingsync", path: db.path)
+                throw SchemaVersionError(location: db.location, stored: version, supported: Self.schemaVersion)
             }
-            for (index, step) in Self.migrations.enumerated() where index + 1 > version {
+            for step in db.dialect.schemaSteps where step.version > version {
                 try db.transaction {
-                    try db.execute(step)
-                    try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                               [.text(String(index + 1))])
+                    for statement in step.statements { try db.execute(statement) }
+                    if step.backfillLocalTimes { try backfillLocalTimes() }
+                    try db.run("INSERT INTO meta (`key`, value) VALUES ('schema_version', ?) \(db.dialect.onConflict("`key`")) \(db.dialect.replacing(["value"]))",
+                               [.text(String(step.version))])
                 }
             }
         }
     }
 
-    /// Migration n (1-based) brings the schema from version n−1 to n. Append only.
-    static let migrations: [String] = [
-        """
-        CREATE TABLE instances (
-            instance_id TEXT PRIMARY KEY,
-            process_code TEXT NOT NULL,
-            business_id TEXT, title TEXT,
-            status TEXT NOT NULL, result TEXT, status_text TEXT,
-            create_time INTEGER, finish_time INTEGER,
-            originator_user_id TEXT, originator_name TEXT,
-            originator_dept_id TEXT, originator_dept_name TEXT,
-            amount REAL, duration_hours REAL,
-            current_node TEXT, last_action TEXT, last_action_time INTEGER,
-            approver_chain TEXT, form_data TEXT, biz_action TEXT,
-            is_final INTEGER NOT NULL,
-            detail_json TEXT NOT NULL,
-            synced_at INTEGER NOT NULL
-        );
-        CREATE INDEX instances_open ON instances (is_final, process_code);
-        CREATE INDEX instances_created ON instances (create_time);
-        CREATE TABLE form_values (
-            instance_id TEXT NOT NULL REFERENCES instances(instance_id) ON DELETE CASCADE,
-            position INTEGER NOT NULL, component_id TEXT, name TEXT, component_type TEXT, value TEXT, ext_value TEXT,
-            PRIMARY KEY (instance_id, position)
-        );
-        CREATE INDEX form_values_name ON form_values (name);
-        CREATE TABLE operation_records (
-            instance_id TEXT NOT NULL REFERENCES instances(instance_id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL, user_id TEXT, user_name TEXT, type TEXT, result TEXT, action_text TEXT,
-            date INTEGER, remark TEXT, show_name TEXT, activity_id TEXT,
-            PRIMARY KEY (instance_id, seq)
-        );
-        CREATE INDEX operation_records_user ON operation_records (user_id);
-        CREATE TABLE tasks (
-            instance_id TEXT NOT NULL REFERENCES instances(instance_id) ON DELETE CASCADE,
-            position INTEGER NOT NULL, task_id TEXT, user_id TEXT, user_name TEXT, status TEXT, result TEXT,
-            create_time INTEGER, finish_time INTEGER, activity_id TEXT, node_name TEXT,
-            PRIMARY KEY (instance_id, position)
-        );
-        CREATE TABLE ledger (
-            kind TEXT NOT NULL, key TEXT NOT NULL, instance_id TEXT NOT NULL,
-            record_id TEXT NOT NULL, content_hash TEXT, written_at INTEGER NOT NULL,
-            PRIMARY KEY (kind, key)
-        );
-        CREATE INDEX ledger_instance ON ledger (instance_id);
-        CREATE TABLE pending_creates (
-            kind TEXT NOT NULL, key TEXT NOT NULL, table_id TEXT NOT NULL, started_at INTEGER NOT NULL,
-            PRIMARY KEY (kind, key)
-        );
-        CREATE TABLE failed_instances (
-            instance_id TEXT PRIMARY KEY, process_code TEXT NOT NULL, error TEXT NOT NULL,
-            attempts INTEGER NOT NULL, first_failed_at INTEGER NOT NULL, last_failed_at INTEGER NOT NULL
-        );
-        CREATE TABLE users (user_id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_at INTEGER NOT NULL);
-        CREATE TABLE departments (dept_id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_at INTEGER NOT NULL);
-        CREATE TABLE api_calls (
-            month TEXT NOT NULL, platform TEXT NOT NULL, api TEXT NOT NULL, calls INTEGER NOT NULL,
-            PRIMARY KEY (month, platform, api)
-        );
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL,
-            mode TEXT NOT NULL, exit_code INTEGER NOT NULL, listed INTEGER, fetched INTEGER, created INTEGER,
-            updated INTEGER, unchanged INTEGER, failed INTEGER, summary TEXT
-        );
-        """,
-    ]
+    /// Fills the wall-clock columns of instances mirrored before they existed.
+    private func backfillLocalTimes() throws {
+        let rows = try db.query("SELECT instance_id, create_time, finish_time FROM instances")
+        for row in rows {
+            guard let id = row[0].string else { continue }
+            try db.run("UPDATE instances SET create_local = ?, finish_local = ? WHERE instance_id = ?",
+                       [localTime(row[1].int), localTime(row[2].int), .text(id)])
+        }
+    }
+
+    /// Epoch milliseconds as `yyyy-MM-dd HH:mm:ss` in `timeZone` (what the views show).
+    func localTime(_ ms: Int64?) -> SQLValue {
+        guard let ms else { return .null }
+        return .text(PlanDescription.format(Date(timeIntervalSince1970: Double(ms) / 1000), timeZone))
+    }
+}
+
+/// The database was written by a newer dingsync.
+public struct SchemaVersionError: OperatorFacingError, Equatable {
+    public var location: String
+    public var stored: Int
+    public var supported: Int
+    public var exitStatus: ExitStatus { .failed }
+    public var errorDescription: String? {
+        "state database \(location): schema version \(stored) is newer than this dingsync understands (\(supported)); upgrade dingsync"
+    }
 }

@@ -1,12 +1,24 @@
 import Foundation
 
-/// The checkpoint file could not be used.
+/// The checkpoint file (or table) could not be used.
 public struct CheckpointError: OperatorFacingError, Equatable {
     public var path: String
     public var problem: String
+    /// The checkpoint lives in the MySQL database (table `checkpoints`), not in a file.
+    public var inDatabase = false
+
+    public init(path: String, problem: String, inDatabase: Bool = false) {
+        self.path = path
+        self.problem = problem
+        self.inDatabase = inDatabase
+    }
+
     public var exitStatus: ExitStatus { .failed }
     public var errorDescription: String? {
-        "checkpoint file \(path) \(problem). Fix the JSON by hand (see README, \"Checkpoint\"), or move the file away: the next run then lists the last sync.default_hours (use --start-time to backfill further back; nothing synced is lost or duplicated)."
+        if inDatabase {
+            return "checkpoints in \(path) \(problem). Check the database connection (`dingsync doctor`); the table `checkpoints` holds one row per process code (synced_until_ms) and may be edited by hand."
+        }
+        return "checkpoint file \(path) \(problem). Fix the JSON by hand (see README, \"Checkpoint\"), or move the file away: the next run then lists the last sync.default_hours (use --start-time to backfill further back; nothing synced is lost or duplicated)."
     }
 }
 
@@ -24,17 +36,51 @@ public struct CheckpointError: OperatorFacingError, Equatable {
 /// }
 /// ```
 /// `synced_until_ms` wins when both are present; an operator may edit or delete either.
+///
+/// With `database.type: mysql` the checkpoints live in the database's `checkpoints` table
+/// instead (one row per process code), so that no state stays on the host.
 public struct CheckpointManager: Sendable {
     public let path: String
     public let timeZone: TimeZone
+    /// Set when the checkpoints live in the state database rather than in `path`.
+    public let store: StateStore?
 
     public init(path: String, timeZone: TimeZone) {
         self.path = path
         self.timeZone = timeZone
+        self.store = nil
+    }
+
+    /// Checkpoints kept in the state database (the MySQL backend).
+    public init(store: StateStore, timeZone: TimeZone) {
+        self.path = store.path
+        self.timeZone = timeZone
+        self.store = store
+    }
+
+    /// The checkpoints of this configuration: the file, or the database when it is a server.
+    public static func configured(_ config: Config, store: StateStore?) -> CheckpointManager {
+        if config.database.type == .mysql, let store, store.dialect == .mysql {
+            return CheckpointManager(store: store, timeZone: config.sync.timeZone)
+        }
+        return CheckpointManager(path: config.sync.checkpointFile, timeZone: config.sync.timeZone)
+    }
+
+    /// Whether any checkpoint is stored (the file exists, or the table has a row).
+    public var exists: Bool {
+        if let store { return ((try? store.loadCheckpoints()) ?? [:]).isEmpty == false }
+        return FileManager.default.fileExists(atPath: path)
     }
 
     /// The checkpoints; empty when the file does not exist.
     public func load() throws(CheckpointError) -> [String: Date] {
+        if let store {
+            do {
+                return try store.loadCheckpoints()
+            } catch {
+                throw CheckpointError(path: path, problem: "cannot be read: \((error as? LocalizedError)?.errorDescription ?? "\(error)")", inDatabase: true)
+            }
+        }
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError(path: path, problem: "cannot be read (check its permissions)")
@@ -63,6 +109,10 @@ public struct CheckpointManager: Sendable {
 
     /// Writes the checkpoints atomically.
     public func save(_ checkpoints: [String: Date], now: Date = Date()) throws {
+        if let store {
+            try store.saveCheckpoints(checkpoints, now: now)
+            return
+        }
         var codes: [String: Any] = [:]
         for (code, date) in checkpoints {
             codes[code] = ["synced_until": format(date), "synced_until_ms": DingTalkTime.epochMilliseconds(date)] as [String: Any]

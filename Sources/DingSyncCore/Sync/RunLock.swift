@@ -15,10 +15,39 @@ public struct LockHeldError: OperatorFacingError, Equatable {
     }
 }
 
+/// One run at a time: a file lock on one host, the server's named lock on MySQL.
+public protocol RunLocking: AnyObject, Sendable {
+    /// Takes the lock or throws `LockHeldError` at once (never waits).
+    func acquire(now: Date, timeZone: TimeZone) throws
+    func release()
+}
+
+extension RunLocking {
+    /// The lock of this configuration: `sync.lock_file`, or `GET_LOCK` on the MySQL server.
+    public static func configured(_ config: Config) -> any RunLocking {
+        config.database.type == .mysql ? MySQLRunLock(endpoint: config.database.mysql) : RunLock(path: config.sync.lockFile)
+    }
+}
+
+/// The lock file could not be opened or created.
+public struct LockFileError: OperatorFacingError, Equatable {
+    public var path: String
+    public var reason: String
+    public var exitStatus: ExitStatus { .failed }
+    public var errorDescription: String? {
+        "cannot open the lock file \(path): \(reason). Check sync.lock_file and that its folder is writable by the user running dingsync."
+    }
+}
+
+/// The holder's description written with a lock: pid, host, start time.
+func lockHolderText(now: Date, timeZone: TimeZone) -> String {
+    "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), started \(PlanDescription.format(now, timeZone))"
+}
+
 /// An exclusive `flock` on `sync.lock_file`, released when the process ends (even if killed).
 ///
 /// The file holds the holder's pid, host and start time for the message of a second run.
-public final class RunLock: @unchecked Sendable {
+public final class RunLock: RunLocking, @unchecked Sendable {
     public let path: String
     private var descriptor: Int32 = -1
 
@@ -34,7 +63,7 @@ public final class RunLock: @unchecked Sendable {
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else {
-            throw CheckpointError(path: path, problem: "(the lock file) cannot be opened: \(String(cString: strerror(errno)))")
+            throw LockFileError(path: path, reason: String(cString: strerror(errno)))
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -42,8 +71,7 @@ public final class RunLock: @unchecked Sendable {
             throw LockHeldError(path: path, holder: holder)
         }
         descriptor = fd
-        let host = ProcessInfo.processInfo.hostName
-        let text = "pid \(getpid()) on \(host), started \(PlanDescription.format(now, timeZone))\n"
+        let text = lockHolderText(now: now, timeZone: timeZone) + "\n"
         _ = ftruncate(fd, 0)
         _ = lseek(fd, 0, SEEK_SET)
         _ = text.withCString { write(fd, $0, strlen($0)) }
@@ -55,5 +83,48 @@ public final class RunLock: @unchecked Sendable {
         flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1
+    }
+}
+
+/// The MySQL server's named lock (`GET_LOCK`), held by a connection of its own for the run:
+/// two hosts or containers on one database never sync at once. The server releases it when
+/// that connection ends, so a killed run never leaves it behind.
+public final class MySQLRunLock: RunLocking, @unchecked Sendable {
+    public let endpoint: MySQLEndpoint
+    private var connection: MySQLDatabase?
+    private let mutex = NSLock()
+
+    public init(endpoint: MySQLEndpoint) {
+        self.endpoint = endpoint
+    }
+
+    deinit { release() }
+
+    /// `dingsync.<database>`: one lock per database, whoever connects to it.
+    public var name: String { "dingsync.\(endpoint.database)" }
+
+    public func acquire(now: Date, timeZone: TimeZone) throws {
+        let db = try MySQLDatabase(endpoint: endpoint)
+        let got = try db.query("SELECT GET_LOCK(?, 0)", [.text(name)]).first?.first?.int
+        guard got == 1 else {
+            let holder = try? db.query("SELECT value FROM meta WHERE `key` = 'lock_holder'").first?.first?.string
+            throw LockHeldError(path: "\(name) on \(endpoint.host):\(endpoint.port)", holder: holder ?? "")
+        }
+        // The holder's description, for the message of a second run (best effort: without the
+        // privilege to create tables the run itself stops with a clear message soon after).
+        _ = try? db.execute(SQLDialect.mysql.metaTable)
+        _ = try? db.run("INSERT INTO meta (`key`, value) VALUES ('lock_holder', ?) \(SQLDialect.mysql.onConflict("`key`")) \(SQLDialect.mysql.replacing(["value"]))",
+                        [.text(lockHolderText(now: now, timeZone: timeZone))])
+        mutex.withLock { connection = db }
+    }
+
+    public func release() {
+        let db = mutex.withLock { () -> MySQLDatabase? in
+            defer { connection = nil }
+            return connection
+        }
+        guard let db else { return }
+        _ = try? db.run("UPDATE meta SET value = '' WHERE `key` = 'lock_holder'")
+        _ = try? db.query("SELECT RELEASE_LOCK(?)", [.text(name)])
     }
 }

@@ -36,7 +36,7 @@ public final class SyncPipeline: @unchecked Sendable {
         self.dingtalk = dingtalk
         self.feishu = feishu
         self.store = store
-        self.checkpoints = CheckpointManager(path: config.sync.checkpointFile, timeZone: config.sync.timeZone)
+        self.checkpoints = CheckpointManager.configured(config, store: store)
         self.logger = logger
         self.processor = DataProcessor(options: ProcessorOptions(
             amountFields: config.mapping.amountFields, formFields: config.mapping.formFields,

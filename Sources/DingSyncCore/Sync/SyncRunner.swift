@@ -13,7 +13,7 @@ public enum SyncRunner {
                            transport: HTTPTransport = URLSessionTransport(), progress: Bool = ProgressReporter.isTerminal,
                            environment: [String: String] = ProcessInfo.processInfo.environment,
                            mailer: Mailer? = nil) async throws -> RunSummary {
-        let lock = RunLock(path: config.sync.lockFile)
+        let lock = RunLock.configured(config)
         if !request.dryRun { try lock.acquire(now: request.now, timeZone: config.sync.timeZone) }
         defer { lock.release() }
         let monitor = RunMonitor(config: config, notifier: Notifier(config: config.notification, transport: transport,
@@ -21,10 +21,9 @@ public enum SyncRunner {
                                  logger: logger)
 
         // A dry run writes nothing: without a state database it works on an empty one in memory.
-        let storePath = request.dryRun && !FileManager.default.fileExists(atPath: config.sync.stateDB) ? ":memory:" : config.sync.stateDB
         let store: StateStore
         do {
-            store = try StateStore(path: storePath)
+            store = try StateStore.open(config, purpose: request.dryRun ? .dryRun : .write)
         } catch {
             if !request.dryRun { await monitor.startFailed(mode: request.mode.name, error: error.localizedDescription) }
             throw error

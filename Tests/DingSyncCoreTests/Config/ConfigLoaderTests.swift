@@ -76,6 +76,33 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
         #expect(c.feishu.appSecret == "override")
     }
 
+    @Test func databaseSection() throws {
+        #expect(try load(minimalConfig).config.database.type == .sqlite)
+        let text = minimalConfig + """
+
+            database:
+              type: mysql
+              host: db.internal
+              port: 3307
+              user: sync
+              password: "${DB_PW}"
+              database: dingtalk_stats
+              tls: required
+              tls_ca: certs/ca.pem
+            """
+        let c = try load(text, env: ["DB_PW": "file-pw"]).config
+        #expect(c.database.type == .mysql)
+        #expect(c.database.mysql.host == "db.internal" && c.database.mysql.port == 3307 && c.database.mysql.user == "sync")
+        #expect(c.database.mysql.password == "file-pw" && c.database.mysql.tls == .required)
+        #expect(c.database.mysql.tlsCA == "/etc/dingsync/certs/ca.pem")
+        #expect(c.secrets.contains("file-pw"))
+        #expect(try load(text, env: ["DB_PW": "x", "DINGSYNC_DB_PASSWORD": "env-wins"]).config.database.mysql.password == "env-wins")
+        #expect(issues(text.replacingOccurrences(of: "tls: required", with: "tls: yes"), env: ["DB_PW": "x"]).first?.contains("database.tls must be one of") == true)
+        #expect(issues(text.replacingOccurrences(of: "database: dingtalk_stats", with: "database: \"my-db; drop\""), env: ["DB_PW": "x"])
+            .first?.contains("database.database must be a plain MySQL database name") == true)
+        #expect(issues(text.replacingOccurrences(of: "type: mysql", with: "type: postgres"), env: ["DB_PW": "x"]).first?.contains("database.type must be one of") == true)
+    }
+
     @Test func environmentOverrideWinsOverFile() throws {
         let c = try load(minimalConfig, env: ["DINGSYNC_DINGTALK_APP_SECRET": "env-wins"]).config
         #expect(c.dingtalk.appSecret == "env-wins")

@@ -78,20 +78,20 @@ import Testing
 
     @Test func checkpointMissingCorruptStaleOrFine() throws {
         let path = folder + "/checkpoint.json"
-        #expect(doctor().checkpointCheck().status == .warn)
+        #expect(doctor().checkpointCheck(nil).status == .warn)
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: path))
-        let corrupt = doctor().checkpointCheck()
+        let corrupt = doctor().checkpointCheck(nil)
         #expect(corrupt.status == .fail && corrupt.detail.contains("not valid JSON"))
 
         let manager = CheckpointManager(path: path, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         try manager.save(["PROC-A": now.addingTimeInterval(-3600)])
-        let missing = doctor().checkpointCheck()
+        let missing = doctor().checkpointCheck(nil)
         #expect(missing.status == .warn && missing.detail.contains("PROC-B"))
         try manager.save(["PROC-A": now.addingTimeInterval(-3600), "PROC-B": now.addingTimeInterval(-50 * 3600)])
-        let stale = doctor().checkpointCheck()
+        let stale = doctor().checkpointCheck(nil)
         #expect(stale.status == .warn && stale.detail.contains("PROC-B 2 d 2 h old") && !stale.detail.contains("PROC-A"))
         try manager.save(["PROC-A": now.addingTimeInterval(-3600), "PROC-B": now.addingTimeInterval(-7200)])
-        let fine = doctor().checkpointCheck()
+        let fine = doctor().checkpointCheck(nil)
         #expect(fine.status == .ok && fine.detail.contains("2 template(s) synced"))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DingSyncCore
+import TestSupport
 
 /// The loader and the export read what a sync committed to the state database.
 @Suite struct StatsStoreTests {
@@ -36,8 +37,8 @@ import Testing
         ]
     }
 
-    func store(in folder: String) throws -> StateStore {
-        let store = try StateStore(path: folder + "/state.sqlite")
+    func store(_ backend: TestBackend) throws -> StateStore {
+        let store = try backend.makeStore()
         let names = NameLookup(users: ["u1": "张三", "u2": "李四", "u3": "王五", "a1": "审批人甲", "a2": "审批人乙"])
         let processor = DataProcessor(options: ProcessorOptions())
         let commits = Self.details().map { InstanceCommit(detail: $0, processed: processor.process($0, names: names, syncedAt: Self.date("05-02 00:00")), ledger: []) }
@@ -45,8 +46,8 @@ import Testing
         return store
     }
 
-    @Test func loadsInstancesTasksAndRecordsCreatedInTheRange() throws {
-        let store = try store(in: try temporaryFolder())
+    @Test(arguments: TestBackend.all) func loadsInstancesTasksAndRecordsCreatedInTheRange(_ backend: TestBackend) throws {
+        let store = try store(backend)
         let data = try store.statsDataset(from: StatsFixture.t("04-01 00:00"), to: StatsFixture.t("05-31 23:59"), processCode: nil, categoryField: "类别")
         #expect(data.instances.map(\.id) == ["s1", "s2"])
         let s1 = try #require(data.instances.first)
@@ -65,8 +66,8 @@ import Testing
         #expect(only.instances[0].outcome == .revoked)
     }
 
-    @Test func endToEndFiguresFromTheStore() throws {
-        let store = try store(in: try temporaryFolder())
+    @Test(arguments: TestBackend.all) func endToEndFiguresFromTheStore(_ backend: TestBackend) throws {
+        let store = try store(backend)
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
         config.report.categoryField = "类别"
@@ -77,6 +78,29 @@ import Testing
         #expect(report.monthly.suffix(3).map(\.month) == ["2025-03", "2025-04", "2025-05"])
         #expect(report.monthly.suffix(3).map(\.counts.created) == [1, 1, 1])
         #expect(close(report.waiting.first?.waitingDays, 1))
+    }
+
+    /// The same data gives the same report, export rows and seed views on both backends.
+    @Test func sameFiguresOnBothBackends() throws {
+        guard TestBackend.all.contains(.mysql) else { return }
+        let lite = try store(.sqlite), my = try store(.mysql)
+        var config = Config()
+        config.sync.timezone = "Asia/Shanghai"
+        config.report.categoryField = "类别"
+        let now = Self.date("05-02 00:30")
+        let month = ReportMonth(year: 2025, month: 5)
+        let a = try StatsQuery.monthlyReport(store: lite, config: config, month: month, now: now)
+        let b = try StatsQuery.monthlyReport(store: my, config: config, month: month, now: now)
+        #expect(String(describing: a) == String(describing: b))
+        #expect(try lite.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"]) == my.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"]))
+        #expect(try lite.mirrorActionRows(from: nil, to: nil) == my.mirrorActionRows(from: nil, to: nil))
+        let views = "SELECT business_id, process_instance_id, process_code, title, status, result, create_time, finish_time, originator_user_id, originator_user_name, originator_dept_id, originator_dept_name FROM ding_process_instances ORDER BY process_instance_id"
+        let liteRows = try lite.db.query(views).map { $0.map { $0.string ?? "NULL" } }
+        let myRows = try my.db.query(views).map { $0.map { $0.string ?? "NULL" } }
+        #expect(liteRows == myRows)
+        #expect(liteRows.first == ["B1", "s1", "PROC-A", "张三提交的报销", "COMPLETED", "agree", "2025-04-30 23:30:00", "2025-05-01 23:30:00", "u1", "张三", "d1", "研发部"])
+        let forms = "SELECT business_id, process_instance_id, component_name, component_type, value_text FROM ding_form_component_values ORDER BY process_instance_id, component_name"
+        #expect(try lite.db.query(forms) == my.db.query(forms))
     }
 
     @Test func missingDatabaseIsNotCreated() throws {
@@ -90,7 +114,7 @@ import Testing
 
     @Test func exportsCSVWithBOMHeaderAndFormColumns() throws {
         let folder = try temporaryFolder()
-        let store = try store(in: folder)
+        let store = try store(.sqlite)
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
         config.mapping.formFields = ["事由": "reason"]
@@ -115,7 +139,7 @@ import Testing
 
     @Test func exportsXLSXWithDatesAndFrozenHeader() throws {
         let folder = try temporaryFolder()
-        let store = try store(in: folder)
+        let store = try store(.sqlite)
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
         let result = try ExportWriter.export(store: store, config: config, from: nil, to: nil, includeActions: true, to: folder + "/out.xlsx")
