@@ -105,6 +105,9 @@ public final class MySQLRunLock: RunLocking, @unchecked Sendable {
 
     public func acquire(now: Date, timeZone: TimeZone) throws {
         let db = try MySQLDatabase(endpoint: endpoint)
+        // The lock's connection is idle for the whole run: keep the server from closing it
+        // (which would free the lock) however short its default wait_timeout is.
+        try db.execute("SET SESSION wait_timeout = 604800")
         let got = try db.query("SELECT GET_LOCK(?, 0)", [.text(name)]).first?.first?.int
         guard got == 1 else {
             let holder = try? db.query("SELECT value FROM meta WHERE `key` = 'lock_holder'").first?.first?.string
