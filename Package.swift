@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "libmariadb",
             providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]
         ),
+        // glibc's malloc.h (mallopt, malloc_trim) for MemoryTuning; no library to link.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "DingSyncCore",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
                 "CCurl",
                 "CXlsxWriter",
                 "CMariaDB",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -28,4 +28,9 @@ struct DingSync: AsyncParsableCommand {
         subcommands: [Sync.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self, MigrateDB.self],
         defaultSubcommand: Sync.self
     )
+
+    static func main() async {
+        MemoryTuning.limitArenas()
+        await main(nil)
+    }
 }

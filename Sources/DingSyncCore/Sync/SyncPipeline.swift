@@ -126,6 +126,7 @@ public final class SyncPipeline: @unchecked Sendable {
             let results = try await current.value
             next = index + 1 < chunks.count ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1]) } : nil
             try await processChunk(chunk, results: results, request: request, carry: &carry, &summary)
+            MemoryTuning.releaseFreed()
             progress.advance(by: chunk.count)
             if !progress.enabled {
                 logger.info("progress: \(progress.done)/\(work.count) instances")
