@@ -18,6 +18,9 @@ public actor RateLimiter {
     private var lastChange: ContinuousClock.Instant?
     private var grants: [ContinuousClock.Instant] = []
     private var head = 0
+    /// When calls actually left (ascending): a caller that wakes late is checked against these.
+    private var released: [ContinuousClock.Instant] = []
+    private var releasedHead = 0
     private let clock = ContinuousClock()
 
     public init(limit: Int, window: Duration = .milliseconds(1050)) {
@@ -40,10 +43,30 @@ public actor RateLimiter {
     }
 
     /// Waits for a slot. Throws `CancellationError` if the task is cancelled while waiting.
+    ///
+    /// A sleeper can wake late (a busy thread pool) while later ones wake on time; so the
+    /// call is released only if fewer than `limit` calls were actually released in the window
+    /// ending now, else it waits again until one leaves that window.
     public func acquire() async throws {
-        let now = clock.now
-        let slot = reserve(at: now)
-        if slot > now { try await Task.sleep(until: slot, clock: clock) }
+        var now = clock.now
+        var next = reserve(at: now)
+        while true {
+            if next > now { try await Task.sleep(until: next, clock: clock) }
+            now = clock.now
+            guard let later = release(at: now) else { return }
+            next = later
+        }
+    }
+
+    /// Records a release at `now` if the window ending there has room; otherwise returns when it will.
+    func release(at now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        while releasedHead < released.count, released[releasedHead] + window <= now { releasedHead += 1 }
+        if releasedHead > 1024 { released.removeFirst(releasedHead); releasedHead = 0 }
+        if released.count - releasedHead >= limit {
+            return released[released.count - limit] + window
+        }
+        released.append(max(now, released.last ?? now))
+        return nil
     }
 
     /// Reserves the earliest slot at or after `now` that keeps every window within the limit.

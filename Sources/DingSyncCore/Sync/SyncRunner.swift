@@ -33,8 +33,12 @@ public enum SyncRunner {
         let dingtalk = DingTalkClient(options: .init(config: config.dingtalk, timeZone: config.sync.timeZone,
                                                      maxRetries: config.sync.maxRetries, maxIdsPerQuery: maxIds),
                                       transport: transport, logger: logger)
+        // Feishu gets a URLSession of its own: a session sends and receives on one queue, and a
+        // 1,000-row batch write (a megabyte each way) would otherwise hold back DingTalk calls the
+        // limiter has already released, so they arrive bunched and get throttled.
+        let feishuTransport: HTTPTransport = transport is URLSessionTransport ? URLSessionTransport() : transport
         let feishu = FeishuClient(options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
-                                  transport: transport, logger: logger)
+                                  transport: feishuTransport, logger: logger)
         // One chunk of instances fills one batch of main rows: fewer Feishu calls, bounded memory.
         let pipeline = SyncPipeline(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger,
                                     progress: ProgressReporter(enabled: progress), chunkSize: max(100, config.sync.batchSize))

@@ -50,6 +50,19 @@ import Testing
 
 @Suite struct RateLimiterTests {
     /// The schedule itself: 35 callers arriving at once at 10 per window.
+    /// A caller that wakes late does not make a burst with those that wake on time: the
+    /// release is checked against the calls that actually left.
+    @Test func lateWakerIsCheckedAgainstActualReleases() async {
+        let limiter = RateLimiter(limit: 2, window: .milliseconds(1000))
+        let t0 = ContinuousClock.now
+        #expect(await limiter.release(at: t0) == nil)                          // a, on time
+        #expect(await limiter.release(at: t0 + .milliseconds(600)) == nil)    // b, slot t0 but woke 600 ms late
+        #expect(await limiter.release(at: t0 + .milliseconds(1000)) == nil)   // c, on time (a left the window)
+        // d's slot was t0 + 1 s too (computed from b's planned slot): b and c are in its window.
+        #expect(await limiter.release(at: t0 + .milliseconds(1000)) == t0 + .milliseconds(1600))
+        #expect(await limiter.release(at: t0 + .milliseconds(1600)) == nil)
+    }
+
     @Test func noWindowExceedsTheLimit() async {
         let limiter = RateLimiter(limit: 10, window: .milliseconds(1000))
         let t0 = ContinuousClock().now
