@@ -32,8 +32,8 @@ extension Doctor {
         do {
             let connection = try MySQLDatabase(endpoint: endpoint)
             let server = "\(endpoint.display) (server \(connection.serverVersion), \(connection.usesTLS ? "TLS" : "no TLS"))"
-            let version = (try? connection.query("SELECT value FROM meta WHERE `key` = 'schema_version'").first?.first?.int) ?? nil
-            guard let version, version > 0 else {
+            let version = (try? connection.storedSchemaVersion()) ?? 0
+            guard version > 0 else {
                 // No tables yet: the first run creates them, which needs CREATE (and the rest).
                 try connection.execute("CREATE TABLE IF NOT EXISTS dingsync_doctor_probe (id INT PRIMARY KEY) ENGINE=InnoDB")
                 try connection.run("INSERT INTO dingsync_doctor_probe (id) VALUES (1)")

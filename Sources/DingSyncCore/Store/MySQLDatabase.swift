@@ -211,27 +211,30 @@ public final class MySQLDatabase: SQLDatabase {
         var binds = [MYSQL_BIND](repeating: MYSQL_BIND(), count: values.count)
         var buffers: [UnsafeMutableRawPointer] = []
         defer { for buffer in buffers { buffer.deallocate() } }
+        /// An 8-byte buffer holding `value`, freed with the others after the call.
+        func holding<T>(_ value: T) -> UnsafeMutableRawPointer {
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+            buffer.storeBytes(of: value, as: T.self)
+            buffers.append(buffer)
+            return buffer
+        }
         for (index, value) in values.enumerated() {
             switch value {
             case .null:
                 binds[index].buffer_type = MYSQL_TYPE_NULL
             case .integer(let number):
-                let buffer = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
-                buffer.storeBytes(of: number, as: Int64.self)
-                buffers.append(buffer)
                 binds[index].buffer_type = MYSQL_TYPE_LONGLONG
-                binds[index].buffer = buffer
+                binds[index].buffer = holding(number)
             case .real(let number):
-                let buffer = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
-                buffer.storeBytes(of: number, as: Double.self)
-                buffers.append(buffer)
                 binds[index].buffer_type = MYSQL_TYPE_DOUBLE
-                binds[index].buffer = buffer
+                binds[index].buffer = holding(number)
             case .text(let text):
                 let bytes = Array(text.utf8)
                 let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
                 buffers.append(buffer)
+                bytes.withUnsafeBytes { raw in
+                    if let base = raw.baseAddress { buffer.copyMemory(from: base, byteCount: raw.count) }
+                }
                 binds[index].buffer_type = MYSQL_TYPE_STRING
                 binds[index].buffer = buffer
                 binds[index].buffer_length = UInt(bytes.count)
@@ -360,7 +363,10 @@ public final class MySQLDatabase: SQLDatabase {
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        precondition(!inTransaction, "nested transaction")
+        guard !inTransaction else {
+            // As on SQLite (which refuses a BEGIN inside a transaction): an error, not a crash.
+            throw MySQLError(code: 0, message: "cannot start a transaction within a transaction", endpoint: endpoint)
+        }
         var replayed = false
         while true {
             try execute("START TRANSACTION")

@@ -51,4 +51,16 @@ extension SQLDatabase {
     }
 
     public func forEach(_ sql: String, _ body: ([SQLValue]) throws -> Void) throws { try forEach(sql, [], body) }
+
+    /// The schema version dingsync stored (0 when none); throws when `meta` cannot be read,
+    /// which on a database dingsync never touched means there is no `meta` table yet.
+    func storedSchemaVersion() throws -> Int {
+        Int(try query("SELECT value FROM meta WHERE `key` = 'schema_version'").first?.first?.int ?? 0)
+    }
+
+    /// Writes one `meta` row (inserted or replaced).
+    func setMeta(_ key: String, _ value: String) throws {
+        try run("INSERT INTO meta (`key`, value) VALUES (?, ?) \(dialect.onConflict("`key`")) \(dialect.replacing(["value"]))",
+                [.text(key), .text(value)])
+    }
 }

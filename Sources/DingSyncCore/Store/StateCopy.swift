@@ -79,7 +79,9 @@ extension StateStore {
     }
 
     func countUnlocked(_ table: String) throws -> Int {
-        precondition(StoreTables.copyOrder.contains(table) || table == "meta", "not a store table: \(table)")
+        guard StoreTables.copyOrder.contains(table) || table == "meta" else {
+            throw StateCopyError(message: "not a table of the state database: \(table)")
+        }
         return Int(try db.query("SELECT COUNT(*) FROM \(table)").first?.first?.int ?? 0)
     }
 

@@ -89,8 +89,7 @@ extension StateStore {
     public func probeWrites() throws {
         try locked {
             try db.transaction {
-                try db.run("INSERT INTO meta (`key`, value) VALUES ('doctor_probe', ?) \(db.dialect.onConflict("`key`")) \(db.dialect.replacing(["value"]))",
-                           [.text(String(Date().timeIntervalSince1970))])
+                try db.setMeta("doctor_probe", String(Date().timeIntervalSince1970))
                 try db.run("UPDATE meta SET value = 'ok' WHERE `key` = 'doctor_probe'")
                 try db.run("DELETE FROM meta WHERE `key` = 'doctor_probe'")
             }

@@ -27,12 +27,12 @@ extension StateStore {
         case .mysql:
             let connection = try MySQLDatabase(endpoint: config.database.mysql)
             if purpose != .write {
-                let version = try? connection.query("SELECT value FROM meta WHERE `key` = 'schema_version'").first?.first?.int
-                if (version ?? 0) == 0 {
+                let version = (try? connection.storedSchemaVersion()) ?? 0
+                if version == 0 {
                     if purpose == .read { throw StatsError.noStateDatabase(path: connection.location) }
                     return try StateStore(path: ":memory:", timeZone: zone)
                 }
-                if Int(version ?? 0) < schemaVersion, purpose == .dryRun {
+                if version < schemaVersion, purpose == .dryRun {
                     return try StateStore(path: ":memory:", timeZone: zone)
                 }
             }

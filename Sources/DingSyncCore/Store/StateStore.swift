@@ -44,7 +44,7 @@ public final class StateStore: @unchecked Sendable {
 
     private func currentVersion() throws -> Int {
         try db.execute(db.dialect.metaTable)
-        return Int(try db.query("SELECT value FROM meta WHERE `key` = 'schema_version'").first?.first?.int ?? 0)
+        return try db.storedSchemaVersion()
     }
 
     private func migrate() throws {
@@ -57,8 +57,7 @@ public final class StateStore: @unchecked Sendable {
                 try db.transaction {
                     for statement in step.statements { try db.execute(statement) }
                     if step.backfillLocalTimes { try backfillLocalTimes() }
-                    try db.run("INSERT INTO meta (`key`, value) VALUES ('schema_version', ?) \(db.dialect.onConflict("`key`")) \(db.dialect.replacing(["value"]))",
-                               [.text(String(step.version))])
+                    try db.setMeta("schema_version", String(step.version))
                 }
             }
         }

@@ -116,8 +116,7 @@ public final class MySQLRunLock: RunLocking, @unchecked Sendable {
         // The holder's description, for the message of a second run (best effort: without the
         // privilege to create tables the run itself stops with a clear message soon after).
         _ = try? db.execute(SQLDialect.mysql.metaTable)
-        _ = try? db.run("INSERT INTO meta (`key`, value) VALUES ('lock_holder', ?) \(SQLDialect.mysql.onConflict("`key`")) \(SQLDialect.mysql.replacing(["value"]))",
-                        [.text(lockHolderText(now: now, timeZone: timeZone))])
+        _ = try? db.setMeta("lock_holder", lockHolderText(now: now, timeZone: timeZone))
         mutex.withLock { connection = db }
     }
 
