@@ -72,7 +72,8 @@ public final class Sandbox: Sendable {
     public static func start(_ options: SandboxOptions = SandboxOptions()) async throws -> Sandbox {
         try options.validate()
         let core = SandboxCore(options: options)
-        let server = try await HTTPServer.start(host: options.host, port: options.port, threads: options.threads) { request in
+        let server = try await HTTPServer.start(host: options.host, port: options.port, threads: options.threads,
+                                             clock: { core.nowMs() }) { request in
             core.handle(request)
         }
         let sandbox = Sandbox(core: core, server: server, options: options)

@@ -8,6 +8,14 @@ public enum NewAPITimes: String, Sendable, CaseIterable {
     case utc
 }
 
+/// How new-API answers write their top-level `success`.
+public enum NewAPISuccess: String, Sendable, CaseIterable {
+    /// A JSON boolean `true`, as observed (default).
+    case boolean
+    /// The string `"true"`, as the reference documents it and the SDK types it.
+    case string
+}
+
 /// Everything the sandbox can be told at start. Defaults are the platforms' documented
 /// limits and a quiet world (no faults, no latency).
 public struct SandboxOptions: Sendable {
@@ -31,6 +39,8 @@ public struct SandboxOptions: Sendable {
     public var nowMs: Int64? = nil
     /// How the new API writes times.
     public var newAPITimes: NewAPITimes = .beijing
+    /// How new-API answers write `success`.
+    public var newAPISuccess: NewAPISuccess = .boolean
     /// Create the main and action tables (SPEC §4) in the base at start.
     public var createTables: Bool = true
     /// Value of `dingtalk.api` in the written config (`new` or `legacy`).

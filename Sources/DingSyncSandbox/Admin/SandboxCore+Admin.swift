@@ -56,10 +56,13 @@ extension SandboxCore {
         case (_, "clock"):
             if m == "GET" { return ok([("now_ms", .int(nowMs())), ("now", .string(TimeFormat.iso(nowMs())))]) }
             guard m == "POST", p.count == 2, p[1] == "advance" else { throw AdminError("use POST /__admin/clock/advance", status: 404) }
-            guard let seconds = try adminBody(request)["seconds"]?.doubleValue, seconds >= 0 else {
-                throw AdminError("seconds (≥ 0) is required")
+            // Negative seconds move the clock back (e.g. behind the machine's clock).
+            guard let seconds = try adminBody(request)["seconds"]?.doubleValue, seconds.isFinite,
+                  abs(seconds) <= 100 * 365 * 86400
+            else {
+                throw AdminError("seconds is required (a number; negative moves the clock back)")
             }
-            clockOffsetMs += Int64(seconds * 1000)
+            clockOffsetMs.withLockedValue { $0 += Int64((seconds * 1000).rounded()) }
             return ok([("now_ms", .int(nowMs())), ("now", .string(TimeFormat.iso(nowMs())))])
         case (_, "counters"):
             if m == "GET" { return .json(counters()) }
@@ -69,6 +72,7 @@ extension SandboxCore {
                 state.endpointStats[key] = EndpointStats(inFlight: inFlight)
             }
             state.tableStats = [:]
+            state.trickles = TrickleStats(active: state.trickles.active)
             state.monthlyDingTalk = 0
             state.monthlyFeishu = 0
             state.windows = [:]
@@ -156,6 +160,7 @@ extension SandboxCore {
             ("tables", .object(tables)),
             ("monthly", .object([("month", .string(state.monthKey)), ("dingtalk", .int(state.monthlyDingTalk)),
                                  ("feishu", .int(state.monthlyFeishu))])),
+            ("trickles", state.trickles.json()),
         ])
     }
 
@@ -181,6 +186,11 @@ extension SandboxCore {
             let count = Int(body["count"]?.int64Value ?? 1)
             guard count >= 1 else { throw AdminError("count must be ≥ 1") }
             let fault = try FaultKind.parse(body)
+            let probe = Injection(id: 0, pattern: pattern, remaining: 1, fault: fault, json: body)
+            guard Endpoint.allCases.contains(where: probe.matches) else {
+                let names = Endpoint.allCases.filter { fault.applies(to: $0) }.map(\.rawValue).joined(separator: ", ")
+                throw AdminError("\(fault.name) cannot happen on \(pattern); it applies to: \(names)")
+            }
             let id = state.nextInjectionId
             state.nextInjectionId += 1
             state.injections.append(Injection(id: id, pattern: pattern, remaining: count, fault: fault, json: body))

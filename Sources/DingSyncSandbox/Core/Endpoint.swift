@@ -85,6 +85,9 @@ enum Endpoint: String, CaseIterable, Sendable {
         }
     }
 
+    /// Listings that hand out a cursor (`nextToken` / `next_cursor`): the `stuck_cursor` fault.
+    var hasCursor: Bool { self == .dtInstanceIds || self == .dtLegacyListIds }
+
     /// Endpoints whose timeouts (1255040) may be injected at random.
     var isBitable: Bool { family == .feishu && !isToken }
 }

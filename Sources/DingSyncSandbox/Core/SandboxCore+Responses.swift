@@ -157,7 +157,7 @@ extension SandboxCore {
                 return r
             }
             return .json(body, status: status, headers: headers)
-        case .drop, .delay:
+        case .drop, .delay, .trickle, .stuckCursor:
             return faultResponse(.serverError, &ctx)
         }
     }

@@ -19,6 +19,8 @@ struct CallContext {
     var occupancy: Endpoint.TableAccess = .none
     /// Set by write handlers once their change is applied (a later timeout keeps it).
     var committed = false
+    /// The `stuck_cursor` fault: a listing answers the request's cursor instead of the next.
+    var stuckCursor = false
 
     func param(_ name: String) -> String { params[name] ?? "" }
 }
@@ -35,7 +37,9 @@ final class SandboxCore: @unchecked Sendable {
     /// Set once listening; used in messages that name the sandbox's own address.
     var baseURL = ""
     var state: SandboxState
-    var clockOffsetMs: Int64 = 0
+    /// Admin clock moves (ms, may be negative). Behind its own small lock so that the
+    /// HTTP server can stamp `Date` headers without waiting for the core's lock.
+    let clockOffsetMs = NIOLockedValueBox<Int64>(0)
 
     init(options: SandboxOptions) {
         self.options = options
@@ -61,7 +65,7 @@ final class SandboxCore: @unchecked Sendable {
     /// Regenerates the world as it was at start (same seed, same clock origin).
     func resetWorld() {
         state = SandboxCore.makeState(options: options, identity: identity, nowMs: baseNowMs)
-        clockOffsetMs = 0
+        clockOffsetMs.withLockedValue { $0 = 0 }
     }
 
     // MARK: Clock
@@ -69,8 +73,9 @@ final class SandboxCore: @unchecked Sendable {
     func monoNs() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     /// The sandbox clock: start time (or `--now`) plus elapsed time plus admin advances.
+    /// Safe to call without the core's lock (the `Date` header reads it on the event loop).
     func nowMs() -> Int64 {
-        baseNowMs + Int64((monoNs() &- startNs) / 1_000_000) + clockOffsetMs
+        baseNowMs + Int64((monoNs() &- startNs) / 1_000_000) + clockOffsetMs.withLockedValue { $0 }
     }
 
     // MARK: Entry
@@ -120,6 +125,7 @@ final class SandboxCore: @unchecked Sendable {
         var response: SandboxResponse?
         var drop = false
         var forcedTimeout = false
+        var trickle: (intervalMs: Int, pieceBytes: Int)?
         if let index = state.injections.firstIndex(where: { $0.remaining > 0 && $0.matches(endpoint) }) {
             let fault = state.injections[index].fault
             state.injections[index].remaining -= 1
@@ -127,6 +133,8 @@ final class SandboxCore: @unchecked Sendable {
             switch fault {
             case let .delay(ms): delay += ms
             case .timeout: forcedTimeout = true
+            case let .trickle(interval, piece): trickle = (interval, piece)
+            case .stuckCursor: ctx.stuckCursor = true
             case .drop:
                 drop = true
                 ctx.failed = true
@@ -160,7 +168,18 @@ final class SandboxCore: @unchecked Sendable {
                 }
             }
         }
-        return Outcome(response: drop ? nil : response, delayMs: delay + ctx.holdMs, completion: completion)
+        var outcome = Outcome(response: drop ? nil : response, delayMs: delay + ctx.holdMs, completion: completion)
+        if let trickle, !drop {
+            state.trickles.started += 1
+            state.trickles.active += 1
+            outcome.trickle = Trickle(intervalMs: trickle.intervalMs, pieceBytes: trickle.pieceBytes) { [self] completed in
+                lock.withLock {
+                    state.trickles.active = max(0, state.trickles.active - 1)
+                    if completed { state.trickles.completed += 1 } else { state.trickles.abandoned += 1 }
+                }
+            }
+        }
+        return outcome
     }
 
     private func pipeline(_ ctx: inout CallContext, forcedTimeout: Bool) -> SandboxResponse {

@@ -38,6 +38,20 @@ struct TableStats: Sendable {
     var maxConcurrency = 0
 }
 
+/// Answers sent by the `trickle` fault: begun, still sending, sent to the end, abandoned
+/// because the client closed the connection.
+struct TrickleStats: Sendable {
+    var started = 0
+    var active = 0
+    var completed = 0
+    var abandoned = 0
+
+    func json() -> JSONValue {
+        .object([("started", .int(started)), ("active", .int(active)), ("completed", .int(completed)),
+                 ("abandoned", .int(abandoned))])
+    }
+}
+
 struct WebhookMessage: Sendable {
     var receivedAt: Int64
     var body: JSONValue?
@@ -67,6 +81,7 @@ final class SandboxState: @unchecked Sendable {
     var monthKey = ""
     var monthlyDingTalk = 0
     var monthlyFeishu = 0
+    var trickles = TrickleStats()
 
     // Faults.
     var injections: [Injection] = []

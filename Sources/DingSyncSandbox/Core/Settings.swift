@@ -21,6 +21,7 @@ struct Settings: Sendable {
     var webhookIPBlocked: Bool
     var revokedScopes: Set<String>
     var newAPITimes: NewAPITimes
+    var newAPISuccess: NewAPISuccess
 
     init(_ o: SandboxOptions) {
         latencyMs = o.latencyMs
@@ -44,6 +45,7 @@ struct Settings: Sendable {
         webhookIPBlocked = false
         revokedScopes = []
         newAPITimes = o.newAPITimes
+        newAPISuccess = o.newAPISuccess
     }
 
     func json() -> JSONValue {
@@ -58,6 +60,7 @@ struct Settings: Sendable {
             "dingtalk_monthly_quota": .int(dingtalkMonthlyQuota), "feishu_monthly_quota": .int(feishuMonthlyQuota),
             "dingtalk_ip_blocked": .bool(dingtalkIPBlocked), "webhook_ip_blocked": .bool(webhookIPBlocked),
             "revoked_scopes": .strings(revokedScopes.sorted()), "new_api_times": .string(newAPITimes.rawValue),
+            "new_api_success": .string(newAPISuccess.rawValue),
         ]
     }
 
@@ -110,6 +113,11 @@ struct Settings: Sendable {
             case "new_api_times":
                 guard let s = value.stringValue, let v = NewAPITimes(rawValue: s) else { throw AdminError("new_api_times must be beijing or utc") }
                 copy.newAPITimes = v
+            case "new_api_success":
+                guard let s = value.stringValue, let v = NewAPISuccess(rawValue: s) else {
+                    throw AdminError("new_api_success must be boolean or string")
+                }
+                copy.newAPISuccess = v
             default:
                 throw AdminError("unknown setting \(key); known: \(json().objectPairs?.map(\.0).joined(separator: ", ") ?? ""), monthly_quota")
             }
@@ -136,9 +144,13 @@ enum FaultKind: Sendable {
     case delay(Int)
     case flood
     case custom(status: Int, body: JSONValue, headers: [(String, String)])
+    /// Answered normally, but the body is sent `pieceBytes` at a time every `intervalMs`.
+    case trickle(intervalMs: Int, pieceBytes: Int)
+    /// Listing endpoints only: the answer's cursor is the request's (it does not advance).
+    case stuckCursor
 
     static let names = ["server_error", "throttle", "global_throttle", "timeout", "write_conflict", "token_invalid", "permission",
-                        "ip", "quota", "drop", "delay", "flood", "custom"]
+                        "ip", "quota", "drop", "delay", "flood", "custom", "trickle", "stuck_cursor"]
 
     static func parse(_ json: JSONValue) throws(AdminError) -> FaultKind {
         guard let name = json["fault"]?.stringValue else { throw AdminError("fault is required: one of \(names.joined(separator: ", "))") }
@@ -157,6 +169,14 @@ enum FaultKind: Sendable {
         case "delay":
             guard let ms = json["delay_ms"]?.int64Value, ms >= 0 else { throw AdminError("delay needs delay_ms") }
             return .delay(Int(ms))
+        case "trickle":
+            let interval = json["interval_ms"]?.int64Value ?? 1000
+            guard (1...600_000).contains(interval) else { throw AdminError("trickle needs interval_ms 1…600000 (default 1000)") }
+            let piece = json["piece_bytes"]?.int64Value ?? 16
+            guard (1...1_048_576).contains(piece) else { throw AdminError("trickle needs piece_bytes 1…1048576 (default 16)") }
+            return .trickle(intervalMs: Int(interval), pieceBytes: Int(piece))
+        case "stuck_cursor":
+            return .stuckCursor
         case "custom":
             guard let status = json["status"]?.int64Value, (100...599).contains(status) else { throw AdminError("custom needs status 100…599") }
             var headers: [(String, String)] = []
@@ -182,6 +202,16 @@ enum FaultKind: Sendable {
         case .delay: return "delay"
         case .flood: return "flood"
         case .custom: return "custom"
+        case .trickle: return "trickle"
+        case .stuckCursor: return "stuck_cursor"
+        }
+    }
+
+    /// Whether the fault can happen on `endpoint` (a cursor can only stick on a listing).
+    func applies(to endpoint: Endpoint) -> Bool {
+        switch self {
+        case .stuckCursor: return endpoint.hasCursor
+        default: return true
         }
     }
 }
@@ -195,6 +225,7 @@ struct Injection: Sendable {
     var json: JSONValue
 
     func matches(_ endpoint: Endpoint) -> Bool {
+        guard fault.applies(to: endpoint) else { return false }
         if pattern == "*" { return true }
         if pattern.hasSuffix("*") { return endpoint.rawValue.hasPrefix(String(pattern.dropLast())) }
         return endpoint.rawValue == pattern

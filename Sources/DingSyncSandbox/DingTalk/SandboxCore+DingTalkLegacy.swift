@@ -86,7 +86,8 @@ extension SandboxCore {
         case .startTooOld: return legacyParamError(&ctx, "start_time 不能早于当前时间 365 天")
         case nil: break
         }
-        let (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: [], offset: cursor, size: size)
+        var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: [], offset: cursor, size: size)
+        if ctx.stuckCursor { next = cursor }
         var result: [(String, JSONValue)] = [("list", .strings(ids))]
         if let next { result.append(("next_cursor", .int(next))) }
         return legacyOK([("result", .object(result))])

@@ -54,8 +54,10 @@ extension SandboxCore {
         guard let tokenValue = body["nextToken"], !tokenValue.isNull else {
             return newError(&ctx, 400, "invalidNextToken", "nextToken不能为空，首次调用传0")
         }
-        guard let offset = tokenValue.int64Value, offset >= 0, offset <= Int64(Int32.max) else {
-            return newError(&ctx, 400, "invalidNextToken", "nextToken须为int64数字（响应中的字符串需转换为数字）")
+        // Documented as int64; the SDKs send the answer's string back as it came: a JSON number
+        // or a string of digits are both taken.
+        guard let offset = Self.cursorValue(tokenValue), offset >= 0, offset <= Int64(Int32.max) else {
+            return newError(&ctx, 400, "invalidNextToken", "nextToken须为int64数字（或数字字符串）")
         }
         guard let sizeValue = body["maxResults"], !sizeValue.isNull else {
             return newError(&ctx, 400, "invalidMaxResults", "maxResults不能为空")
@@ -89,11 +91,25 @@ extension SandboxCore {
         case .startTooOld: return newError(&ctx, 400, "invalidInstanceListIdsStartTime", "开始时间不能早于当前时间365天")
         case nil: break
         }
-        let (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: statuses,
+        var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: statuses,
                                    offset: Int(offset), size: Int(size))
+        if ctx.stuckCursor { next = Int(offset) }
         var result: [(String, JSONValue)] = [("list", .strings(ids))]
         if let next { result.append(("nextToken", .string(String(next)))) }
-        return newJSON(.object([("result", .object(result)), ("success", true)]))
+        return newJSON(.object([("result", .object(result)), ("success", newAPISuccess)]))
+    }
+
+    /// A cursor sent as a JSON integer or as a string of ASCII digits.
+    static func cursorValue(_ value: JSONValue) -> Int64? {
+        if let n = value.int64Value { return n }
+        guard let text = value.stringValue, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(text)
+    }
+
+    /// `success` of new-API answers: JSON `true` (as observed) or `"true"` (as documented),
+    /// after the `new_api_success` setting.
+    var newAPISuccess: JSONValue {
+        state.settings.newAPISuccess == .string ? .string("true") : .bool(true)
     }
 
     // MARK: GET /v1.0/workflow/processInstances
@@ -105,7 +121,7 @@ extension SandboxCore {
         guard let inst = state.dingtalk.instances[id] else {
             return newError(&ctx, 400, "processInstanceNotExist", "审批实例不存在")
         }
-        return newJSON(.object([("result", newInstanceJSON(inst)), ("success", true)]))
+        return newJSON(.object([("result", newInstanceJSON(inst)), ("success", newAPISuccess)]))
     }
 
     // MARK: GET /v1.0/workflow/processCentres/schemaNames/processCodes

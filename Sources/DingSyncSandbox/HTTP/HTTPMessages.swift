@@ -68,6 +68,8 @@ struct Outcome: Sendable {
     var response: SandboxResponse?
     var delayMs: Int = 0
     var completion: (@Sendable () -> Void)? = nil
+    /// Send the body slowly (nil: all at once).
+    var trickle: Trickle? = nil
 }
 
 /// `application/x-www-form-urlencoded` and query-string coding.

@@ -9,8 +9,12 @@ import NIOPosix
 /// Requests are handled on a thread pool, not on the event loops: a slow request (a
 /// 1,000-record batch write) then never keeps a loop from reading the next request's head,
 /// so each request's arrival is stamped when it arrives, as a platform gateway counts it.
+///
+/// Every answer carries a `Date` header from `clock` (the sandbox clock, epoch ms), unless the
+/// response sets its own.
 final class HTTPServer: Sendable {
     typealias Handler = @Sendable (SandboxRequest) -> Outcome
+    typealias Clock = @Sendable () -> Int64
 
     let group: MultiThreadedEventLoopGroup
     let pool: NIOThreadPool
@@ -26,7 +30,8 @@ final class HTTPServer: Sendable {
 
     static let maxBodyBytes = 32 * 1024 * 1024
 
-    static func start(host: String, port: Int, threads: Int, handler: @escaping Handler) async throws -> HTTPServer {
+    static func start(host: String, port: Int, threads: Int, clock: @escaping Clock,
+                      handler: @escaping Handler) async throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let pool = NIOThreadPool(numberOfThreads: max(2, threads))
         pool.start()
@@ -39,7 +44,7 @@ final class HTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler, pool: pool))
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler, clock: clock, pool: pool))
                 }
             }
         do {
@@ -69,14 +74,16 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias OutboundOut = HTTPServerResponsePart
 
     private let handler: HTTPServer.Handler
+    private let clock: HTTPServer.Clock
     private let pool: NIOThreadPool
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var tooLarge = false
     private var arrivalNs: UInt64 = 0
 
-    init(handler: @escaping HTTPServer.Handler, pool: NIOThreadPool) {
+    init(handler: @escaping HTTPServer.Handler, clock: @escaping HTTPServer.Clock, pool: NIOThreadPool) {
         self.handler = handler
+        self.clock = clock
         self.pool = pool
     }
 
@@ -142,28 +149,80 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
         // Release the call's hold (tables, in-flight counters) before the answer leaves, so
         // that a client's next call, sent as soon as it reads the answer, never sees it.
         outcome.completion?()
-        guard context.channel.isActive else { return }
+        guard context.channel.isActive else {
+            outcome.trickle?.onEnd(false)
+            return
+        }
         guard let response = outcome.response else {
             context.close(promise: nil)
             return
         }
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
+        if !headers.contains(name: "Date") { headers.add(name: "Date", value: TimeFormat.httpDate(clock())) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let responseHead = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status),
                                             headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-        if !response.body.isEmpty {
-            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-            buffer.writeBytes(response.body)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        if let trickle = outcome.trickle {
+            context.flush()
+            sendPiece(context: context, rest: buffer, trickle: trickle, keepAlive: keepAlive)
+            return
+        }
+        if buffer.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
+        end(context: context, keepAlive: keepAlive, promise: nil)
+    }
+
+    /// Writes the response's end; closes the connection afterwards unless it is kept alive.
+    private func end(context: ChannelHandlerContext, keepAlive: Bool, promise: EventLoopPromise<Void>?) {
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         } else {
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
+                promise?.completeWith(result)
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    /// The `trickle` fault: one piece of the body now, the next after the interval (scheduled
+    /// on the event loop, nothing sleeps); stops when the connection is gone.
+    private func sendPiece(context: ChannelHandlerContext, rest: ByteBuffer, trickle: Trickle, keepAlive: Bool) {
+        guard context.channel.isActive else {
+            trickle.onEnd(false)
+            return
+        }
+        var rest = rest
+        let piece = rest.readSlice(length: min(trickle.pieceBytes, rest.readableBytes)) ?? ByteBuffer()
+        if rest.readableBytes == 0 {
+            if piece.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil) }
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenComplete { result in
+                if case .success = result { trickle.onEnd(true) } else { trickle.onEnd(false) }
+            }
+            end(context: context, keepAlive: keepAlive, promise: promise)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let remaining = rest
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(piece)))).whenComplete { result in
+            let ctx = bound.value.1
+            guard case .success = result else {
+                // The client went away (a write to a closed socket fails): stop.
+                trickle.onEnd(false)
+                ctx.close(promise: nil)
+                return
+            }
+            ctx.eventLoop.scheduleTask(in: .milliseconds(Int64(trickle.intervalMs))) {
+                let (handler, ctx) = bound.value
+                handler.sendPiece(context: ctx, rest: remaining, trickle: trickle, keepAlive: keepAlive)
+            }
         }
     }
 }

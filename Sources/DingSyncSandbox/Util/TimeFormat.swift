@@ -93,6 +93,17 @@ enum TimeFormat {
         return "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second)).\(pad(p.millisecond, 3))Z"
     }
 
+    /// RFC 7231 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT` (the HTTP `Date` header).
+    static func httpDate(_ ms: Int64) -> String {
+        let p = parts(ms: ms, offsetSeconds: 0)
+        let day = days(year: p.year, month: p.month, day: p.day)
+        let weekday = Int(((day + 4) % 7 + 7) % 7) // 1970-01-01 was a Thursday
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(weekdays[weekday]), \(pad(p.day)) \(months[p.month - 1]) \(pad(p.year, 4)) "
+            + "\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second)) GMT"
+    }
+
     /// The machine's wall clock in epoch milliseconds.
     static func wallNowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
