@@ -143,7 +143,7 @@ struct AdminTests {
             let help = try await h.client.get("/__admin")
             #expect(help.text.contains("/__admin/faults"))
             let endpoints = try await h.client.admin("GET", "endpoints")["endpoints"]?.arrayValue?.count
-            #expect(endpoints == 28)
+            #expect(endpoints == 30)
             let info = try await h.client.admin("GET", "info")
             #expect(info.at("feishu.app_token")?.stringValue == h.sandbox.appToken)
             #expect(info.at("webhook.secret")?.stringValue == h.sandbox.webhookSecret)

@@ -18,6 +18,8 @@ enum Endpoint: String, CaseIterable, Sendable {
     case fsTablesCreate = "feishu.tables.create"
     case fsFieldsList = "feishu.fields.list"
     case fsFieldsCreate = "feishu.fields.create"
+    case fsFieldsUpdate = "feishu.fields.update"
+    case fsFieldsDelete = "feishu.fields.delete"
     case fsSearch = "feishu.records.search"
     case fsList = "feishu.records.list"
     case fsGet = "feishu.records.get"
@@ -54,8 +56,8 @@ enum Endpoint: String, CaseIterable, Sendable {
         case .dtProcessCode, .dtTemplates, .dtGetByName, .dtListByUserId: return "Workflow.Form.Read"
         case .dtUserGet: return "qyapi_get_member"
         case .dtDepartmentGet: return "qyapi_get_department_list"
-        case .fsTablesList, .fsTablesCreate, .fsFieldsList, .fsFieldsCreate, .fsSearch, .fsList, .fsGet, .fsCreate, .fsUpdate,
-             .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete, .fsBatchGet:
+        case .fsTablesList, .fsTablesCreate, .fsFieldsList, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsSearch, .fsList,
+             .fsGet, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete, .fsBatchGet:
             return "bitable:app"
         default: return nil
         }
@@ -65,7 +67,7 @@ enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .dtGetToken, .dtAccessToken, .fsToken: return .none
         case .webhook: return .webhook
-        case .fsTablesCreate, .fsFieldsCreate: return .feishuSchema
+        case .fsTablesCreate, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete: return .feishuSchema
         case .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete: return .feishuWrite
         case .fsTablesList, .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet: return .feishuRead
         default: return .dingtalk
@@ -80,7 +82,9 @@ enum Endpoint: String, CaseIterable, Sendable {
     var tableAccess: TableAccess {
         switch self {
         case .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet: return .read
-        case .fsFieldsCreate, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete: return .write
+        case .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate,
+             .fsBatchDelete:
+            return .write
         default: return .none
         }
     }
@@ -160,6 +164,12 @@ enum Router {
         switch (rest[2], rest.count, method) {
         case ("fields", 3, "GET"): return ok(.fsFieldsList, p)
         case ("fields", 3, "POST"): return ok(.fsFieldsCreate, p)
+        case ("fields", 4, "PUT"):
+            p["field_id"] = rest[3]
+            return ok(.fsFieldsUpdate, p)
+        case ("fields", 4, "DELETE"):
+            p["field_id"] = rest[3]
+            return ok(.fsFieldsDelete, p)
         case ("records", 3, "GET"): return ok(.fsList, p)
         case ("records", 3, "POST"): return ok(.fsCreate, p)
         case ("records", 4, _):

@@ -181,6 +181,7 @@ struct FeishuError: Error, Sendable {
     static let baseNotFound = FeishuError(code: 1254040, msg: "BaseTokenNotFound")
     static let tableNotFound = FeishuError(code: 1254041, msg: "TableIdNotFound")
     static func recordNotFound(_ id: String) -> FeishuError { FeishuError(code: 1254043, msg: "RecordIdNotFound: \(id)") }
+    static func fieldIdNotFound(_ id: String) -> FeishuError { FeishuError(code: 1254044, msg: "FieldIdNotFound: \(id)") }
     static func fieldNameNotFound(_ name: String) -> FeishuError { FeishuError(code: 1254045, msg: "FieldNameNotFound: \(name)") }
     static let tooMany = FeishuError(code: 1254104, msg: "RecordAddOnceExceedLimit")
     static let rowLimit = FeishuError(code: 1254103, msg: "RecordExceedLimit: the table already holds the maximum number of records")

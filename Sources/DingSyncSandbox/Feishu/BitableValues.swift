@@ -1,6 +1,9 @@
 /// Cell values: checking a write against the field type, and the two read shapes
 /// (search/batch_get segments; GET list/get plain strings).
 enum BitableValues {
+    /// A text cell's limit (reference §4 "text ≤ 100,000 chars"), in Unicode scalars.
+    static let maxTextScalars = 100_000
+
     /// Validates a written value and returns what to store; `.none` means "clear the cell".
     /// `property` may gain a select option (an unknown option name creates one).
     static func normalize(_ value: JSONValue, field: BitField, newOptions: inout [String]) throws(FeishuError) -> JSONValue? {
@@ -9,7 +12,11 @@ enum BitableValues {
         switch field.type {
         case 1:
             guard let s = value.stringValue else { throw FeishuError.conv(1, field.name) }
-            if s.count > 100_000 { throw FeishuError(code: 1254130, msg: "TooLargeCell. field: \(field.name)") }
+            // "≤ 100,000 chars": counted in Unicode scalars (not grapheme clusters, not UTF-16 units).
+            let length = s.unicodeScalars.count
+            if length > maxTextScalars {
+                throw FeishuError(code: 1254130, msg: "TooLargeCell. field: \(field.name) (\(length) characters, at most \(maxTextScalars))")
+            }
             return s.isEmpty ? nil : .string(s)
         case 2:
             guard value.isNumber, let d = value.doubleValue, d.isFinite else { throw FeishuError.conv(2, field.name) }
@@ -70,6 +77,33 @@ enum BitableValues {
         default:
             throw FeishuError.conv(-1, field.name)
         }
+    }
+
+    /// A stored cell carried over a field update that changed the type: the value itself if
+    /// the new type takes it, else its text read as the new type; nil (cleared) when neither fits.
+    /// Select options the value creates are appended to `newOptions`.
+    static func convert(_ stored: JSONValue, from old: BitField, to new: BitField, newOptions: inout [String]) -> JSONValue? {
+        var created: [String] = []
+        if let direct = try? normalize(stored, field: new, newOptions: &created) {
+            newOptions += created
+            return direct
+        }
+        let text = plainText(stored, field: old).trimmingSpaces
+        guard !text.isEmpty else { return nil }
+        let candidate: JSONValue
+        switch new.type {
+        case 2, 5:
+            guard Double(text) != nil else { return nil }
+            candidate = .number(text)
+        case 4, 18, 21: candidate = .strings(text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+        case 7: candidate = .bool(text == "true")
+        case 15: candidate = .object([("text", .string(text)), ("link", .string(text))])
+        default: candidate = .string(text)
+        }
+        created = []
+        guard let converted = try? normalize(candidate, field: new, newOptions: &created) else { return nil }
+        newOptions += created
+        return converted
     }
 
     static func optionNames(_ field: BitField) -> [String] {

@@ -50,18 +50,30 @@ extension SandboxCore {
     // MARK: Validation of write bodies
 
     /// Checks one `fields` object against the table; returns (field, value-to-store) pairs.
-    func validateFields(_ json: JSONValue?, table: BitTable) throws(FeishuError) -> [(BitField, JSONValue?)] {
+    /// Select options the values would create are collected in `newOptions` (by field id): the
+    /// caller adds them with `addOptions` once the whole call is accepted, so that a refused
+    /// call (a bad cell further on, a full table) changes nothing.
+    func validateFields(_ json: JSONValue?, table: BitTable, newOptions: inout [String: [String]]) throws(FeishuError)
+        -> [(BitField, JSONValue?)]
+    {
         guard let json else { throw FeishuError.wrongBody("fields is required") }
         guard let pairs = json.objectPairs else { throw FeishuError.wrongBody("fields must be an object") }
         var out: [(BitField, JSONValue?)] = []
         for (name, value) in pairs {
             guard let field = table.field(named: name) else { throw FeishuError.fieldNameNotFound(name) }
-            var newOptions: [String] = []
-            let stored = try BitableValues.normalize(value, field: field, newOptions: &newOptions)
-            if !newOptions.isEmpty { addOptions(newOptions, to: field.id, table: table) }
+            var created: [String] = []
+            let stored = try BitableValues.normalize(value, field: field, newOptions: &created)
+            if !created.isEmpty { newOptions[field.id, default: []] += created }
             out.append((field, stored))
         }
         return out
+    }
+
+    /// Adds the collected select options, field by field in the table's order.
+    func addOptions(_ newOptions: [String: [String]], table: BitTable) {
+        for field in table.fields {
+            if let names = newOptions[field.id], !names.isEmpty { addOptions(names, to: field.id, table: table) }
+        }
     }
 
     private func addOptions(_ names: [String], to fieldId: String, table: BitTable) {
@@ -137,7 +149,11 @@ extension SandboxCore {
         return feishuOK(page(items, total: matched.count, offset: offset, scope: scope))
     }
 
-    func boolQuery(_ ctx: CallContext, _ name: String) -> Bool { ctx.request.query(name) == "true" }
+    /// A boolean query flag (absent or empty = false); its spelling was checked on arrival
+    /// (`checkBoolQueries`).
+    func boolQuery(_ ctx: CallContext, _ name: String) -> Bool {
+        ctx.request.query(name).flatMap(BoolQuery.parse) ?? false
+    }
 
     func listRecords(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
         let size = try pageSize(ctx, max: Self.maxSearchPage)
@@ -218,8 +234,10 @@ extension SandboxCore {
             guard cached.body == body.canonical() else { throw FeishuError.clientTokenConflict }
             return feishuOK(cached.data)
         }
-        let values = try validateFields(body["fields"], table: table)
+        var newOptions: [String: [String]] = [:]
+        let values = try validateFields(body["fields"], table: table, newOptions: &newOptions)
         if table.count + 1 > state.settings.rowLimit { throw FeishuError.rowLimit }
+        addOptions(newOptions, table: table)
         let record = newRecord(values, table: table, now: ctx.nowMs)
         table.insert(record)
         ctx.committed = true
@@ -232,7 +250,9 @@ extension SandboxCore {
         let body = try bodyJSON(ctx, allowEmpty: false)
         let id = ctx.param("record_id")
         guard var record = table.record(id) else { throw FeishuError.recordNotFound(id) }
-        let values = try validateFields(body["fields"], table: table)
+        var newOptions: [String: [String]] = [:]
+        let values = try validateFields(body["fields"], table: table, newOptions: &newOptions)
+        addOptions(newOptions, table: table)
         apply(values, to: &record)
         record.modifiedTime = ctx.nowMs
         table.update(record)
@@ -258,11 +278,13 @@ extension SandboxCore {
         if items.isEmpty { throw FeishuError.wrongBody("records must not be empty") }
         if items.count > Self.maxBatchWrite { throw FeishuError.tooMany }
         var all: [[(BitField, JSONValue?)]] = []
+        var newOptions: [String: [String]] = [:]
         for item in items {
             guard item.objectPairs != nil else { throw FeishuError.wrongBody("each record must be an object with fields") }
-            all.append(try validateFields(item["fields"], table: table))
+            all.append(try validateFields(item["fields"], table: table, newOptions: &newOptions))
         }
         if table.count + all.count > state.settings.rowLimit { throw FeishuError.rowLimit }
+        addOptions(newOptions, table: table)
         var out: [JSONValue] = []
         for values in all {
             let record = newRecord(values, table: table, now: ctx.nowMs)
@@ -281,11 +303,13 @@ extension SandboxCore {
         if items.isEmpty { throw FeishuError.wrongBody("records must not be empty") }
         if items.count > Self.maxBatchWrite { throw FeishuError.tooMany }
         var planned: [(String, [(BitField, JSONValue?)])] = []
+        var newOptions: [String: [String]] = [:]
         for item in items {
             guard let id = item["record_id"]?.stringValue, !id.isEmpty else { throw FeishuError.wrongBody("record_id is required") }
             guard table.record(id) != nil else { throw FeishuError.recordNotFound(id) }
-            planned.append((id, try validateFields(item["fields"], table: table)))
+            planned.append((id, try validateFields(item["fields"], table: table, newOptions: &newOptions)))
         }
+        addOptions(newOptions, table: table)
         var out: [JSONValue] = []
         for (id, values) in planned {
             guard var record = table.record(id) else { continue }

@@ -48,6 +48,7 @@ extension SandboxCore {
                 ? FeishuError.baseNotFound : FeishuError(code: 1254003, msg: "WrongBaseToken")
         }
         try checkUserIdType(ctx.request.query("user_id_type"))
+        try checkBoolQueries(ctx.request)
         switch ctx.endpoint {
         case .fsTablesList: return try listTables(&ctx)
         case .fsTablesCreate: return try createTable(&ctx)
@@ -61,6 +62,8 @@ extension SandboxCore {
         switch ctx.endpoint {
         case .fsFieldsList: response = try listFields(&ctx, table)
         case .fsFieldsCreate: response = try createField(&ctx, table)
+        case .fsFieldsUpdate: response = try updateField(&ctx, table)
+        case .fsFieldsDelete: response = try deleteField(&ctx, table)
         case .fsSearch: response = try searchRecords(&ctx, table)
         case .fsList: response = try listRecords(&ctx, table)
         case .fsGet: response = try getRecord(&ctx, table)
@@ -207,7 +210,11 @@ extension SandboxCore {
     }
 
     /// Builds a field from a create body (`field_name`, `type`, `ui_type`, `property`, `description`).
-    func makeField(_ json: JSONValue, isPrimary: Bool, existing: [BitField]) throws(FeishuError) -> BitField {
+    /// For an update (`replacing` the field of that id), select options that carry the id of one
+    /// of the old field's options keep it; the others get new ids.
+    func makeField(_ json: JSONValue, isPrimary: Bool, existing: [BitField], replacing previous: BitField? = nil)
+        throws(FeishuError) -> BitField
+    {
         guard json.objectPairs != nil, let name = json["field_name"]?.stringValue, !name.trimmingSpaces.isEmpty else {
             throw FeishuError.wrongBody("field_name is required")
         }
@@ -234,7 +241,13 @@ extension SandboxCore {
                 guard let optionName = option["name"]?.stringValue, !optionName.isEmpty else {
                     throw FeishuError.wrongBody("field \(name): option without name")
                 }
-                options.append(.object([("name", .string(optionName)), ("id", .string(state.newOptionId())),
+                let optionId: String
+                if let given = option["id"]?.stringValue, let previous, Self.optionName(id: given, in: previous) != nil {
+                    optionId = given
+                } else {
+                    optionId = state.newOptionId()
+                }
+                options.append(.object([("name", .string(optionName)), ("id", .string(optionId)),
                                         ("color", option["color"] ?? .int(i % 55))]))
             }
             property = (property ?? .object([])).setting("options", .array(options))
@@ -249,8 +262,13 @@ extension SandboxCore {
             guard d.objectPairs != nil else { throw FeishuError.wrongBody("field \(name): description must be an object") }
             description = .object([("disable_sync", d["disable_sync"] ?? false), ("text", d["text"] ?? "")])
         }
-        return BitField(id: state.newFieldId(), name: name, type: type, uiType: uiType, isPrimary: isPrimary,
+        return BitField(id: previous?.id ?? state.newFieldId(), name: name, type: type, uiType: uiType, isPrimary: isPrimary,
                         property: property, description: description)
+    }
+
+    /// The name of the option with `id` in a select field.
+    static func optionName(id: String, in field: BitField) -> String? {
+        field.property?["options"]?.arrayValue?.first(where: { $0["id"]?.stringValue == id })?["name"]?.stringValue
     }
 
     // MARK: Fields
