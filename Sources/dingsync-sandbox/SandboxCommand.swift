@@ -17,7 +17,8 @@ struct SandboxCommand: AsyncParsableCommand {
         /v1.0/workflow/processCentres/schemaNames/processCodes,
         /v1.0/workflow/processes/userVisibilities/templates), Feishu
         (/open-apis/auth/v3/tenant_access_token/internal; Bitable tables,
-        fields and records: search, list, get, create, update, delete,
+        fields (list, create, update, delete) and records: search, list,
+        get, create, update, delete,
         batch_create|update|delete|get; the bot /open-apis/bot/v2/hook/TOKEN)
         and the admin API below.
 
@@ -39,7 +40,11 @@ struct SandboxCommand: AsyncParsableCommand {
             page_size out of range: 1254011 (HTTP 400); bad page_token:
             1254002; duplicate table / field name: 1254013 / 1254014;
             writes to read-only field types: 1254015; IP block: 99991401;
-            monthly quota: 99991403 (HTTP 403)
+            monthly quota: 99991403 (HTTP 403); field update/delete of an
+            unknown field_id: 1254044; field update without field_name or
+            type, a primary field of a non-primary type, deleting the
+            primary field, a boolean query flag that is not true/True/TRUE/1
+            or false/False/FALSE/0: 1254001
         """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -52,6 +57,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Pin the sandbox clock at start: ISO 8601 (2025-04-01T09:00:00+08:00), 'yyyy-MM-dd HH:mm:ss' (Beijing) or epoch ms. Default: the machine's clock.")
     var now: String?
     @Option(help: "New-API time format: beijing (wall time with a Z, as captured) or utc.") var newApiTimes = "beijing"
+    @Option(help: "New-API `success`: boolean (true, as observed) or string (\"true\", as documented).") var newApiSuccess = "boolean"
     @Option(help: "dingtalk.api written to the config: new or legacy.") var configApi = "new"
 
     @Option(help: "DingTalk calls per second per app and API.") var dingtalkQps = 20
@@ -91,6 +97,8 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         guard let times = NewAPITimes(rawValue: newApiTimes) else { throw ValidationError("--new-api-times must be beijing or utc") }
         o.newAPITimes = times
+        guard let success = NewAPISuccess(rawValue: newApiSuccess) else { throw ValidationError("--new-api-success must be boolean or string") }
+        o.newAPISuccess = success
         o.configAPI = configApi
         o.dingtalkQPS = dingtalkQps
         o.feishuWriteQPS = feishuWriteQps

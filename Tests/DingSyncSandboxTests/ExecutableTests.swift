@@ -73,7 +73,8 @@ struct ExecutableTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         for needle in ["/__admin/faults", "/__admin/instances/ID/finish", "/__admin/tables/TABLE/records", "/__admin/counters",
-                       "/__admin/reset", "--feishu-write-hold-ms", "--max-ids-per-query", "--new-api-times", "--monthly-quota"] {
+                       "/__admin/reset", "--feishu-write-hold-ms", "--max-ids-per-query", "--new-api-times", "--new-api-success", "--monthly-quota", "trickle",
+                       "stuck_cursor"] {
             #expect(text.contains(needle), "--help lacks \(needle)")
         }
     }

@@ -17,7 +17,9 @@ public enum AdminHelp {
           webhook_per_second, webhook_per_minute, max_ids_per_query,
           row_limit, token_lifetime, monthly_quota (both platforms),
           dingtalk_monthly_quota, feishu_monthly_quota, dingtalk_ip_blocked,
-          webhook_ip_blocked, revoked_scopes, new_api_times (beijing|utc)
+          webhook_ip_blocked, revoked_scopes, new_api_times (beijing|utc),
+          new_api_success (boolean|string: new-API "success" as true or
+          as "true")
       POST   /__admin/faults
           the next COUNT calls to ENDPOINT fail with FAULT:
           {"endpoint":"feishu.records.batch_create","count":2,
@@ -27,7 +29,15 @@ public enum AdminHelp {
           the call is carried out, then answered 1255040/HTTP 504),
           write_conflict, token_invalid, permission, ip, quota, flood,
           drop (connection closed, no answer), delay ({"delay_ms":N}),
-          custom ({"status":502,"body":{...} or "text","headers":{...}})
+          custom ({"status":502,"body":{...} or "text","headers":{...}};
+          e.g. status 200 and {"success":true,"result":{"status":
+          "RUNNING"}}: a detail without title or originator),
+          trickle (answered normally, but the body is sent
+          "piece_bytes" bytes (16) every "interval_ms" ms (1000) under a
+          Content-Length; stops if the client hangs up),
+          stuck_cursor (listings only, dingtalk.v1.instanceIds.query and
+          dingtalk.topapi.listids: the answer's nextToken / next_cursor
+          is the request's own; the ids are the requested page's)
       GET    /__admin/faults
           pending injections (DELETE /__admin/faults clears them)
       GET    /__admin/endpoints
@@ -43,11 +53,13 @@ public enum AdminHelp {
           the sandbox clock (ms and ISO 8601)
       POST   /__admin/clock/advance
           {"seconds":7200}: moves the sandbox clock on (token expiry, month
-          roll-over, listing windows, the admin's "now")
+          roll-over, listing windows, the admin's "now", the Date header);
+          negative seconds move it back
       GET    /__admin/counters
           per endpoint: calls, ok, errors, throttled, in_flight,
           max_concurrency; per table: calls, reads, writes, conflicts,
-          max_concurrency; this month's counted calls per platform
+          max_concurrency; this month's counted calls per platform;
+          trickles: started, active, completed, abandoned
       POST   /__admin/counters/reset
           zero them (and the rate-limit windows)
       GET    /__admin/webhook/messages
