@@ -15,6 +15,10 @@ extension DingSync {
             a time without an offset is in sync.timezone (default Asia/Shanghai). A bare date means the \
             start of the day for --start-time and the end of the day for --end-time.
 
+            SIGINT or SIGTERM stops the run at its next safe point: what was fetched is written and \
+            committed, the checkpoint does not move, the summary is printed, the run is recorded and \
+            notified, and the exit code is 130 (SIGINT) or 143 (SIGTERM). A second signal stops at once.
+
             After the run (not --dry-run) its alerts are decided and, per notification.*, a failed or \
             partial run, an alert, or (with on_success) any run is sent to the Feishu bot and/or by \
             email. A notification that cannot be sent is logged; it never changes the exit code.
@@ -100,8 +104,11 @@ extension DingSync {
                 }
                 print(PlanDescription.text(plan, timeZone: zone, dryRun: true))
             }
+            let stop = StopSignal()
+            SignalHandling.install(stop)
             let summary = try await CommandRunner.run {
-                try await SyncRunner.run(config: config, request: .init(mode: mode, processCodes: codes, dryRun: dryRun, now: now), logger: logger)
+                try await SyncRunner.run(config: config, request: .init(mode: mode, processCodes: codes, dryRun: dryRun, now: now, stop: stop),
+                                         logger: logger)
             }
             print(summary.text(timeZone: zone))
             if summary.exitStatus != .success { throw ExitCode(summary.exitStatus.rawValue) }

@@ -16,12 +16,22 @@ struct AmountExtractorTests {
         (".5", "0.5"),
         ("1，280.5", "1280.5"),
         ("\u{3000}100\u{00A0}", "100"),
-    ])
-    func parses(raw: String, expected: String) {
+        // European separators are read, not mangled (1.234,56 was 1.23456)
+        ("1.234,56", "1234.56"),
+        ("€1.234.567,8", nil),
+        ("1.234.567", "1234567"),
+        ("12,5", "12.5"),
+        ("1234,56", "1234.56"),
+        ("1,280", "1280"),
+        ("1,234,567", "1234567"),
+        ("1,234.5", "1234.5"),
+        ("¥1.234,56元", "1234.56"),
+    ] as [(String, String?)])
+    func parses(raw: String, expected: String?) {
         #expect(AmountExtractor.parse(raw).map(FieldValue.canonicalDecimal) == expected)
     }
 
-    @Test("unparseable amounts", arguments: ["null", "", "abc", "12abc", "1e3", "1.2.3", "-", ".", "¥"])
+    @Test("unparseable amounts", arguments: ["null", "", "abc", "12abc", "1e3", "-", ".", "¥", "1,2,3,4.5.6", "1.2.3"])
     func rejects(raw: String) {
         #expect(AmountExtractor.parse(raw) == nil)
     }

@@ -42,23 +42,26 @@ struct DateHeaderTests {
                 ("unknown path", try await h.client.get("/nowhere")),
             ]
             let now = h.sandbox.nowMs
+            // the sandbox clock runs on: every answer is dated between the start and now (a loaded
+            // machine may take seconds to get here), with the header's whole-second precision
+            let until = try #require(try await h.client.admin("GET", "clock")["now_ms"]?.int64Value)
             for (name, answer) in answers {
                 let date = answer.header("Date")
                 #expect(date?.range(of: Self.imfFixdate, options: .regularExpression) != nil, "\(name): \(date ?? "no Date")")
                 let ms = try #require(Self.parseHTTPDate(date), "\(name)")
                 // Pinned at 2025-04-01 03:00 UTC, far from the machine's clock; seconds precision.
-                #expect(abs(ms - now) < 5000, "\(name): \(date ?? "")")
+                #expect(ms >= now - 1000 && ms <= until + 1000, "\(name): \(date ?? "")")
             }
 
             // The admin clock moves it, forwards and (negative seconds) backwards.
             _ = try await h.client.admin("POST", "clock/advance", ["seconds": 7200])
             let later = try #require(Self.parseHTTPDate(try await h.client.get("/__admin/info").header("Date")))
-            #expect(abs(later - (now + 7_200_000)) < 5000)
+            #expect(abs(later - (now + 7_200_000)) < 60_000)   // the clock runs on (a loaded machine); the shift is hours or days
             let back = try await h.client.admin("POST", "clock/advance", ["seconds": .int(-86400 * 3)])
             let backMs = try #require(back["now_ms"]?.int64Value)
-            #expect(abs(backMs - (now + 7_200_000 - 3 * 86_400_000)) < 5000)
+            #expect(abs(backMs - (now + 7_200_000 - 3 * 86_400_000)) < 60_000)   // the clock runs on (a loaded machine); the shift is hours or days
             let earlier = try #require(Self.parseHTTPDate(try await h.feishu("GET", h.tablesPath, token: ft).header("Date")))
-            #expect(abs(earlier - backMs) < 5000)
+            #expect(abs(earlier - backMs) < 60_000)   // the clock runs on (a loaded machine); the shift is hours or days
             #expect(h.sandbox.nowMs < now)
             // Not a number → refused.
             #expect(try await h.client.call("POST", "/__admin/clock/advance", json: ["seconds": "soon"]).status == 400)
@@ -77,7 +80,7 @@ struct DateHeaderTests {
             let answer = try await h.client.get("/__admin/clock")
             let served = try #require(Self.parseHTTPDate(answer.header("Date")))
             let machine = Int64(Date().timeIntervalSince1970 * 1000)
-            #expect(abs(machine - 3_600_000 - served) < 5000)
+            #expect(abs(machine - 3_600_000 - served) < 60_000)   // the clock runs on (a loaded machine); the shift is hours or days
         }
     }
 }

@@ -68,12 +68,12 @@ struct SlowAndStuckFaultTests {
             // One event loop thread: a slow answer in progress does not hold up the others.
             let token = try await h.dingtalkToken()
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
-            try await h.client.inject("dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 50), ("piece_bytes", 256)])
+            try await h.client.inject("dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 100), ("piece_bytes", 64)])
             async let slow = h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             try await Task.sleep(nanoseconds: 150_000_000)
-            let started = Date()
+            // other calls are answered while the slow one is still being sent (no timing asserted:
+            // the trickle takes seconds, five admin calls on an idle loop take milliseconds)
             for _ in 0..<5 { #expect(try await h.client.get("/__admin/clock").status == 200) }
-            #expect(Date().timeIntervalSince(started) < 1.0)
             #expect(try await h.client.admin("GET", "counters")["trickles"]?["active"]?.int64Value == 1)
             // URLSession waits for the whole body: a complete, normal answer.
             let answer = try await slow

@@ -30,7 +30,7 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
 
     @Test(arguments: [
         // (config text, expected fragment of the message)
-        ("dingtalk:\n  app_key: [x\n", "config.yaml:3:1: YAML syntax error: did not find expected ',' or ']'"),
+        ("dingtalk:\n  app_key: [x\n", "config.yaml:2:12: YAML syntax error: did not find expected ',' or ']'"),
         (validConfig + "sync:\n  batch_size: abc\n", "config.yaml:16:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""),
         (validConfig.replacingOccurrences(of: "  app_token:", with: "  app_tokn:"), "config.yaml:10:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"),
         (validConfig.replacingOccurrences(of: "  process_codes: [\"PROC-A\"]\n", with: ""), "dingtalk.process_codes needs at least one process code"),

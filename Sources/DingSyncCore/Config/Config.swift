@@ -85,6 +85,9 @@ public struct SyncConfig: Sendable, Equatable {
     /// Hours after which the last completed run or a checkpoint counts as stale (`doctor`
     /// warns, the checkpoint alert fires); 0 = never.
     public var staleAfterHours = 24
+    /// The longest one HTTP request may take, from sending to the last byte of the answer
+    /// (a server that trickles its answer is cut off here, then retried).
+    public var requestTimeoutSeconds = 60
     public init() {}
 
     /// The configured zone; validated at load time, so this never falls back in practice.

@@ -41,6 +41,9 @@ enum ConfigDecoder {
         if let v = r.string(y["timezone"], path: "sync.timezone") { c.sync.timezone = v }
         if let v = r.string(y["lock_file"], path: "sync.lock_file") { c.sync.lockFile = v }
         if let v = r.int(y["stale_after_hours"], path: "sync.stale_after_hours", range: 0...8760) { c.sync.staleAfterHours = v }
+        if let v = r.int(y["request_timeout_seconds"], path: "sync.request_timeout_seconds", range: 1...3600) {
+            c.sync.requestTimeoutSeconds = v
+        }
 
         let m = r.entries(root["mapping"], path: "mapping", known: s["mapping"])
         if let v = r.stringList(m["amount_fields"], path: "mapping.amount_fields") { c.mapping.amountFields = v }

@@ -26,12 +26,13 @@ public enum ConfigError: Error, Sendable, Equatable, LocalizedError {
         case .fileNotFound(let path, let hint):
             return "configuration file \(path) does not exist. \(hint)"
         case .unreadable(let path, let reason):
-            return "configuration file \(path) cannot be read: \(reason). Check its permissions (the user running dingsync needs read access)."
+            return "configuration file \(path) cannot be read: \(reason)."
         case .syntax(let file, let error):
             let name = (file as NSString).lastPathComponent
             var text = "\(name):\(error.mark.line):\(error.mark.column): YAML syntax error: \(error.problem)"
-            if let context = error.context { text += " (\(context))" }
-            return text + ". Fix the YAML at that line (indentation, quotes, a missing ':')."
+            if let context = error.context { text += error.noticedAt == nil ? " (\(context))" : " (\(context) that starts here)" }
+            if let noticed = error.noticedAt { text += "; libyaml noticed it at line \(noticed.line), column \(noticed.column)" }
+            return text + ". Fix the YAML at that line (an unclosed bracket or quote, indentation, a missing ':')."
         case .invalid(let issues):
             let lines = issues.map(\.description)
             if lines.count == 1 { return lines[0] }

@@ -42,6 +42,20 @@ public enum ConfigLoader {
         return local
     }
 
+    /// "a FIFO (named pipe)", "a character device", …; nil for a regular file (or one that cannot be stat'ed).
+    static func nonRegularKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
+        }
+    }
+
     /// Loads and validates the file at `path`.
     public static func load(path: String, requirements: ConfigRequirements,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> LoadedConfig {
@@ -49,12 +63,18 @@ public enum ConfigLoader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .fileNotFound(path: path, hint: "Pass --config PATH, set DINGSYNC_CONFIG, or copy config.yaml.example to config.yaml and fill it in.")
         }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a directory") }
+        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a directory; give the path of the YAML file") }
+        if let kind = nonRegularKind(path) {
+            throw .unreadable(path: path, reason: "it is \(kind), not a regular file; give the path of the YAML file")
+        }
+        if access(path, R_OK) != 0 {
+            throw .unreadable(path: path, reason: "permission denied; the user running dingsync needs read access (chmod 600, owned by that user)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "permission denied or I/O error")
+            throw .unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "an I/O error")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path: path, reason: "it is not UTF-8 text")

@@ -4,7 +4,18 @@ import CYaml
 public struct YAMLSyntaxError: Error, Sendable, Equatable {
     public var problem: String
     public var context: String?
+    /// Where the fault is: the start of the construct being parsed when libyaml gives one (an
+    /// unclosed `[` is on the line of the `[`), else where libyaml noticed the problem.
     public var mark: YAMLMark
+    /// Where libyaml noticed the problem, when that differs from `mark`.
+    public var noticedAt: YAMLMark?
+
+    public init(problem: String, context: String?, mark: YAMLMark, noticedAt: YAMLMark? = nil) {
+        self.problem = problem
+        self.context = context
+        self.mark = mark
+        self.noticedAt = noticedAt
+    }
 }
 
 /// Parses YAML text into a `YAMLNode` tree through libyaml's event API.
@@ -37,9 +48,16 @@ public enum YAMLParser {
     private static func syntaxError(_ parser: yaml_parser_t) -> YAMLSyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) }
-        // problem_mark is where libyaml noticed the problem (0-based).
-        let mark = YAMLMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
-        return YAMLSyntaxError(problem: problem, context: context, mark: mark)
+        // problem_mark is where libyaml noticed the problem, context_mark where the construct it
+        // was parsing began (0-based): the fault is usually at the latter (an unclosed bracket or quote).
+        let noticed = YAMLMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        // Only for constructs that an opening character starts (a flow `[`/`{`, a quote) is the start
+        // the fault; for a block mapping the start may be line 1, and the noticed line is the better guess.
+        guard let context, context.contains("flow") || context.contains("quoted") else {
+            return YAMLSyntaxError(problem: problem, context: context, mark: noticed)
+        }
+        let start = YAMLMark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+        return YAMLSyntaxError(problem: problem, context: context, mark: start, noticedAt: start == noticed ? nil : noticed)
     }
 }
 

@@ -9,7 +9,9 @@ extension DingTalkClient {
         switch family {
         case .legacy:
             let data = try await legacyPost("/topapi/processinstance/get", api: "processinstance/get", body: ["process_instance_id": id])
-            return try InstanceDetail.decodeLegacy(data, instanceId: id, processCode: processCode, timeZone: options.timeZone)
+            let detail = try InstanceDetail.decodeLegacy(data, instanceId: id, processCode: processCode, timeZone: options.timeZone)
+            try detail.checkComplete(endpoint: DingTalkDecodingError.legacyEndpoint)
+            return detail
         case .new:
             let data = try await newRequest("GET", "/v1.0/workflow/processInstances", api: "processinstance/get",
                                             query: [URLQueryItem(name: "processInstanceId", value: id)])
@@ -18,7 +20,9 @@ extension DingTalkClient {
                 try? NewAPITimeReading.detect(responseBody: data, instanceId: id, timeZone: zone)
             }
             if let decidedNow { logger.info("new-API times are read as \(reading.rawValue): \(decidedNow)") }
-            return try InstanceDetail.decodeNewAPI(data, instanceId: id, processCode: processCode, timeReading: reading, timeZone: zone)
+            let detail = try InstanceDetail.decodeNewAPI(data, instanceId: id, processCode: processCode, timeReading: reading, timeZone: zone)
+            try detail.checkComplete(endpoint: DingTalkDecodingError.newEndpoint)
+            return detail
         }
     }
 

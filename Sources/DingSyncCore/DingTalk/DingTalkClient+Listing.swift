@@ -7,14 +7,27 @@ extension DingTalkClient {
     /// ids per query (which it enforces silently) is split in halves and listed again, so no
     /// instance is dropped however busy a template is. `statuses` filters on the new API only.
     public func listAllInstanceIds(processCode: String, window: TimeWindow, statuses: [String]? = nil) async throws -> [String] {
+        try await listAll(processCode: processCode, window: window, statuses: statuses).ids
+    }
+
+    /// Like ``listAllInstanceIds(processCode:window:statuses:)``, and says which parts of the
+    /// window could not be listed to the end (a cursor that did not advance): the ids listed
+    /// before are returned, the window's checkpoint must not move.
+    public func listAll(processCode: String, window: TimeWindow, statuses: [String]? = nil) async throws -> InstanceListing {
         var seen = Set<String>()
-        var result: [String] = []
+        var listing = InstanceListing()
         for slice in window.slices(maxSpan: SyncPlan.maxSliceSpan) {
-            for id in try await listSplitting(processCode: processCode, window: slice, statuses: statuses) where seen.insert(id).inserted {
-                result.append(id)
+            let ids: [String]
+            do {
+                ids = try await listSplitting(processCode: processCode, window: slice, statuses: statuses)
+            } catch let stuck as ListingIncompleteError {
+                ids = stuck.partialIds
+                listing.incomplete.append(stuck.localizedDescription)
+                logger.warning("\(stuck.localizedDescription)")
             }
+            for id in ids where seen.insert(id).inserted { listing.ids.append(id) }
         }
-        return result
+        return listing
     }
 
     private func listSplitting(processCode: String, window: TimeWindow, statuses: [String]?) async throws -> [String] {
@@ -58,9 +71,10 @@ extension DingTalkClient {
             ids += page.ids
             guard let next = page.next else { break }
             guard next > cursor else {
-                // A cursor that does not move would loop forever: stop and say so.
-                logger.warning("\(processCode): the listing cursor did not advance (\(cursor) → \(next)); stopping this query")
-                break
+                // A cursor that does not move would loop forever: stop, and say that this window is not complete.
+                throw ListingIncompleteError(processCode: processCode, window: window, timeZone: options.timeZone,
+                                             reason: "the listing cursor did not advance (\(cursor) → \(next)) after \(ids.count) id(s)",
+                                             partialIds: ids)
             }
             cursor = next
         }
@@ -79,5 +93,28 @@ extension DingTalkClient {
             throw APIError(platform: .dingtalk, api: api, code: "malformed", message: "cursor \(rawNext) is not a number", kind: .fatal)
         }
         return (ids, next)
+    }
+}
+
+/// What a window's listing found, and the parts of it that could not be listed to the end.
+public struct InstanceListing: Sendable, Equatable {
+    public var ids: [String] = []
+    /// One sentence per slice whose listing stopped early; empty when the window is complete.
+    public var incomplete: [String] = []
+    public var isComplete: Bool { incomplete.isEmpty }
+}
+
+/// A listing query that could not be followed to its last page.
+public struct ListingIncompleteError: Error, LocalizedError, Sendable {
+    public var processCode: String
+    public var window: TimeWindow
+    public var timeZone: TimeZone
+    public var reason: String
+    public var partialIds: [String]
+
+    public var errorDescription: String? {
+        "\(processCode): the listing of \(PlanDescription.format(window.start, timeZone)) … \(PlanDescription.format(window.end, timeZone)) "
+            + "did not finish (\(reason)); the ids listed so far are synced, the checkpoint of \(processCode) stays where it was "
+            + "so the next run lists this window again"
     }
 }

@@ -45,7 +45,7 @@ public final class DingTalkClient: Sendable {
         self.logger = logger
         var counting = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
         counting.onFailure = { [counter, previous = counting.onFailure] api, error in
-            await counter.recordError(api)
+            await counter.recordError(api, unreachable: error.code == "transport" || error.code == "timeout")
             await previous?(api, error)
         }
         self.executor = counting

@@ -13,6 +13,9 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
     case missingPayload(instanceId: String, endpoint: String, key: String)
     /// A field has a shape that cannot be read (`path` like `result.tasks[2].taskId`).
     case invalidField(instanceId: String, endpoint: String, path: String, problem: String)
+    /// The detail lacks fields every instance has (title, originator, status, creation time):
+    /// written as it is, it would blank a good row.
+    case missingFields(instanceId: String, endpoint: String, fields: [String])
 
     /// The endpoint label of the legacy detail call.
     public static let legacyEndpoint = "legacy POST /topapi/processinstance/get"
@@ -23,7 +26,7 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
     public var instanceId: String {
         switch self {
         case .notJSON(let id, _, _), .apiError(let id, _, _, _), .missingPayload(let id, _, _),
-             .invalidField(let id, _, _, _):
+             .invalidField(let id, _, _, _), .missingFields(let id, _, _):
             return id
         }
     }
@@ -41,6 +44,9 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
                 + "the API may have changed or the response was cut off"
         case let .invalidField(id, endpoint, path, problem):
             return "DingTalk instance \(id): cannot read \(path) in the \(endpoint) response: \(problem)"
+        case let .missingFields(id, endpoint, fields):
+            return "DingTalk instance \(id): the \(endpoint) response lacks \(fields.joined(separator: ", ")), which every "
+                + "instance has; nothing was written for it (its row is kept as it was) and it will be retried on the next run"
         }
     }
 

@@ -52,8 +52,13 @@ public enum DingTalkTime {
     }
 
     /// Epoch milliseconds of `date`, rounded to the nearest millisecond.
+    /// Never traps: a date beyond what Int64 milliseconds hold is clamped (it is refused as a
+    /// checkpoint long before; see `CheckpointManager`).
     public static func epochMilliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let ms = (date.timeIntervalSince1970 * 1000).rounded()
+        guard ms.isFinite else { return ms.isNaN ? 0 : (ms > 0 ? .max : .min) }
+        guard ms < 9.2e18, ms > -9.2e18 else { return ms > 0 ? .max : .min }
+        return Int64(ms)
     }
 
     /// `yyyy-MM-dd HH:mm:ss` of `date` in `timeZone` (for log lines and messages).

@@ -106,6 +106,16 @@ extension InstanceDetail {
             formValues: payload.formValues.map(\.formValue), operationRecords: records, tasks: tasks)
     }
 
+    /// Fails for a detail without what every instance has — an originator, a status, a creation
+    /// time: a malformed 200 answer written as it is would blank a good row and delete its actions.
+    public func checkComplete(endpoint: String) throws(DingTalkDecodingError) {
+        var missing: [String] = []
+        if originatorUserId.trimmingCharacters(in: .whitespaces).isEmpty { missing.append("the originator") }
+        if status.trimmingCharacters(in: .whitespaces).isEmpty { missing.append("the status") }
+        if createTime == nil { missing.append("the creation time") }
+        guard missing.isEmpty else { throw .missingFields(instanceId: instanceId, endpoint: endpoint, fields: missing) }
+    }
+
     private static func nonEmpty(_ text: String?) -> String? {
         guard let text, !text.isEmpty, text != "null" else { return nil }
         return text

@@ -126,6 +126,12 @@ extension Doctor {
             return .warn(name, "no checkpoint yet for \(missing.joined(separator: ", "))",
                          fix: "run `dingsync --init --process-code \(missing[0])` (an incremental run without a checkpoint lists only the last sync.default_hours)")
         }
+        let future = codes.filter { (saved[$0] ?? .distantPast) > now.addingTimeInterval(ServerClock.tolerance) }
+        if !future.isEmpty {
+            return .warn(name, "ahead of this machine's clock for \(future.joined(separator: ", ")) "
+                + "(\(future.compactMap { saved[$0] }.map { PlanDescription.format($0, config.sync.timeZone) }.joined(separator: ", ")))",
+                         fix: "the next run moves it back to the newest mirrored instance and alerts; check the clock (NTP) and who edited it")
+        }
         if !stale.isEmpty {
             return .warn(name, "not advanced for more than \(config.sync.staleAfterHours) h: \(stale.joined(separator: ", "))",
                          fix: "incremental runs are not completing: read the last run's summary, or run `dingsync` by hand")

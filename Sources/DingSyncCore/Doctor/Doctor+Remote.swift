@@ -13,6 +13,12 @@ extension Doctor {
             return [check]
         }
         var checks = [DoctorCheck.ok("DingTalk token", "\(family.rawValue) API, app \(config.dingtalk.appKey)")]
+        if let clock = await dingtalk.counter.serverClock {
+            checks.append(clock.isSkewed
+                ? .warn("clock", "\(clock.describe(platform: "DingTalk")) (from the Date of its answers)",
+                        fix: "set the clock right (timedatectl set-ntp true); runs follow DingTalk's clock meanwhile and alert")
+                : .ok("clock", "within a minute of DingTalk's"))
+        }
 
         let window = TimeWindow(start: now.addingTimeInterval(-Self.probeWindow), end: now)
         var listed: (code: String, id: String)?

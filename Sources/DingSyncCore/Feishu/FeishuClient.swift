@@ -52,7 +52,7 @@ public final class FeishuClient: Sendable {
         self.logger = logger
         var counting = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
         counting.onFailure = { [counter, previous = counting.onFailure] api, error in
-            await counter.recordError(api)
+            await counter.recordError(api, unreachable: error.code == "transport" || error.code == "timeout")
             await previous?(api, error)
         }
         let exec = counting

@@ -64,7 +64,10 @@ enum FeishuErrors {
         case 1254104, 1254000, 1254001:
             return (.fatal, "the request was refused as malformed; this is a bug in dingsync, please report it")
         case 1254043:
-            return (.fatal, "")
+            return (.fatal, "a record of \(tableText) was deleted in Bitable while dingsync wrote to it; run again (deleted rows are "
+                + "looked up by key and recreated) or run `dingsync --full-check` to repair the table")
+        case 1254130:
+            return (.fatal, "a cell is larger than Feishu allows (text ≤ 100,000 characters); the instance is retried next run")
         default:
             return (.fatal, "")
         }

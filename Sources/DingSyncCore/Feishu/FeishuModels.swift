@@ -38,11 +38,51 @@ public struct FeishuTable: Sendable, Equatable {
 public struct FeishuRecord: Sendable, Equatable {
     public var recordId: String
     public var fields: [String: String]
+    /// Epoch ms of the record's creation, when read with automatic fields.
+    public var createdTime: Int64?
 
-    public init(recordId: String, fields: [String: String]) {
+    public init(recordId: String, fields: [String: String], createdTime: Int64? = nil) {
         self.recordId = recordId
         self.fields = fields
+        self.createdTime = createdTime
     }
+
+    /// The record to keep among several for one key: the oldest (people's comments and links
+    /// are on it); by record id when creation times are unknown or equal.
+    public static func oldest(_ records: [FeishuRecord]) -> FeishuRecord? {
+        records.min { a, b in
+            let ta = a.createdTime ?? .max, tb = b.createdTime ?? .max
+            return ta != tb ? ta < tb : a.recordId < b.recordId
+        }
+    }
+}
+
+/// What a batch create did: the record id of every row (nil for a refused row) and the refused rows.
+public struct BatchCreateOutcome: Sendable {
+    public var recordIds: [String?]
+    /// Rows Feishu refused on their own (by index), with the reason.
+    public var rejected: [Int: APIError]
+}
+
+/// What a batch update did besides writing: rows whose record no longer exists, rows refused.
+public struct BatchUpdateOutcome: Sendable {
+    /// Indices of rows whose record id is gone from the table (deleted in Bitable).
+    public var absent: [Int]
+    /// Rows Feishu refused on their own (by index), with the reason.
+    public var rejected: [Int: APIError]
+}
+
+/// Record ids of a batch create as they arrive, call by call.
+actor CreatedIds {
+    private(set) var ids: [String?]
+    init(count: Int) { ids = Array(repeating: nil, count: count) }
+    func set(_ pairs: [(index: Int, recordId: String)]) { for pair in pairs { ids[pair.index] = pair.recordId } }
+}
+
+/// Indices collected from concurrent-safe callbacks.
+actor IndexCollector {
+    private(set) var indices: [Int] = []
+    func add(_ more: [Int]) { indices += more }
 }
 
 /// A record to write: column name → value (`.empty` clears the cell on update, is omitted on create).

@@ -34,6 +34,13 @@ public struct APIError: OperatorFacingError, Equatable {
         return text
     }
 
+    /// Feishu 1254043 RecordIdNotFound: a record id of the call no longer exists (deleted in Bitable).
+    public var isRecordIdNotFound: Bool { platform == .feishu && code == "1254043" }
+
+    /// Feishu refused the call because of one row's content (1254130 TooLargeCell), not the
+    /// table or the request: the other rows of the call can be written without it.
+    public var isRowSpecific: Bool { platform == .feishu && code == "1254130" }
+
     /// True for errors that stop the whole run (credentials, permission, schema, quota),
     /// false for those that concern one instance or one call (retried next run).
     public var stopsRun: Bool {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts the HTTP requests a client sends, per API, for the run summary and quota tracking.
 public actor CallCounter {
     public private(set) var calls: [String: Int] = [:]
@@ -5,6 +7,8 @@ public actor CallCounter {
     public private(set) var throttled = 0
     /// Error answers (and transport failures) per API, retried or not; token refreshes excluded.
     public private(set) var errors: [String: Int] = [:]
+    /// The server's clock against ours, from the latest answer with a `Date` header.
+    public private(set) var serverClock: ServerClock?
 
     public init() {}
 
@@ -15,7 +19,19 @@ public actor CallCounter {
         if wasThrottled { throttled += 1 }
     }
 
-    func recordError(_ api: String) { errors[api, default: 0] += 1 }
+    /// Failures below HTTP (connection refused, DNS, TLS, no answer in time), a subset of `errors`.
+    public private(set) var unreachable = 0
+
+    func recordError(_ api: String, unreachable wasUnreachable: Bool = false) {
+        errors[api, default: 0] += 1
+        if wasUnreachable { unreachable += 1 }
+    }
+
+    func recordServerDate(_ header: String?, receivedAt: Date) {
+        guard let header, let server = ServerClock.parseHTTPDate(header) else { return }
+        // the header has whole seconds (truncated): the server's time lies in [header, header + 1)
+        serverClock = ServerClock(offset: server.timeIntervalSince(receivedAt) + 0.5, observedAt: receivedAt)
+    }
 
     public var total: Int { calls.values.reduce(0, +) }
 
@@ -24,6 +40,7 @@ public actor CallCounter {
                               classify: (HTTPResponse) -> APIError?) async throws -> CallResult<HTTPResponse> {
         await record(api)
         let response = try await transport.send(request)
+        await recordServerDate(response.headers["date"], receivedAt: Date())
         if let error = classify(response) { return .failure(error) }
         return .success(response)
     }

@@ -42,6 +42,12 @@ public struct CallExecutor: Sendable {
         self.random = random
     }
 
+    /// `scheme://host:port` of a URL text, for messages.
+    static func host(of url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return url }
+        return "\(components.scheme ?? "https")://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
     /// Performs the call. `attempt` builds and sends one request with the current token
     /// (`refresh` true after an invalid-token answer) and classifies the answer.
     public func run<Value: Sendable>(api: String, platform: APIError.Platform,
@@ -60,7 +66,11 @@ public struct CallExecutor: Sendable {
             } catch let error as TransportError {
                 if error.isCancelled { throw CancellationError() }
                 result = .failure(APIError(platform: platform, api: api, code: error.isTimeout ? "timeout" : "transport",
-                                           message: "\(error.url): \(error.reason)", hint: "", kind: .transient))
+                                           message: "\(error.url): \(error.reason)",
+                                           hint: "check that this host reaches \(Self.host(of: error.url)) (network, proxy, firewall, DNS) and that "
+                                               + (platform == .dingtalk ? "dingtalk.api_base_url and dingtalk.base_url are" : "feishu.base_url is")
+                                               + " right; the run is safe to repeat",
+                                           kind: .transient))
             }
             refreshNext = false
             switch result {

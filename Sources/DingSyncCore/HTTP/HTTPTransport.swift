@@ -9,7 +9,8 @@ public struct HTTPRequest: Sendable, Equatable {
     public var url: URL
     public var headers: [String: String]
     public var body: Data?
-    /// Seconds before the request is abandoned.
+    /// Seconds from sending to the last byte of the answer before the request is abandoned
+    /// (an overall deadline, not an idle timeout: a server that trickles its answer is cut off too).
     public var timeout: TimeInterval
 
     public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 30) {
@@ -79,7 +80,30 @@ public final class URLSessionTransport: HTTPTransport {
 
     deinit { session.finishTasksAndInvalidate() }
 
+    /// Sends the request with an overall deadline of `request.timeout` seconds (URLSession's own
+    /// timeout only fires when the connection is idle).
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let deadline = max(0.001, request.timeout)
+        return try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+            group.addTask { try await self.perform(request) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(deadline * 1_000_000_000))
+                throw TransportError(url: Self.describe(request.url),
+                                     reason: "no complete answer within \(Self.seconds(deadline)) (the server is not answering, or answers "
+                                         + "too slowly); sync.request_timeout_seconds sets this limit",
+                                     isTimeout: true)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
+        }
+    }
+
+    static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+
+    private func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url, timeoutInterval: request.timeout)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }

@@ -16,6 +16,8 @@ public struct Alert: Sendable, Equatable {
         case quota
         /// A Bitable table holds nearly `feishu.row_limit` rows.
         case rowLimit = "row_limit"
+        /// The local clock differs from DingTalk's, or a checkpoint was ahead of it.
+        case clock
     }
 
     public var kind: Kind

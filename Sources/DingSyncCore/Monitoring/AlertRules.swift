@@ -26,10 +26,21 @@ public enum AlertRules {
         if t.alerts.apiErrors > 0, summary.apiErrorCount >= t.alerts.apiErrors {
             let top = summary.apiErrors.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            var causes: [String] = []
+            if summary.throttled > 0 { causes.append("\(summary.throttled) of them throttling") }
+            if summary.unreachable > 0 { causes.append("\(summary.unreachable) without any answer (connection refused, DNS, TLS or timeout)") }
+            var fixes: [String] = []
+            if summary.unreachable > 0 {
+                fixes.append("No answer at all: check that this host reaches the API hosts (network, proxy, firewall, DNS) and that dingtalk.api_base_url, dingtalk.base_url and feishu.base_url are right.")
+            }
+            if summary.throttled > 0 {
+                fixes.append("Throttling: lower dingtalk.qps or move the cron times off the full hour.")
+            }
+            fixes.append("Server errors usually pass; if they persist, check the platform's status page. Permission or credential errors: run `dingsync doctor`.")
             alerts.append(Alert(
                 kind: .apiErrors, title: "\(summary.apiErrorCount) error answers from the APIs in one run",
-                detail: "threshold \(t.alerts.apiErrors); by API: \(top)\(summary.throttled > 0 ? "; \(summary.throttled) of them throttling" : "")",
-                fix: "Throttling: lower dingtalk.qps or move the cron times off the full hour. Server errors usually pass; if they persist, check the platform's status page. Permission or credential errors: run `dingsync doctor`."))
+                detail: "threshold \(t.alerts.apiErrors); by API: \(top)" + causes.map { "; \($0)" }.joined(),
+                fix: fixes.joined(separator: " ")))
         }
         if t.staleAfterHours > 0 {
             let limit = TimeInterval(t.staleAfterHours) * 3600
@@ -41,6 +52,17 @@ public enum AlertRules {
                     detail: list.joined(separator: "; "),
                     fix: "Incremental runs are not completing: read the exit codes and summaries of the last runs (log file, `runs` table) and run `dingsync doctor`. Nothing is lost: the next successful run lists everything since the checkpoint."))
             }
+        }
+        if summary.clockOffset != nil || !summary.checkpointCorrections.isEmpty {
+            var detail: [String] = []
+            if let offset = summary.clockOffset {
+                detail.append(ServerClock(offset: offset, observedAt: summary.started).describe(platform: "DingTalk"))
+            }
+            detail += summary.checkpointCorrections
+            alerts.append(Alert(
+                kind: .clock, title: summary.clockOffset != nil ? "the local clock is wrong" : "a checkpoint was ahead of DingTalk's clock",
+                detail: detail.joined(separator: "; "),
+                fix: "Set the clock right (timedatectl set-ntp true; chronyd or systemd-timesyncd). This run planned on DingTalk's clock and corrected the checkpoint, so nothing was lost; a clock far off also breaks token expiry and the log's times."))
         }
         let quota = QuotaProjection(calls: snapshot.dingtalkCalls, quota: t.monthlyQuota, now: snapshot.now, timeZone: t.timeZone)
         if quota.exhausted {

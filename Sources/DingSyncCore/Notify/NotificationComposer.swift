@@ -36,7 +36,12 @@ public enum NotificationComposer {
             title = "dingsync: the \(summary.mode) run failed (exit \(summary.exitStatus.rawValue)) · 同步失败"
         case .partial:
             severity = .partial
-            title = "dingsync: \(summary.failed) instance(s) could not be synced (exit 1) · 部分失败"
+            title = summary.failed == 0 && !summary.incomplete.isEmpty
+                ? "dingsync: a listing did not finish, its checkpoint stays (exit 1) · 部分失败"
+                : "dingsync: \(summary.failed) instance(s) could not be synced (exit 1) · 部分失败"
+        case .interrupted, .terminated:
+            severity = .partial
+            title = "dingsync: the \(summary.mode) run was stopped (exit \(summary.exitStatus.rawValue)) · 同步被中止"
         case .success:
             if !alerts.isEmpty {
                 severity = .alert
@@ -64,6 +69,7 @@ public enum NotificationComposer {
         if summary.apiErrorCount > 0 { calls += " · error answers \(summary.apiErrorCount)" }
         facts.append(("API calls", calls))
         facts += list("Failed", summary.failures.map { "\($0.instanceId): \($0.error)" })
+        facts += list("Incomplete", summary.incomplete)
         for alert in alerts { facts.append(("Alert", cut("\(alert.title) — \(alert.detail)"))) }
 
         var fixes: [String] = []
@@ -72,7 +78,14 @@ public enum NotificationComposer {
             fixes.append("Fix what the \"Stopped\" line names, then run `dingsync doctor --config \(context.configPath)` on \(context.host): it checks credentials, permissions, tables, state and quota in one screen.")
             fixes.append("Nothing is lost: the next run continues from the checkpoint.")
         case .partial:
-            fixes.append("The failed instances are retried on the next run. If one keeps failing, its error is in the log and in failed_instances of the state database.")
+            if summary.exitStatus == .interrupted || summary.exitStatus == .terminated {
+                fixes.append("Nothing is lost: what was fetched was written, the checkpoint did not move, and the next run continues from it.")
+            } else if !summary.incomplete.isEmpty {
+                fixes.append("The next run lists the incomplete window again. If it keeps failing, DingTalk's listing is misbehaving for that template: see the log.")
+            }
+            if summary.failed > 0 {
+                fixes.append("The failed instances are retried on the next run. If one keeps failing, its error is in the log and in failed_instances of the state database.")
+            }
         case .alert, .success:
             break
         }

@@ -28,20 +28,51 @@ public enum AmountExtractor {
         return .amount(amount, fieldName: field.name)
     }
 
-    /// Parses an amount text: removes thousands separators (`,` `，`), currency signs and codes
-    /// (`¥` `￥` `$` `CNY` `RMB`), `元` and all whitespace, then reads a plain decimal
-    /// (`-1280.50`, `.5`). nil for `"null"`, empty or anything else (`12abc`, `1e3`).
+    /// Parses an amount text: removes currency signs and codes (`¥` `￥` `$` `CNY` `RMB`), `元`
+    /// and all whitespace, works out the separators, then reads a plain decimal (`-1280.50`, `.5`).
+    /// nil for `"null"`, empty or anything else (`12abc`, `1e3`).
+    ///
+    /// Separators: `,` (and `，`) group thousands and `.` marks decimals (`1,280.50`), unless the
+    /// text is written the European way: a comma after the last dot (`1.234,56` → 1234.56), a
+    /// single comma followed by one or two digits (`12,5` → 12.5), or several dots and no comma
+    /// (`1.234.567` → 1234567).
     public static func parse(_ text: String) -> Decimal? {
         var cleaned = text
         for token in ["CNY", "RMB", "cny", "rmb", "Cny", "Rmb"] {
             cleaned = cleaned.replacingOccurrences(of: token, with: "")
         }
-        let removed: Set<Character> = [",", "，", "¥", "￥", "$", "元"]
+        let removed: Set<Character> = ["¥", "￥", "$", "元"]
         cleaned = String(cleaned.filter { character in
             !removed.contains(character) && !character.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
-        })
+        }).replacingOccurrences(of: "，", with: ",")
+        cleaned = normalizeSeparators(cleaned)
         guard isPlainDecimal(cleaned) else { return nil }
         return Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Rewrites the separators to "no grouping, `.` for decimals" (see ``parse(_:)``).
+    static func normalizeSeparators(_ text: String) -> String {
+        let commas = text.filter { $0 == "," }.count
+        let dots = text.filter { $0 == "." }.count
+        guard commas > 0 || dots > 1 else { return text }
+        let lastComma = text.lastIndex(of: ",")
+        let lastDot = text.lastIndex(of: ".")
+        let european: Bool
+        if let lastComma, let lastDot {
+            european = lastComma > lastDot
+        } else if let lastComma {
+            let after = text[text.index(after: lastComma)...]
+            european = commas == 1 && (1...2).contains(after.count) && after.allSatisfy(\.isASCII) && after.allSatisfy(\.isNumber)
+        } else {
+            // several dots, no comma: dots group thousands when every group after the first has 3 digits
+            let groups = text.split(separator: ".", omittingEmptySubsequences: false).dropFirst()
+            european = groups.allSatisfy { $0.count == 3 && $0.allSatisfy(\.isNumber) }
+            if !european { return text }
+        }
+        if european {
+            return text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+        }
+        return text.replacingOccurrences(of: ",", with: "")
     }
 
     /// `[+-]?(digits[.digits?]|.digits)`.

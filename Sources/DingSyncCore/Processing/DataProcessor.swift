@@ -27,8 +27,9 @@ public struct DataProcessor: Sendable {
     public func process(_ detail: InstanceDetail, names: NameLookup, syncedAt: Date) -> ProcessedInstance {
         var warnings: [String] = []
         let records = Self.timeOrdered(detail.operationRecords)
-        let main = mainRow(detail, records: records, names: names, syncedAt: syncedAt, warnings: &warnings)
-        let actions = actionRows(detail, records: records, names: names)
+        let main = CellLimit.cap(mainRow(detail, records: records, names: names, syncedAt: syncedAt, warnings: &warnings),
+                                 warnings: &warnings)
+        let actions = actionRows(detail, records: records, names: names).map { CellLimit.cap($0, warnings: &warnings) }
         if !statusMapping.isKnown(status: detail.status, result: detail.result) {
             warnings.append("instance \(detail.instanceId): unknown status \"\(detail.status)\""
                 + (detail.result.isEmpty ? "" : " with result \"\(detail.result)\"")

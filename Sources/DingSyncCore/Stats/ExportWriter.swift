@@ -99,6 +99,7 @@ public enum ExportWriter {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
         do {
             try Data(csv(table, timeZone: timeZone).utf8).write(to: temporary)
+            chmod(temporary.path, 0o600)   // names and form contents: owner only
             if FileManager.default.fileExists(atPath: path) {
                 _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
             } else {

@@ -166,6 +166,7 @@ final class XlsxWorkbook {
             try? FileManager.default.removeItem(atPath: temporaryPath)
             throw StatsError.cannotWrite(path: path, reason: String(cString: lxw_strerror(failure)))
         }
+        chmod(temporaryPath, 0o600)   // names and form contents: owner only
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporaryPath)

@@ -42,6 +42,15 @@ public final class SQLiteDatabase: SQLDatabase {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        // a new database is owner-only (0600): it holds names and form contents; SQLite gives its
+        // -wal and -shm files the same mode
+        if path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+            if fd >= 0 {
+                close(fd)
+                chmod(path, 0o600)
+            }
+        }
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
         guard rc == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"

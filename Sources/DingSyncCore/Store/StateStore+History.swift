@@ -78,6 +78,14 @@ extension StateStore {
         }
     }
 
+    /// The creation time of the newest mirrored instance of a template (nil when none).
+    public func latestCreateTime(processCode: String) throws -> Date? {
+        try locked {
+            try db.query("SELECT MAX(create_time) FROM instances WHERE process_code = ?", [.text(processCode)]).first?.first?.int
+                .map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        }
+    }
+
     /// Instances that failed at least `minAttempts` times in a row.
     public func failingInstanceCount(minAttempts: Int) throws -> Int {
         try locked {

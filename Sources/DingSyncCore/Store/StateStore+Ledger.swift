@@ -71,6 +71,17 @@ extension StateStore {
         }
     }
 
+    /// Forgets pending creates that were refused (nothing was created for them).
+    public func clearPendingCreates(_ kind: TableKind, keys: [String]) throws {
+        try locked {
+            try db.transaction {
+                for key in keys {
+                    try db.run("DELETE FROM pending_creates WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)])
+                }
+            }
+        }
+    }
+
     /// Records that these keys are about to be created in `table` (committed before the create call).
     public func markPendingCreates(_ kind: TableKind, keys: [String], table: String, at date: Date) throws {
         try locked {

@@ -27,6 +27,8 @@ extension StateStore {
             return .null
         }
         func ms(_ date: Date?) -> SQLValue { date.map { .integer(DingTalkTime.epochMilliseconds($0)) } ?? .null }
+        // the full form text, also when the Bitable cell had to be cut (CellLimit)
+        let formData = FormValueRenderer.formData(detail.formValues)
         let json = (try? JSONEncoder().encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         try db.run("DELETE FROM instances WHERE instance_id = ?", [.text(detail.instanceId)])
         try db.run("""
@@ -40,7 +42,7 @@ extension StateStore {
                 .text(detail.status), .text(detail.result), text("status"), ms(detail.createTime), ms(detail.finishTime),
                 .text(detail.originatorUserId), .text(names.userName(detail.originatorUserId)), .text(detail.originatorDeptId),
                 text("applicant_dept"), number("amount"), number("duration_hours"), text("current_node"), text("last_action"),
-                ms("last_action_time"), text("approver_chain"), text("form_data"), .text(detail.bizAction),
+                ms("last_action_time"), text("approver_chain"), formData.isEmpty ? .null : .text(formData), .text(detail.bizAction),
                 .integer(detail.isFinal ? 1 : 0), .text(json), .integer(DingTalkTime.epochMilliseconds(syncedAt)),
                 localTime(detail.createTime.map(DingTalkTime.epochMilliseconds)), localTime(detail.finishTime.map(DingTalkTime.epochMilliseconds)),
             ])

@@ -12,6 +12,10 @@ public enum ExitStatus: Int32, Sendable {
     case usage = 64
     /// Another run holds the lock.
     case locked = 75
+    /// Stopped by SIGINT at a safe point (what was fetched is written; the checkpoint did not move).
+    case interrupted = 130
+    /// Stopped by SIGTERM at a safe point.
+    case terminated = 143
 }
 
 /// An error that knows its exit code and speaks to the operator.

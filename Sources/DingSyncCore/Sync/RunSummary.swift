@@ -22,9 +22,17 @@ public struct RunSummary: Sendable, Equatable {
     public var repairs: [String] = []
     public var failures: [(instanceId: String, error: String)] = []
     public var warnings: [String] = []
+    /// Windows whose listing did not finish (their checkpoints did not move).
+    public var incomplete: [String] = []
+    /// The server's clock against ours when they differ by more than a minute (seconds, server − local).
+    public var clockOffset: TimeInterval?
+    /// Checkpoints found ahead of the API's clock and corrected, one sentence each.
+    public var checkpointCorrections: [String] = []
     public var dingtalkCalls: [String: Int] = [:]
     public var feishuCalls: [String: Int] = [:]
     public var throttled = 0
+    /// Failed attempts that got no HTTP answer at all (refused, DNS, TLS, deadline).
+    public var unreachable = 0
     /// Error answers per API (`DingTalk listids`, `Feishu records/batch_create`), retried or not.
     public var apiErrors: [String: Int] = [:]
     public var started = Date()
@@ -39,6 +47,20 @@ public struct RunSummary: Sendable, Equatable {
     public static func == (l: RunSummary, r: RunSummary) -> Bool {
         l.mode == r.mode && l.listed == r.listed && l.fetched == r.fetched && l.created == r.created && l.updated == r.updated
             && l.unchanged == r.unchanged && l.failed == r.failed && l.exitStatus == r.exitStatus
+    }
+
+    /// Adds what a table write did (counted call by call, so a later failure hides nothing).
+    mutating func count(_ tally: WriteTally, kind: TableKind) {
+        let done = tally.snapshot
+        switch kind {
+        case .main:
+            created += done.created
+            updated += done.updated
+        case .action:
+            actionsCreated += done.created
+            actionsUpdated += done.updated
+            actionsDeleted += done.deleted
+        }
     }
 
     public var duration: TimeInterval { finished.timeIntervalSince(started) }
@@ -63,6 +85,8 @@ public struct RunSummary: Sendable, Equatable {
             if repairs.count > 20 { lines.append("  · … and \(repairs.count - 20) more (see the log)") }
         }
         lines.append("API calls  DingTalk \(calls(dingtalkCalls)); Feishu \(calls(feishuCalls))\(throttled > 0 ? "; throttled answers \(throttled)" : "")\(apiErrorCount > 0 ? "; error answers \(apiErrorCount)" : "")")
+        for line in incomplete { lines.append("incomplete \(line)") }
+        for line in checkpointCorrections { lines.append("checkpoint \(line)") }
         for failure in failures.prefix(10) { lines.append("failed     \(failure.instanceId): \(failure.error)") }
         if failures.count > 10 { lines.append("failed     … and \(failures.count - 10) more (retried next run)") }
         if let fatalError { lines.append("stopped    \(fatalError)") }

@@ -8,13 +8,12 @@ extension SyncPipeline {
         for (item, result) in zip(chunk, results) {
             switch result {
             case .success(let detail): details.append(detail)
+            case .failure(is StopRequested):
+                continue   // not fetched: a stop was requested; the next run takes it
             case .failure(let error):
                 if let api = error as? APIError, api.stopsRun { throw api }
-                let message = error.localizedDescription
-                logger.warning("instance \(item.id) (\(item.code)) failed: \(message)")
-                summary.failed += 1
-                summary.failures.append((item.id, message))
-                if !request.dryRun { try store.recordFailure(instanceId: item.id, processCode: item.code, error: message, at: request.now) }
+                try recordFailure(item.id, processCode: item.code, message: error.localizedDescription, at: request.now, &summary,
+                                  store: !request.dryRun)
             }
         }
         summary.fetched += details.count
@@ -48,21 +47,27 @@ extension SyncPipeline {
             return
         }
 
-        let written = try await write(mainDiff, table: mainTable, kind: .main, at: request.now)
-        summary.created += mainDiff.create.count
-        summary.updated += mainDiff.update.count
-        let mainByInstance = Dictionary(grouping: written, by: \.instanceId)
+        let mainTally = WriteTally()
+        defer { summary.count(mainTally, kind: .main) }
+        let mainResult = try await write(mainDiff, table: mainTable, kind: .main, at: request.now, tally: mainTally)
+        let mainByInstance = Dictionary(grouping: mainResult.written, by: \.instanceId)
         let deleted = Dictionary(grouping: actionDiff.delete, by: \.instanceId)
         if let actionTable, !actionDiff.delete.isEmpty {
             var deletes = RowDiff()
             deletes.delete = actionDiff.delete
-            _ = try await write(deletes, table: actionTable, kind: .action, at: request.now)
-            summary.actionsDeleted += actionDiff.delete.count
+            let tally = WriteTally()
+            defer { summary.count(tally, kind: .action) }
+            _ = try await write(deletes, table: actionTable, kind: .action, at: request.now, tally: tally)
+        }
+        // an instance whose main row Feishu refused fails alone (retried next run)
+        for (id, message) in mainResult.failed {
+            guard let detail = details.first(where: { $0.instanceId == id }) else { continue }
+            try recordFailure(id, processCode: detail.processCode, message: message, at: request.now, &summary)
         }
         // the mirror of an instance (and the end of its failure) is committed once all its rows are written
         carry.create += actionDiff.create
         carry.update += actionDiff.update
-        carry.waiting += zip(details, processed).map { detail, p in
+        carry.waiting += zip(details, processed).filter { mainResult.failed[$0.0.instanceId] == nil }.map { detail, p in
             InstanceCommit(detail: detail, processed: p, ledger: (mainByInstance[detail.instanceId] ?? []).map { (TableKind.main, $0) },
                            removedActionKeys: (deleted[detail.instanceId] ?? []).map(\.key))
         }
@@ -85,6 +90,7 @@ extension SyncPipeline {
             carry.names.users.merge(names.users) { $1 }
             carry.names.departments.merge(names.departments) { $1 }
         }
+        var refused: [String: String] = [:]
         if let actionTable {
             let batch = config.sync.batchSize
             var diff = RowDiff()
@@ -93,13 +99,20 @@ extension SyncPipeline {
             diff.create = Array(carry.create.prefix(creates))
             diff.update = Array(carry.update.prefix(updates))
             if diff.writes > 0 {
-                _ = try await write(diff, table: actionTable, kind: .action, at: now)
+                let tally = WriteTally()
+                defer { summary.count(tally, kind: .action) }
+                let result = try await write(diff, table: actionTable, kind: .action, at: now, tally: tally)
                 carry.create.removeFirst(creates)
                 carry.update.removeFirst(updates)
-                summary.actionsCreated += creates
-                summary.actionsUpdated += updates
+                refused = result.failed
             }
         }
+        // an instance one of whose action rows Feishu refused fails alone: its mirror is not committed
+        for (id, message) in refused {
+            guard let waiting = carry.waiting.first(where: { $0.detail.instanceId == id }) else { continue }
+            try recordFailure(id, processCode: waiting.detail.processCode, message: message, at: now, &summary)
+        }
+        carry.waiting.removeAll { refused[$0.detail.instanceId] != nil }
         let outstanding = Set(carry.create.map(Self.instanceId(of:)) + carry.update.map(\.entry.instanceId))
         let ready = carry.waiting.filter { !outstanding.contains($0.detail.instanceId) }
         guard !ready.isEmpty else { return }
@@ -107,37 +120,13 @@ extension SyncPipeline {
         carry.waiting.removeAll { !outstanding.contains($0.detail.instanceId) }
     }
 
-    /// Creates, updates and deletes one table's rows; returns the ledger entries written.
-    /// Creates are journaled as pending first, so a crash cannot leave an unknown duplicate.
-    func write(_ diff: RowDiff, table: String, kind: TableKind, at now: Date) async throws -> [LedgerEntry] {
-        var written: [LedgerEntry] = []
-        if !diff.create.isEmpty {
-            try store.markPendingCreates(kind, keys: diff.create.map(\.key), table: table, at: now)
-            let rows = diff.create
-            // keys and hashes once per row; the record id arrives with each chunk
-            let partial = rows.map { (key: $0.key, instanceId: Self.instanceId(of: $0), hash: $0.contentHash) }
-            let store = self.store
-            let ids = try await feishu.batchCreate(table: table, records: rows.map(naming.encode)) { range, ids in
-                let entries = zip(partial[range], ids).map { LedgerEntry(key: $0.key, instanceId: $0.instanceId, recordId: $1, contentHash: $0.hash) }
-                try store.recordWritten(kind, entries, at: now)
-            }
-            written += zip(partial, ids).map { LedgerEntry(key: $0.key, instanceId: $0.instanceId, recordId: $1, contentHash: $0.hash) }
-        }
-        if !diff.update.isEmpty {
-            let entries = diff.update.map {
-                LedgerEntry(key: $0.row.key, instanceId: $0.entry.instanceId, recordId: $0.entry.recordId, contentHash: $0.row.contentHash)
-            }
-            let store = self.store
-            try await feishu.batchUpdate(table: table, records: diff.update.map { ($0.entry.recordId, naming.encode($0.row)) }) { range in
-                try store.recordWritten(kind, Array(entries[range]), at: now)
-            }
-            written += entries
-        }
-        if !diff.delete.isEmpty {
-            try await feishu.batchDelete(table: table, recordIds: diff.delete.map(\.recordId))
-            try store.removeLedger(kind, keys: diff.delete.map(\.key))
-        }
-        return written
+    /// Records one instance as failed (retried next run) and counts it.
+    func recordFailure(_ id: String, processCode: String, message: String, at now: Date, _ summary: inout RunSummary,
+                       store remember: Bool = true) throws {
+        logger.warning("instance \(id) (\(processCode)) failed: \(message)")
+        summary.failed += 1
+        summary.failures.append((id, message))
+        if remember { try store.recordFailure(instanceId: id, processCode: processCode, error: message, at: now) }
     }
 
     /// The instance a row belongs to: the main row's key, or the action row's instance_id.
@@ -152,13 +141,14 @@ extension SyncPipeline {
     }
 
     /// Details of a chunk, fetched concurrently (the client's rate limiter keeps them ≤ qps).
-    func fetchDetails(_ chunk: [(id: String, code: String)]) async throws -> [Result<InstanceDetail, Error>] {
+    /// Once `stop` is requested no new fetch starts; the instances not fetched are left for the next run.
+    func fetchDetails(_ chunk: [(id: String, code: String)], stop: StopSignal? = nil) async throws -> [Result<InstanceDetail, Error>] {
         let width = max(1, min(config.dingtalk.qps, 32))
         return try await withThrowingTaskGroup(of: (Int, Result<InstanceDetail, Error>).self) { group in
             var results = [Result<InstanceDetail, Error>?](repeating: nil, count: chunk.count)
             var next = 0
             func add() {
-                guard next < chunk.count else { return }
+                guard next < chunk.count, stop?.isRequested != true else { return }
                 let index = next, item = chunk[next]
                 next += 1
                 group.addTask { [dingtalk] in
@@ -176,7 +166,7 @@ extension SyncPipeline {
                 results[index] = result
                 add()
             }
-            return results.map { $0 ?? .failure(CancellationError()) }
+            return results.map { $0 ?? .failure(StopRequested()) }
         }
     }
 

@@ -19,10 +19,11 @@ extension SyncPipeline {
             var duplicates: [String] = []
             for group in pending.chunked(50) {
                 let records = try await feishu.searchRecords(table: table, fieldNames: [keyColumn(kind)],
-                                                             filter: .anyOf(field: keyColumn(kind), values: Array(group)))
+                                                             filter: .anyOf(field: keyColumn(kind), values: Array(group)), automaticFields: true)
                 for (key, matches) in Dictionary(grouping: records, by: { $0.fields[keyColumn(kind)] ?? "" }) where !key.isEmpty {
-                    found.append(LedgerEntry(key: key, instanceId: Self.instanceId(forKey: key), recordId: matches[0].recordId, contentHash: nil))
-                    duplicates += matches.dropFirst().map(\.recordId)
+                    guard let oldest = FeishuRecord.oldest(matches) else { continue }
+                    found.append(LedgerEntry(key: key, instanceId: Self.instanceId(forKey: key), recordId: oldest.recordId, contentHash: nil))
+                    duplicates += matches.filter { $0.recordId != oldest.recordId }.map(\.recordId)
                 }
             }
             if !duplicates.isEmpty { try await feishu.batchDelete(table: table, recordIds: duplicates) }
@@ -36,11 +37,15 @@ extension SyncPipeline {
     /// difference — rows deleted by hand are recreated, edited ones restored, duplicates of a
     /// key removed, missing action rows recreated. Each repair is reported.
     func reconcile(_ request: Request, _ summary: inout RunSummary) async throws {
+        // names as they are now: the cache and what this run learnt (a name learnt in this run
+        // must not be "restored" to the user id the old cache had)
         let cached = try store.names()
-        let names = NameLookup(users: cached.users, departments: cached.departments)
+        let learnt = await dingtalk.learntNames()
+        let names = NameLookup(users: cached.users.merging(learnt.users) { $1 },
+                               departments: cached.departments.merging(learnt.departments) { $1 })
         for kind in TableKind.allCases {
             guard let table = table(kind) else { continue }
-            let records = try await feishu.searchRecords(table: table)
+            let records = try await feishu.searchRecords(table: table, automaticFields: true)
             let ledger = try store.allLedger(kind)
             let byKey = Dictionary(grouping: records, by: { $0.fields[keyColumn(kind)] ?? "" })
             let ledgerByKey = Dictionary(ledger.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -60,11 +65,12 @@ extension SyncPipeline {
             var unknown = 0
             for (key, matches) in byKey {
                 guard !key.isEmpty, let entry = ledgerByKey[key] else { unknown += matches.count; continue }
-                let keep = matches.first { $0.recordId == entry.recordId } ?? matches[0]
+                // several rows for one key: keep the oldest (people's comments and links are on it)
+                guard let keep = FeishuRecord.oldest(matches) else { continue }
                 let extra = matches.filter { $0.recordId != keep.recordId }
                 if !extra.isEmpty {
                     deletes += extra.map(\.recordId)
-                    summary.repairs.append("\(kind.rawValue) \(key): removed \(extra.count) duplicate row(s)")
+                    summary.repairs.append("\(kind.rawValue) \(key): removed \(extra.count) duplicate row(s), kept the oldest")
                 }
                 var current = entry
                 if keep.recordId != entry.recordId {

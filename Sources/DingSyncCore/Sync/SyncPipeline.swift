@@ -10,11 +10,14 @@ public final class SyncPipeline: @unchecked Sendable {
         public var processCodes: [String]
         public var dryRun: Bool
         public var now: Date
-        public init(mode: SyncMode, processCodes: [String], dryRun: Bool = false, now: Date = Date()) {
+        /// Set by SIGINT/SIGTERM: the run stops at its next safe point.
+        public var stop: StopSignal?
+        public init(mode: SyncMode, processCodes: [String], dryRun: Bool = false, now: Date = Date(), stop: StopSignal? = nil) {
             self.mode = mode
             self.processCodes = processCodes
             self.dryRun = dryRun
             self.now = now
+            self.stop = stop
         }
     }
 
@@ -29,6 +32,8 @@ public final class SyncPipeline: @unchecked Sendable {
     let progress: ProgressReporter
     /// Instances processed per chunk: details in memory at once.
     let chunkSize: Int
+    /// Tables where a new key is looked up before its row is created (rows unknown to the ledger exist).
+    let keyLookup = KeyLookupPolicy()
 
     public init(config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
                 progress: ProgressReporter = ProgressReporter(enabled: false), chunkSize: Int = 200) {
@@ -58,7 +63,14 @@ public final class SyncPipeline: @unchecked Sendable {
         for warning in processor.configurationWarnings { logger.warning("\(warning)") }
         do {
             try await execute(request, &summary)
-            summary.exitStatus = summary.failed > 0 ? .partial : .success
+            summary.exitStatus = summary.failed > 0 || !summary.incomplete.isEmpty ? .partial : .success
+        } catch where request.stop?.isRequested == true {
+            // stopped at a safe point: what was fetched is written and committed, the checkpoint did not move
+            let stop = request.stop
+            summary.exitStatus = stop?.exitStatus ?? .terminated
+            summary.fatalError = "stopped by \(stop?.name ?? "a signal") at a safe point: rows written so far are committed, "
+                + "the checkpoint did not move; the next run continues"
+            logger.warning("\(summary.fatalError ?? "")")
         } catch let error as OperatorFacingError {
             summary.fatalError = error.localizedDescription
             summary.exitStatus = error.exitStatus == .usage ? .usage : .failed
@@ -76,7 +88,12 @@ public final class SyncPipeline: @unchecked Sendable {
     }
 
     private func execute(_ request: Request, _ summary: inout RunSummary) async throws {
-        let saved = try checkpoints.load()
+        var request = request
+        let stop = request.stop
+        var saved = try checkpoints.load()
+        // DingTalk's clock decides what "created before now" means: learn it from the token answer
+        request.now = try await apiNow(localNow: request.now, &summary)
+        saved = try correctFutureCheckpoints(saved, apiNow: request.now, processCodes: request.processCodes, &summary)
         let plan = try SyncPlan.make(mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now, sync: config.sync)
         for note in plan.notes { logger.info("\(note)") }
         for (code, slices) in plan.windows {
@@ -85,18 +102,27 @@ public final class SyncPipeline: @unchecked Sendable {
             }
         }
         try await checkSchema()
-        if !request.dryRun { try await recoverPendingCreates(&summary) }
+        if !request.dryRun {
+            try await recoverPendingCreates(&summary)
+            try await checkUnknownRows(&summary)
+        }
         let cached = try store.names()
         await dingtalk.preloadNames(users: cached.users, departments: cached.departments)
 
         // 1. what to fetch: listed ∪ open ∪ failed, each once
         var work: [(id: String, code: String)] = []
         var seen = Set<String>()
+        var incompleteCodes = Set<String>()
         for (code, slices) in plan.windows {
             for slice in slices {
-                let ids = try await dingtalk.listAllInstanceIds(processCode: code, window: slice)
-                logger.info("\(code): \(ids.count) instance(s) created \(PlanDescription.format(slice.start, zone)) … \(PlanDescription.format(slice.end, zone))")
-                for id in ids where seen.insert(id).inserted {
+                if stop?.isRequested == true { throw StopRequested() }
+                let listing = try await dingtalk.listAll(processCode: code, window: slice)
+                if !listing.isComplete {
+                    incompleteCodes.insert(code)
+                    summary.incomplete += listing.incomplete
+                }
+                logger.info("\(code): \(listing.ids.count) instance(s) created \(PlanDescription.format(slice.start, zone)) … \(PlanDescription.format(slice.end, zone))")
+                for id in listing.ids where seen.insert(id).inserted {
                     work.append((id, code))
                     summary.listed += 1
                 }
@@ -118,22 +144,25 @@ public final class SyncPipeline: @unchecked Sendable {
         // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
         progress.start(total: work.count)
         let chunks = work.chunked(chunkSize).map { Array($0) }
-        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await self.fetchDetails(first) } }
+        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await self.fetchDetails(first, stop: stop) } }
         defer { next?.cancel() }
         var carry = ActionCarry()
         for (index, chunk) in chunks.enumerated() {
             guard let current = next else { break }
             let results = try await current.value
-            next = index + 1 < chunks.count ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1]) } : nil
+            let stopping = stop?.isRequested == true
+            next = index + 1 < chunks.count && !stopping ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1], stop: stop) } : nil
             try await processChunk(chunk, results: results, request: request, carry: &carry, &summary)
             MemoryTuning.releaseFreed()
             progress.advance(by: chunk.count)
             if !progress.enabled {
                 logger.info("progress: \(progress.done)/\(work.count) instances")
             }
+            if stopping { break }
         }
         if !request.dryRun { try await flushActions(&carry, final: true, names: nil, at: request.now, &summary) }
         progress.finish()
+        if stop?.isRequested == true { throw StopRequested() }
 
         // 3. reconcile (full-check) and move the checkpoint
         if request.mode == .fullCheck {
@@ -141,10 +170,52 @@ public final class SyncPipeline: @unchecked Sendable {
         }
         if plan.advancesCheckpoint && !request.dryRun {
             var updated = saved
-            for code in request.processCodes { updated[code] = max(saved[code] ?? request.now, request.now) }
+            let advancing = request.processCodes.filter { !incompleteCodes.contains($0) }
+            for code in advancing { updated[code] = max(saved[code] ?? request.now, request.now) }
             try checkpoints.save(updated, now: Date())
-            logger.info("checkpoint moved to \(PlanDescription.format(request.now, zone)) for \(request.processCodes.joined(separator: ", "))")
+            if !advancing.isEmpty {
+                logger.info("checkpoint moved to \(PlanDescription.format(request.now, zone)) for \(advancing.joined(separator: ", "))")
+            }
+            for code in request.processCodes where incompleteCodes.contains(code) {
+                logger.warning("checkpoint of \(code) not moved: its listing did not finish; the next run lists the window again")
+            }
         }
+    }
+
+    /// The time to plan with: DingTalk's clock when ours differs from it by more than a minute
+    /// (read from the `Date` header of the token answer), else ours. A skew is logged and kept in
+    /// the summary (an alert follows).
+    func apiNow(localNow: Date, _ summary: inout RunSummary) async throws -> Date {
+        try await dingtalk.verifyToken()
+        guard let clock = await dingtalk.counter.serverClock, clock.isSkewed else { return localNow }
+        summary.clockOffset = clock.offset
+        let apiNow = localNow.addingTimeInterval(clock.offset)
+        let message = "\(clock.describe(platform: "DingTalk")) (its answers are dated \(PlanDescription.format(apiNow, zone))): "
+            + "windows and checkpoints follow DingTalk's clock in this run; fix the local clock (timedatectl, NTP)"
+        logger.warning("\(message)")
+        summary.warnings.append(message)
+        return apiNow
+    }
+
+    /// A checkpoint ahead of DingTalk's clock (a local clock that ran ahead, a hand edit) would
+    /// list nothing created before it: such a checkpoint is moved back to the creation time of
+    /// the newest instance the state database holds for the template (or `default_hours`
+    /// back), said in the log and the summary, and alerted.
+    func correctFutureCheckpoints(_ saved: [String: Date], apiNow: Date, processCodes: [String],
+                                  _ summary: inout RunSummary) throws -> [String: Date] {
+        var result = saved
+        for code in processCodes {
+            guard let checkpoint = saved[code], checkpoint > apiNow.addingTimeInterval(ServerClock.tolerance) else { continue }
+            let fallback = apiNow.addingTimeInterval(-TimeInterval(config.sync.defaultHours * 3600))
+            let corrected = min(try store.latestCreateTime(processCode: code) ?? fallback, apiNow)
+            result[code] = corrected
+            let line = "\(code): the checkpoint \(PlanDescription.format(checkpoint, zone)) is ahead of DingTalk's clock "
+                + "(\(PlanDescription.format(apiNow, zone))); listing from \(PlanDescription.format(corrected, zone)) instead "
+                + "(the newest instance the state database holds) and saving a corrected checkpoint"
+            logger.warning("\(line)")
+            summary.checkpointCorrections.append(line)
+        }
+        return result
     }
 
     /// Bookkeeping that happens whatever the outcome: names, call counts, run history.
@@ -152,6 +223,7 @@ public final class SyncPipeline: @unchecked Sendable {
         summary.dingtalkCalls = await dingtalk.counter.calls
         summary.feishuCalls = await feishu.counter.calls
         summary.throttled = await dingtalk.counter.throttled + feishu.counter.throttled
+        summary.unreachable = await dingtalk.counter.unreachable + feishu.counter.unreachable
         for (api, n) in await dingtalk.counter.errors { summary.apiErrors["DingTalk \(api)", default: 0] += n }
         for (api, n) in await feishu.counter.errors { summary.apiErrors["Feishu \(api)", default: 0] += n }
         summary.finished = Date()

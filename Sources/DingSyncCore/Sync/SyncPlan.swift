@@ -51,6 +51,8 @@ public struct TimeWindow: Sendable, Equatable, CustomStringConvertible {
 public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
     /// The range itself is wrong (a command-line error, exit 64).
     case endBeforeStart(start: String, end: String)
+    /// A backfill that starts after now: nothing can have been created yet.
+    case startInFuture(start: String, now: String)
     /// The API cannot list instances created this long ago (times as text in sync.timezone).
     case startTooOld(start: String, limit: String, fromCheckpoint: Bool)
 
@@ -58,6 +60,9 @@ public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
         switch self {
         case .endBeforeStart(let start, let end):
             return "the end \(end) is before the start \(start): give an end after the start."
+        case .startInFuture(let start, let now):
+            return "--start-time \(start) is in the future (now is \(now)): no instance can have been created then. "
+                + "Give a start in the past (a time without an offset is in sync.timezone)."
         case .startTooOld(let start, let limit, let fromCheckpoint):
             let why = "DingTalk lists instances only up to 365 days back (the listing API refuses an older start)"
             if fromCheckpoint {
@@ -70,7 +75,7 @@ public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
     /// Command-line mistakes exit 64; a stale checkpoint cannot proceed (2).
     public var exitCode: Int32 {
         switch self {
-        case .endBeforeStart: return 64
+        case .endBeforeStart, .startInFuture: return 64
         case .startTooOld(_, _, let fromCheckpoint): return fromCheckpoint ? 2 : 64
         }
     }
@@ -130,6 +135,7 @@ public struct SyncPlan: Sendable, Equatable {
                 start = s
                 end = e ?? now
                 advances = false
+                guard start <= now else { throw .startInFuture(start: PlanDescription.format(start, zone), now: PlanDescription.format(now, zone)) }
                 guard end >= start else { throw .endBeforeStart(start: PlanDescription.format(start, zone), end: PlanDescription.format(end, zone)) }
                 if end > now { end = now }
             }

@@ -168,7 +168,27 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
             _ = try load("dingtalk:\n  app_key: [x\n")
         } throws: { error in
             let text = (error as? ConfigError)?.localizedDescription ?? ""
-            return text.hasPrefix("config.yaml:3:1: YAML syntax error: did not find expected ',' or ']'")
+            // the fault is the unclosed '[' on line 2; libyaml notices it on line 3
+            return text.hasPrefix("config.yaml:2:12: YAML syntax error: did not find expected ',' or ']'")
+                && text.contains("libyaml noticed it at line 3")
+        }
+    }
+
+    @Test func unclosedBracketIsReportedOnItsOwnLine() {
+        let yaml = "dingtalk:\n  app_key: k\n  app_secret: s\n  qps: 10\n  process_codes: [PROC-A, PROC-B\nfeishu:\n  app_id: x\n"
+        #expect {
+            _ = try load(yaml)
+        } throws: { error in
+            ((error as? ConfigError)?.localizedDescription ?? "").hasPrefix("config.yaml:5:")
+        }
+    }
+
+    @Test func indentationErrorStaysWhereNoticed() {
+        // a block-mapping fault: the mapping starts on line 1, the bad line is 3
+        #expect {
+            _ = try load("dingtalk:\n  app_key: k\n bad: 1\n")
+        } throws: { error in
+            !((error as? ConfigError)?.localizedDescription ?? "").hasPrefix("config.yaml:1:")
         }
     }
 

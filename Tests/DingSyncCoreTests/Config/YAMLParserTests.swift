@@ -37,7 +37,7 @@ import Testing
             _ = try YAMLParser.parse("a: [1, 2\nb: 3\n")
         } throws: { error in
             guard let e = error as? YAMLSyntaxError else { return false }
-            return e.problem.contains("expected") && e.mark.line >= 2
+            return e.problem.contains("expected") && e.mark.line == 1 && e.noticedAt?.line == 2
         }
     }
 

@@ -169,8 +169,8 @@ func feishuClient(_ server: FakeServer, batchSize: Int = 2, tokens: @escaping @S
         }
         let client = feishuClient(server, batchSize: 2, tokens: { "tok-\(counter.value)" })
         let rows: [FeishuFields] = (0..<3).map { [("instance_id", .text("i\($0)")), ("amount", .number(12.5)), ("end_time", .empty)] }
-        let ids = try await client.batchCreate(table: "tbl", records: rows)
-        #expect(ids.count == 3)
+        let ids = try await client.batchCreate(table: "tbl", records: rows).recordIds
+        #expect(ids.count == 3 && !ids.contains(nil))
         let creates = server.requests(to: "/open-apis/bitable/v1/apps/bascn/tables/tbl/records/batch_create")
         #expect(creates.count == 3)                   // chunk 1 twice (timeout + retry), chunk 2 once
         let tokens = creates.map { URLComponents(url: $0.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "client_token" }?.value }
