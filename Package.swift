@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // SHA-256 (row content hashes, the sandbox's ids) and HMAC-SHA256 (the Feishu bot
+        // signature) from a maintained, audited implementation instead of a hand-written one.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The sandbox's HTTP server only; never linked into `dingsync`.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -56,6 +59,7 @@ let package = Package(
                 "CMariaDB",
                 "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -74,6 +78,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // A library both link, not shared code: the sandbox still imports nothing of DingSyncCore.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

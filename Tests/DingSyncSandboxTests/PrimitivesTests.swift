@@ -30,30 +30,42 @@ struct PrimitivesTests {
     }
 
     @Test func sha256StandardVectors() {
-        #expect(SHA256.hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+        #expect(Hashing.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Hashing.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hashing.sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
             == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         // 55 and 56 bytes straddle the padding boundary.
-        #expect(SHA256.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 55)))
+        #expect(Hashing.sha256Hex(String(repeating: "a", count: 55))
             == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
-        #expect(SHA256.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 64)))
+        #expect(Hashing.sha256Hex(String(repeating: "a", count: 64))
             == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+        #expect(Hashing.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
     }
 
     @Test func hmacRFC4231() {
-        let mac = SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
-        #expect(SHA256.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // Case 1.
+        let first = Hashing.hmacSHA256(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8))
+        #expect(Hashing.hex(first) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        // Case 2.
+        let mac = Hashing.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(Hashing.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         // Case 6: a key longer than the block size.
-        let long = SHA256.hmac(key: Array(repeating: 0xaa, count: 131),
-                               message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
-        #expect(SHA256.hex(long) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        let long = Hashing.hmacSHA256(key: Array(repeating: 0xaa, count: 131),
+                                      message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        #expect(Hashing.hex(long) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
+    /// feishu-api.md §6 and SANDBOX.md: the signature the webhook checks.
     @Test func feishuBotSignatureVector() {
         #expect(FeishuBotSignature.sign(timestamp: "1599360473", secret: "demo") == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
+        #expect(Sandbox.feishuBotSignature(timestamp: "1599360473", secret: "demo") == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
         #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
         #expect(Base64.decode("YW55IGNhcm5hbCBwbGVhcw==") == Array("any carnal pleas".utf8))
+    }
+
+    /// The app's open id in person fields is the one the hand-written SHA-256 gave (pinned).
+    @Test func appOpenIdIsPinned() {
+        #expect(SandboxCore.openId(ofApp: "cli_0123456789abcdef") == "ou_134510bfcd5236dbf6f222594a857cb6")
     }
 
     @Test func jsonKeepsNumbersOrderAndUnicode() throws {

@@ -26,7 +26,7 @@ public struct FeishuBot: Sendable {
 
     /// `base64(HMAC-SHA256(key: "timestamp\nsecret", message: ""))`.
     public static func signature(timestamp: String, secret: String) -> String {
-        HMACSHA256.base64AuthenticationCode(key: "\(timestamp)\n\(secret)", message: "")
+        Hashing.hmacSHA256Base64(key: "\(timestamp)\n\(secret)", message: "")
     }
 
     /// The JSON body: the card, plus `timestamp` (seconds, a string) and `sign` with a secret.

@@ -8,7 +8,7 @@ extension BitableRow {
     /// SHA-256 (lowercase hex) of ``canonicalSerialization``: equal for rows with equal
     /// values whatever the run, platform or column order; `synced_at` excluded.
     public var contentHash: String {
-        SHA256.hexDigest(canonicalSerialization)
+        Hashing.sha256Hex(canonicalSerialization)
     }
 
     /// The text the content hash is computed over, version-tagged:

@@ -7,6 +7,12 @@ extension SandboxCore {
 
     enum ReadShape { case new, legacy(textAsArray: Bool) }
 
+    /// The `ou_` open id the sandbox gives the app in person fields (created_by and the
+    /// like): the first 32 hex digits of the SHA-256 of its app id.
+    static func openId(ofApp appId: String) -> String {
+        "ou_" + String(Hashing.sha256Hex(appId).prefix(32))
+    }
+
     // MARK: Rendering
 
     func cellValue(_ field: BitField, _ record: BitRecord) -> JSONValue? {
@@ -14,7 +20,7 @@ extension SandboxCore {
         case 1001: return .int(record.createdTime)
         case 1002: return .int(record.modifiedTime)
         case 1005: return .string(String(record.autoNumber))
-        case 1003, 1004: return .object([("id", .string("ou_" + SHA256.hex(SHA256.hash(Array(identity.feishuAppId.utf8))).prefix(32))),
+        case 1003, 1004: return .object([("id", .string(Self.openId(ofApp: identity.feishuAppId))),
                                          ("name", "dingsync-sandbox")])
         default: return record.values[field.id]
         }
@@ -33,7 +39,7 @@ extension SandboxCore {
         }
         var pairs: [(String, JSONValue)] = [("fields", .object(fields)), ("record_id", .string(record.id))]
         if automatic {
-            let by = JSONValue.object([("id", .string("ou_" + String(SHA256.hex(SHA256.hash(Array(identity.feishuAppId.utf8))).prefix(32)))),
+            let by = JSONValue.object([("id", .string(Self.openId(ofApp: identity.feishuAppId))),
                                        ("name", "dingsync-sandbox"), ("en_name", "dingsync-sandbox"), ("email", "")])
             pairs += [("created_by", by), ("created_time", .int(record.createdTime)),
                       ("last_modified_by", by), ("last_modified_time", .int(record.modifiedTime))]
