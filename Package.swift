@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dingsync", targets: ["dingsync"]),
         .executable(name: "dingsync-sandbox", targets: ["dingsync-sandbox"]),
-        .library(name: "DingSyncCore", targets: ["DingSyncCore"]),
+        .library(name: "DingSyncOperations", targets: ["DingSyncOperations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,23 +49,32 @@ let package = Package(
         ),
         // glibc's malloc.h (mallopt, malloc_trim) for MemoryTuning; no library to link.
         .systemLibrary(name: "CMalloc"),
+        // The library, in layers: each target imports only the ones above it in this list, and the
+        // compiler enforces it (README, "Code layout").
+        //
+        // 1. Basics: errors and exit status, time, JSON, hashing, logging, the configuration.
         .target(
-            name: "DingSyncCore",
-            dependencies: [
-                "CYaml",
-                "CSQLite",
-                "CCurl",
-                "CXlsxWriter",
-                "CMariaDB",
-                "CMalloc",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            name: "DingSyncBasics",
+            dependencies: ["CYaml", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // 2. Processing: the approval model (both API families' details decoded into one) and its
+        //    mapping to Bitable rows (SPEC 4); pure, no I/O.
+        .target(name: "DingSyncProcessing", dependencies: ["DingSyncBasics"]),
+        // 3. Store: the state database (SQLite or MySQL behind one seam), checkpoints, run locks.
+        .target(name: "DingSyncStore", dependencies: ["DingSyncProcessing", "CSQLite", "CMariaDB"]),
+        // 4. Clients: HTTP (transport, retry, rate limits, tokens), DingTalk, Feishu.
+        .target(name: "DingSyncClients", dependencies: ["DingSyncProcessing"]),
+        // 5. Pipeline: plans, the stages of a sync and the batch run composed from them.
+        .target(name: "DingSyncPipeline", dependencies: ["DingSyncStore", "DingSyncClients"]),
+        // 6. Reports: statistics over the mirror, xlsx/csv writers.
+        .target(name: "DingSyncReports", dependencies: ["DingSyncPipeline", "CXlsxWriter"]),
+        // 7. Operations: setup, doctor, notifications, alerts, the run with its lock and monitor.
+        .target(name: "DingSyncOperations", dependencies: ["DingSyncReports", "CCurl"]),
         .executableTarget(
             name: "dingsync",
             dependencies: [
-                "DingSyncCore",
+                "DingSyncOperations",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,18 +105,18 @@ let package = Package(
         // Test helpers shared by the test targets: the store's backends (a MySQL test server).
         .target(
             name: "TestSupport",
-            dependencies: ["DingSyncCore"],
+            dependencies: ["DingSyncOperations"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
             name: "DingSyncCoreTests",
-            dependencies: ["DingSyncCore", "TestSupport"],
+            dependencies: ["DingSyncOperations", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         // Runs the built `dingsync` binary (and, later, the sandbox) as a user would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["dingsync", "dingsync-sandbox", "DingSyncCore", "TestSupport"]
+            dependencies: ["dingsync", "dingsync-sandbox", "DingSyncOperations", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

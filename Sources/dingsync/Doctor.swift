@@ -1,5 +1,11 @@
 import ArgumentParser
-import DingSyncCore
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncReports
+import DingSyncOperations
 import Foundation
 
 extension DingSync {
@@ -38,7 +44,7 @@ extension DingSync {
             var quiet = loaded.config
             quiet.logging.file = ""   // the screen is the report; nothing goes to the run log
             let logger = LogSetup.makeLogger(config: quiet, verbosity: .quiet)
-            let report = await DingSyncCore.Doctor(config: loaded.config, configWarnings: loaded.warnings,
+            let report = await DingSyncOperations.Doctor(config: loaded.config, configWarnings: loaded.warnings,
                                                    transport: URLSessionTransport(), logger: logger).run()
             print(report.text)
             if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }

@@ -1,5 +1,11 @@
 import ArgumentParser
-import DingSyncCore
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncReports
+import DingSyncOperations
 
 extension DingSync {
     struct Setup: AsyncParsableCommand {

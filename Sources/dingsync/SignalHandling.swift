@@ -1,4 +1,10 @@
-import DingSyncCore
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncReports
+import DingSyncOperations
 import Foundation
 
 /// SIGINT and SIGTERM during a run: the first asks the run to stop at its next safe point

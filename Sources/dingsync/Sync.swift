@@ -1,5 +1,11 @@
 import ArgumentParser
-import DingSyncCore
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncReports
+import DingSyncOperations
 import Foundation
 
 extension DingSync {
@@ -108,7 +114,7 @@ extension DingSync {
             SignalHandling.install(stop)
             let summary = try await CommandRunner.run {
                 try await SyncRunner.run(config: config, request: .init(mode: mode, processCodes: codes, dryRun: dryRun, now: now, stop: stop),
-                                         logger: logger)
+                                         logger: logger, observer: ProgressObserver(logger: logger))
             }
             print(summary.text(timeZone: zone))
             if summary.exitStatus != .success { throw ExitCode(summary.exitStatus.rawValue) }

@@ -1,5 +1,11 @@
 import Foundation
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// Loads JSON fixtures from `Fixtures/` and builds shared test values.
 enum Fixture {

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 @Suite struct ReliabilityUnitTests {
     // MARK: Feishu writes that meet deleted records and oversized cells
@@ -143,5 +149,33 @@ import Testing
         let alert = AlertRules.evaluate(summary: summary, snapshot: MonitoringSnapshot(now: Date()), thresholds: thresholds).first { $0.kind == .apiErrors }
         #expect(alert?.fix.contains("reaches the API hosts") == true)
         #expect(alert?.fix.contains("lower dingtalk.qps") == false)
+    }
+}
+
+/// The scope of an error (run or call) and its typed condition are set by the platform's
+/// classifier, not read off the wording of its hint.
+@Suite struct ErrorScopeTests {
+    func feishu(_ code: Int) -> APIError? {
+        FeishuErrors.classify(json(200, ["code": code, "msg": "m"]), api: "records/batch_update", table: "tbl")
+    }
+
+    @Test func feishuScopes() {
+        #expect(feishu(99991672)?.scope == .run)          // permission: nothing works
+        #expect(feishu(1254045)?.scope == .run)           // a field is missing
+        #expect(feishu(1254043)?.scope == .call)          // one record gone
+        #expect(feishu(1254043)?.condition == .recordIdNotFound)
+        #expect(feishu(1254130)?.condition == .cellTooLarge)
+        #expect(feishu(1254291)?.scope == .call)          // write conflict: retried
+    }
+
+    @Test func dingtalkScopesAndConditions() {
+        let denied = DingTalkErrors.classifyNew(json(403, ["code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "x"]), api: "listids")
+        #expect(denied?.stopsRun == true)
+        let refused = DingTalkErrors.classifyNew(json(400, ["code": "invalidParameter", "message": "bad statuses"]), api: "listids")
+        #expect(refused?.condition == .invalidParameter && refused?.scope == .call)
+        let legacy = DingTalkErrors.classifyLegacy(json(200, ["errcode": 60020, "errmsg": "ip"]), api: "processinstance/get")
+        #expect(legacy?.scope == .run)
+        let busy = DingTalkErrors.classifyLegacy(json(200, ["errcode": -1, "errmsg": "系统繁忙"]), api: "processinstance/get")
+        #expect(busy?.scope == .call)
     }
 }

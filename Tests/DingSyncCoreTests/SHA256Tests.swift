@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// ``Hashing`` (swift-crypto underneath): the digests the content hash and the bot signature
 /// rest on, pinned to the published vectors and to what the earlier hand-written code gave.

@@ -1,5 +1,11 @@
 import Foundation
-import DingSyncCore
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncReports
+import DingSyncOperations
 
 /// The state store's backends under test. MySQL needs a server: `scripts/test` starts a
 /// throwaway MariaDB and sets `DINGSYNC_TEST_MYSQL=host:port:user:password` (an account that

@@ -1,5 +1,11 @@
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 @Suite struct YAMLParserTests {
     @Test func mapsSequencesScalarsWithMarks() throws {

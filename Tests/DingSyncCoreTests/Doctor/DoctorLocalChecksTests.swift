@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// Doctor's checks of local things (files, state, quota), without any network.
 @Suite struct DoctorLocalChecksTests {
@@ -49,7 +55,7 @@ import Testing
         var old = RunSummary(mode: "incremental")
         old.started = now.addingTimeInterval(-30 * 3600)
         old.finished = old.started
-        try store.recordRun(old)
+        try store.recordRun(old.historyRow)
         let stale = try #require(doctor().stateChecks(store).first)
         #expect(stale.status == .warn)
         #expect(stale.detail.contains("30 h ago") && stale.detail.contains("sync.stale_after_hours (24 h)"))
@@ -60,7 +66,7 @@ import Testing
         failed.started = now.addingTimeInterval(-600)
         failed.finished = failed.started
         failed.exitStatus = .failed
-        try store.recordRun(failed)
+        try store.recordRun(failed.historyRow)
         let latestFailed = try #require(doctor { $0.sync.staleAfterHours = 48 }.stateChecks(store).first)
         #expect(latestFailed.status == .warn && latestFailed.detail.contains("failed with exit 2"))
     }

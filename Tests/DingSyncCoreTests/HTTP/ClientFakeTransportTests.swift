@@ -1,7 +1,13 @@
 import Foundation
 import Logging
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// Records requests and answers them from a script.
 final class FakeServer: @unchecked Sendable {

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
 /// Wednesday 2025-04-02 12:00 +08:00.
@@ -11,7 +17,7 @@ private func run(_ daysAgo: Double, hour offset: TimeInterval = 0, listed: Int, 
     RunRecord(startedAt: wednesdayNoon.addingTimeInterval(-daysAgo * day + offset * 3600), mode: mode, exitCode: exit, listed: listed)
 }
 
-private func summary(listed: Int, at date: Date = wednesdayNoon, mode: String = "incremental", exit: DingSyncCore.ExitStatus = .success) -> RunSummary {
+private func summary(listed: Int, at date: Date = wednesdayNoon, mode: String = "incremental", exit: DingSyncBasics.ExitStatus = .success) -> RunSummary {
     var s = RunSummary(mode: mode)
     s.listed = listed
     s.started = date

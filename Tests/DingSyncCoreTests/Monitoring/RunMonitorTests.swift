@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// A mailer that records instead of sending.
 private final class RecordingMailer: Mailer, @unchecked Sendable {
@@ -44,7 +50,7 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
         return c
     }
 
-    func summary(_ exit: DingSyncCore.ExitStatus, listed: Int = 5) -> RunSummary {
+    func summary(_ exit: DingSyncBasics.ExitStatus, listed: Int = 5) -> RunSummary {
         var s = RunSummary(mode: "incremental")
         s.started = now
         s.finished = now.addingTimeInterval(10)
@@ -58,9 +64,9 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
         for hoursAgo in [48.0, 24.0] {
             var past = summary(.success, listed: 7)
             past.started = now.addingTimeInterval(-hoursAgo * 3600)
-            try store.recordRun(past)
+            try store.recordRun(past.historyRow)
         }
-        try store.recordRun(summary(.success, listed: 99))
+        try store.recordRun(summary(.success, listed: 99).historyRow)
         let snapshot = try RunMonitor.snapshot(store: store, config: config(), summary: summary(.success), processCodes: ["PROC-A"], now: now)
         #expect(snapshot.history.map(\.listed) == [7, 7])
         #expect(snapshot.tableRows == [.main: 0])

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// Decodes a header of RFC 2047 `B` words (as a mail reader would).
 private func decodeHeader(_ header: String) -> String? {

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 private let message = NotificationMessage(severity: .failure, title: "dingsync: the incremental run failed (exit 2) · 同步失败",
                                           facts: [("Stopped", "qyapi_get_member missing")], fixes: ["run `dingsync doctor`"],

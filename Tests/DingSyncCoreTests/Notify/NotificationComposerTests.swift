@@ -1,11 +1,17 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 private let context = NotificationComposer.Context(host: "sync01", configPath: "/etc/dingsync/config.yaml",
                                                    timeZone: TimeZone(identifier: "Asia/Shanghai")!, onSuccess: false)
 
-private func summary(_ exit: DingSyncCore.ExitStatus) -> RunSummary {
+private func summary(_ exit: DingSyncBasics.ExitStatus) -> RunSummary {
     var s = RunSummary(mode: "incremental")
     s.started = Date(timeIntervalSince1970: 1_743_566_400)   // 2025-04-02 12:00:00 +08:00
     s.finished = s.started.addingTimeInterval(42.5)

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// The report written by libxlsxwriter and read back by an independent reader (scripts/xlsx-inspect).
 @Suite struct ReportWriterTests {

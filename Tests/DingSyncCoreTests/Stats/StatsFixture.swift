@@ -1,5 +1,11 @@
 import Foundation
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 
 /// A hand-computed mirror (Asia/Shanghai): every expected figure in the tests is worked out by
 /// hand from this table, not by the engine.

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import DingSyncCore
+@testable import DingSyncBasics
+@testable import DingSyncProcessing
+@testable import DingSyncStore
+@testable import DingSyncClients
+@testable import DingSyncPipeline
+@testable import DingSyncReports
+@testable import DingSyncOperations
 import TestSupport
 
 /// The loader and the export read what a sync committed to the state database.
@@ -106,10 +112,10 @@ import TestSupport
     @Test func missingDatabaseIsNotCreated() throws {
         var config = Config()
         config.sync.stateDB = try temporaryFolder() + "/none.sqlite"
-        #expect(throws: StatsError.noStateDatabase(path: config.sync.stateDB)) { _ = try StatsSource.open(config) }
+        #expect(throws: StateMissingError(path: config.sync.stateDB)) { _ = try StatsSource.open(config) }
         #expect(!FileManager.default.fileExists(atPath: config.sync.stateDB))
-        #expect(StatsError.noStateDatabase(path: "/x/db.sqlite").localizedDescription.contains("no state database at /x/db.sqlite: run a sync first"))
-        #expect(StatsError.noStateDatabase(path: "/x").exitStatus == .failed)
+        #expect(StateMissingError(path: "/x/db.sqlite").localizedDescription.contains("no state database at /x/db.sqlite: run a sync first"))
+        #expect(StateMissingError(path: "/x").exitStatus == .failed)
     }
 
     @Test func exportsCSVWithBOMHeaderAndFormColumns() throws {

@@ -1,0 +1,21 @@
+import Foundation
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncReports
+
+/// What became of one notification on one channel.
+public struct DeliveryResult: Sendable, Equatable {
+    public var channel: String
+    public var delivered: Bool
+    /// "sent", or what went wrong and what to do.
+    public var detail: String
+
+    public init(channel: String, delivered: Bool, detail: String) {
+        self.channel = channel
+        self.delivered = delivered
+        self.detail = detail
+    }
+}

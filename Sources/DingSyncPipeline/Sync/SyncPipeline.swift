@@ -1,0 +1,256 @@
+import Foundation
+import Logging
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+
+/// The one linear pipeline of DESIGN.md:
+/// plan → list ids ∪ open ∪ failed → fetch details (concurrent, ≤ qps) → DataProcessor →
+/// diff with the ledger → batch writes, one table at a time → state + checkpoint → summary.
+public final class SyncPipeline: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var mode: SyncMode
+        public var processCodes: [String]
+        public var dryRun: Bool
+        public var now: Date
+        /// Set by SIGINT/SIGTERM: the run stops at its next safe point.
+        public var stop: StopSignal?
+        public init(mode: SyncMode, processCodes: [String], dryRun: Bool = false, now: Date = Date(), stop: StopSignal? = nil) {
+            self.mode = mode
+            self.processCodes = processCodes
+            self.dryRun = dryRun
+            self.now = now
+            self.stop = stop
+        }
+    }
+
+    let config: Config
+    let dingtalk: DingTalkClient
+    let feishu: FeishuClient
+    let store: StateStore
+    let checkpoints: CheckpointManager
+    let logger: Logger
+    let processor: DataProcessor
+    let naming: FieldNaming
+    let observer: SyncObserver
+    /// Instances processed per chunk: details in memory at once.
+    let chunkSize: Int
+    /// Tables where a new key is looked up before its row is created (rows unknown to the ledger exist).
+    let keyLookup = KeyLookupPolicy()
+
+    public init(config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
+                observer: SyncObserver = SilentObserver(), chunkSize: Int = 200) {
+        self.config = config
+        self.dingtalk = dingtalk
+        self.feishu = feishu
+        self.store = store
+        self.checkpoints = CheckpointManager.configured(config, store: store)
+        self.logger = logger
+        self.processor = DataProcessor(options: ProcessorOptions(
+            amountFields: config.mapping.amountFields, formFields: config.mapping.formFields,
+            statusOverrides: config.mapping.status, actionOverrides: config.mapping.actions, timeZone: config.sync.timeZone))
+        self.naming = FieldNaming(config.feishu.fieldNames)
+        self.observer = observer
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    var zone: TimeZone { config.sync.timeZone }
+    var mainTable: String { config.feishu.tables.main }
+    var actionTable: String? { config.feishu.tables.action.isEmpty ? nil : config.feishu.tables.action }
+
+    /// Runs the sync. Never throws: a run that cannot proceed is a summary with exit 2.
+    public func run(_ request: Request) async -> RunSummary {
+        var summary = RunSummary(mode: request.mode.name)
+        summary.dryRun = request.dryRun
+        summary.started = Date()
+        for warning in processor.configurationWarnings { logger.warning("\(warning)") }
+        do {
+            try await execute(request, &summary)
+            summary.exitStatus = summary.failed > 0 || !summary.incomplete.isEmpty ? .partial : .success
+        } catch where request.stop?.isRequested == true {
+            // stopped at a safe point: what was fetched is written and committed, the checkpoint did not move
+            let stop = request.stop
+            summary.exitStatus = stop?.exitStatus ?? .terminated
+            summary.fatalError = "stopped by \(stop?.name ?? "a signal") at a safe point: rows written so far are committed, "
+                + "the checkpoint did not move; the next run continues"
+            logger.warning("\(summary.fatalError ?? "")")
+        } catch let error as OperatorFacingError {
+            summary.fatalError = error.localizedDescription
+            summary.exitStatus = error.exitStatus == .usage ? .usage : .failed
+            logger.error("\(error.localizedDescription)")
+        } catch is CancellationError {
+            summary.fatalError = "cancelled"
+            summary.exitStatus = .failed
+        } catch {
+            summary.fatalError = error.localizedDescription
+            summary.exitStatus = .failed
+            logger.error("\(error.localizedDescription)")
+        }
+        await finish(request, &summary)
+        return summary
+    }
+
+    private func execute(_ request: Request, _ summary: inout RunSummary) async throws {
+        var request = request
+        let stop = request.stop
+        var saved = try checkpoints.load()
+        // DingTalk's clock decides what "created before now" means: learn it from the token answer
+        request.now = try await apiNow(localNow: request.now, &summary)
+        saved = try correctFutureCheckpoints(saved, apiNow: request.now, processCodes: request.processCodes, &summary)
+        let plan = try SyncPlan.make(mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now, sync: config.sync)
+        for note in plan.notes { logger.info("\(note)") }
+        for (code, slices) in plan.windows {
+            for slice in slices {
+                summary.windows.append("\(code) \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
+            }
+        }
+        try await checkSchema()
+        if !request.dryRun {
+            try await recoverPendingCreates(&summary)
+            try await checkUnknownRows(&summary)
+        }
+        let cached = try store.names()
+        await dingtalk.preloadNames(users: cached.users, departments: cached.departments)
+
+        // 1. what to fetch: listed ∪ open ∪ failed, each once
+        var work: [(id: String, code: String)] = []
+        var seen = Set<String>()
+        var incompleteCodes = Set<String>()
+        for (code, slices) in plan.windows {
+            for slice in slices {
+                if stop?.isRequested == true { throw StopRequested() }
+                let listing = try await dingtalk.listAll(processCode: code, window: slice)
+                if !listing.isComplete {
+                    incompleteCodes.insert(code)
+                    summary.incomplete += listing.incomplete
+                }
+                logger.info("\(code): \(listing.ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
+                for id in listing.ids where seen.insert(id).inserted {
+                    work.append((id, code))
+                    summary.listed += 1
+                }
+            }
+        }
+        let open = try store.openInstances(processCodes: request.processCodes).filter { !seen.contains($0.instanceId) }
+        let recheck = try await openInstancesToFetch(open, fullCheck: request.mode == .fullCheck, now: request.now, &summary)
+        for instance in recheck where seen.insert(instance.instanceId).inserted {
+            work.append((instance.instanceId, instance.processCode))
+            summary.rechecked += 1
+        }
+        for failed in try store.failedInstances(processCodes: request.processCodes) where seen.insert(failed.instanceId).inserted {
+            work.append((failed.instanceId, failed.processCode))
+            summary.retried += 1
+        }
+        logger.info("\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried")
+
+        // 2. fetch, process, write — chunk by chunk, memory bounded
+        // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
+        observer.started(total: work.count)
+        let chunks = work.chunked(chunkSize).map { Array($0) }
+        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await self.fetchDetails(first, stop: stop) } }
+        defer { next?.cancel() }
+        var carry = ActionCarry()
+        var done = 0
+        for (index, chunk) in chunks.enumerated() {
+            guard let current = next else { break }
+            let results = try await current.value
+            let stopping = stop?.isRequested == true
+            next = index + 1 < chunks.count && !stopping ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1], stop: stop) } : nil
+            try await processChunk(chunk, results: results, request: request, carry: &carry, &summary)
+            done += chunk.count
+            observer.chunkFinished(done: done, total: work.count)
+            if stopping { break }
+        }
+        if !request.dryRun { try await flushActions(&carry, final: true, names: nil, at: request.now, &summary) }
+        observer.finished()
+        if stop?.isRequested == true { throw StopRequested() }
+
+        // 3. reconcile (full-check) and move the checkpoint
+        if request.mode == .fullCheck {
+            try await reconcile(request, &summary)
+        }
+        if plan.advancesCheckpoint && !request.dryRun {
+            var updated = saved
+            let advancing = request.processCodes.filter { !incompleteCodes.contains($0) }
+            for code in advancing { updated[code] = max(saved[code] ?? request.now, request.now) }
+            try checkpoints.save(updated, now: Date())
+            if !advancing.isEmpty {
+                logger.info("checkpoint moved to \(TimeText.format(request.now, zone)) for \(advancing.joined(separator: ", "))")
+            }
+            for code in request.processCodes where incompleteCodes.contains(code) {
+                logger.warning("checkpoint of \(code) not moved: its listing did not finish; the next run lists the window again")
+            }
+        }
+    }
+
+    /// The time to plan with: DingTalk's clock when ours differs from it by more than a minute
+    /// (read from the `Date` header of the token answer), else ours. A skew is logged and kept in
+    /// the summary (an alert follows).
+    func apiNow(localNow: Date, _ summary: inout RunSummary) async throws -> Date {
+        try await dingtalk.verifyToken()
+        guard let clock = await dingtalk.counter.serverClock, clock.isSkewed else { return localNow }
+        summary.clockOffset = clock.offset
+        let apiNow = localNow.addingTimeInterval(clock.offset)
+        let message = "\(clock.describe(platform: "DingTalk")) (its answers are dated \(TimeText.format(apiNow, zone))): "
+            + "windows and checkpoints follow DingTalk's clock in this run; fix the local clock (timedatectl, NTP)"
+        logger.warning("\(message)")
+        summary.warnings.append(message)
+        return apiNow
+    }
+
+    /// A checkpoint ahead of DingTalk's clock (a local clock that ran ahead, a hand edit) would
+    /// list nothing created before it: such a checkpoint is moved back to the creation time of
+    /// the newest instance the state database holds for the template (or `default_hours`
+    /// back), said in the log and the summary, and alerted.
+    func correctFutureCheckpoints(_ saved: [String: Date], apiNow: Date, processCodes: [String],
+                                  _ summary: inout RunSummary) throws -> [String: Date] {
+        var result = saved
+        for code in processCodes {
+            guard let checkpoint = saved[code], checkpoint > apiNow.addingTimeInterval(ServerClock.tolerance) else { continue }
+            let fallback = apiNow.addingTimeInterval(-TimeInterval(config.sync.defaultHours * 3600))
+            let corrected = min(try store.latestCreateTime(processCode: code) ?? fallback, apiNow)
+            result[code] = corrected
+            let line = "\(code): the checkpoint \(TimeText.format(checkpoint, zone)) is ahead of DingTalk's clock "
+                + "(\(TimeText.format(apiNow, zone))); listing from \(TimeText.format(corrected, zone)) instead "
+                + "(the newest instance the state database holds) and saving a corrected checkpoint"
+            logger.warning("\(line)")
+            summary.checkpointCorrections.append(line)
+        }
+        return result
+    }
+
+    /// Bookkeeping that happens whatever the outcome: names, call counts, run history.
+    private func finish(_ request: Request, _ summary: inout RunSummary) async {
+        summary.dingtalkCalls = await dingtalk.counter.calls
+        summary.feishuCalls = await feishu.counter.calls
+        summary.throttled = await dingtalk.counter.throttled + feishu.counter.throttled
+        summary.unreachable = await dingtalk.counter.unreachable + feishu.counter.unreachable
+        for (api, n) in await dingtalk.counter.errors { summary.apiErrors["DingTalk \(api)", default: 0] += n }
+        for (api, n) in await feishu.counter.errors { summary.apiErrors["Feishu \(api)", default: 0] += n }
+        summary.finished = Date()
+        guard !request.dryRun else { return }
+        let month = String(TimeText.format(request.now, zone).prefix(7))
+        do {
+            let learnt = await dingtalk.learntNames()
+            try store.saveNames(users: learnt.users, departments: learnt.departments, at: request.now)
+            try store.addCalls(month: month, platform: "dingtalk", calls: summary.dingtalkCalls)
+            try store.addCalls(month: month, platform: "feishu", calls: summary.feishuCalls)
+            try store.recordRun(summary.historyRow)
+        } catch {
+            logger.error("could not record the run in the state database: \(error.localizedDescription)")
+        }
+    }
+
+    /// Fails with every schema problem at once, before anything is written.
+    func checkSchema() async throws {
+        var problems: [String] = []
+        let main = try await feishu.listFields(table: mainTable)
+        problems += SchemaCheck.problems(table: mainTable, label: "main", required: SchemaCheck.mainColumns(naming: naming, extraColumns: processor.extraColumns.map(\.column)), actual: main)
+        if let actionTable {
+            let action = try await feishu.listFields(table: actionTable)
+            problems += SchemaCheck.problems(table: actionTable, label: "action", required: SchemaCheck.actionColumns(naming: naming), actual: action)
+        }
+        if !problems.isEmpty { throw SchemaError(problems: problems) }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import DingSyncBasics
+
+/// What ``DataProcessor`` makes of one instance: its rows and what the operator should know.
+public struct ProcessedInstance: Sendable, Equatable {
+    /// The main-table row (key `instance_id`).
+    public var main: BitableRow
+    /// The action-table rows (key `instance_id#seq`), seq 1, 2, … in time order.
+    public var actions: [BitableRow]
+    /// Data problems that did not stop processing (unreadable amount, unknown status or
+    /// operation type shown raw, a clashing `mapping.form_fields` column), each naming the
+    /// instance.
+    public var warnings: [String]
+
+    /// Creates a result.
+    public init(main: BitableRow, actions: [BitableRow], warnings: [String]) {
+        self.main = main
+        self.actions = actions
+        self.warnings = warnings
+    }
+}

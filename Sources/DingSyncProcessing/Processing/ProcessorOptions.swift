@@ -1,0 +1,42 @@
+import Foundation
+import DingSyncBasics
+
+/// What ``DataProcessor`` needs from the configuration (`mapping.*`, `sync.timezone`).
+public struct ProcessorOptions: Sendable, Equatable {
+    /// SPEC 3 `mapping.amount_fields`' default.
+    public static let defaultAmountFields = ["金额", "报销金额", "合计金额", "总金额", "费用金额"]
+    /// The name shown for the root department `-1` when the lookup has no name for dept `1`.
+    public static let defaultRootDeptName = "根部门"
+
+    /// `mapping.amount_fields`: form field names that hold the amount (SPEC 4.5).
+    public var amountFields: [String]
+    /// `mapping.form_fields`: form field name → extra main-table column name.
+    public var formFields: [String: String]
+    /// `mapping.status`: keys `STATUS` or `STATUS.result` / `STATUS+result`; `FINISHED` and
+    /// `REVOKED` mean `COMPLETED` and `TERMINATED` (see ``StatusMapping``).
+    public var statusOverrides: [String: String]
+    /// `mapping.actions`: keys `TYPE` or `TYPE.RESULT` / `TYPE+RESULT` (see ``ActionMapping``).
+    public var actionOverrides: [String: String]
+    /// `sync.timezone`. The mapping itself needs no zone (times arrive as dates and leave as
+    /// epoch ms); it is carried for consumers that render times for people.
+    public var timeZone: TimeZone
+    /// The organisation's root department name, shown for `-1`.
+    public var rootDeptName: String
+
+    /// Creates options; every parameter defaults to SPEC 3's default.
+    public init(
+        amountFields: [String] = ProcessorOptions.defaultAmountFields,
+        formFields: [String: String] = [:],
+        statusOverrides: [String: String] = [:],
+        actionOverrides: [String: String] = [:],
+        timeZone: TimeZone = DingTalkTime.defaultTimeZone,
+        rootDeptName: String = ProcessorOptions.defaultRootDeptName
+    ) {
+        self.amountFields = amountFields
+        self.formFields = formFields
+        self.statusOverrides = statusOverrides
+        self.actionOverrides = actionOverrides
+        self.timeZone = timeZone
+        self.rootDeptName = rootDeptName
+    }
+}

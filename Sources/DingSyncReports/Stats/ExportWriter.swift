@@ -1,0 +1,140 @@
+import CXlsxWriter
+import Foundation
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+
+/// Writes `dingsync export`: the main-table rows (SPEC 4.1 columns, `mapping.form_fields`
+/// columns after them, `feishu.field_names` renames applied) and optionally the action rows
+/// (SPEC 4.2), as CSV (UTF-8 with BOM, times `yyyy-MM-dd HH:mm:ss` in `sync.timezone`) or as
+/// .xlsx (sheets 审批实例 and 审批动作, real numbers and dates).
+public enum ExportWriter {
+    /// What was written.
+    public struct Result: Sendable, Equatable {
+        public var files: [String]
+        public var mainRows: Int
+        public var actionRows: Int?
+    }
+
+    /// One sheet or file of the export.
+    public struct Table: Sendable, Equatable {
+        public var name: String
+        public var columns: [String]
+        public var rows: [[StatsCell]]
+    }
+
+    /// Reads the rows of instances created in `from...to` from the mirror and writes them to `path`.
+    public static func export(store: StateStore, config: Config, from: Date?, to: Date?, includeActions: Bool,
+                              to path: String) throws -> Result {
+        let start = from.map(StatsOptions.milliseconds), end = to.map(StatsOptions.milliseconds)
+        let main = mainTable(try store.mirrorMainRows(from: start, to: end, formFields: Array(config.mapping.formFields.keys)), config: config)
+        let actions = includeActions ? actionTable(try store.mirrorActionRows(from: start, to: end), config: config) : nil
+        return try write(main: main, actions: actions, to: path, timeZone: config.sync.timeZone)
+    }
+
+    /// The main table: canonical columns, then one per `mapping.form_fields` entry.
+    public static func mainTable(_ rows: [MirrorMainRow], config: Config) -> Table {
+        let naming = FieldNaming(config.feishu.fieldNames)
+        // the same columns, in the same order, as DataProcessor writes to Bitable
+        let extras = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns
+        let columns = MainTableColumn.allCases.map { naming.column($0.rawValue) } + extras.map { naming.column($0.column) }
+        let cells = rows.map { r -> [StatsCell] in
+            let fixed: [StatsCell] = [
+                .text(r.instanceId), .text(r.businessId), .text(r.templateCode), .text(r.title), .text(r.status), .text(r.applicant),
+                .text(r.applicantDept), .amount(r.amount), .datetime(r.startTime), .datetime(r.endTime), .number(r.durationHours, places: 2),
+                .text(r.currentNode), .text(r.lastAction), .datetime(r.lastActionTime), .text(r.approverChain), .text(r.formData),
+                .datetime(r.syncedAt),
+            ]
+            return fixed + extras.map { extra in .text(r.formValues[extra.formField].map(FormValueRenderer.columnValue) ?? "") }
+        }
+        return Table(name: "审批实例", columns: columns, rows: cells)
+    }
+
+    /// The action table.
+    public static func actionTable(_ rows: [MirrorActionRow], config: Config) -> Table {
+        let naming = FieldNaming(config.feishu.fieldNames)
+        return Table(name: "审批动作", columns: ActionTableColumn.allCases.map { naming.column($0.rawValue) }, rows: rows.map { r in
+            [.text("\(r.instanceId)#\(r.seq)"), .text(r.instanceId), .integer(r.seq), .text(r.nodeName), .text(r.approver),
+             .text(r.action), .datetime(r.actionTime), .text(r.comment)]
+        })
+    }
+
+    /// Writes the tables to `path` (.csv or .xlsx by its extension). CSV with actions writes
+    /// them to a second file, `NAME-actions.csv` next to `path`.
+    public static func write(main: Table, actions: Table?, to path: String, timeZone: TimeZone) throws -> Result {
+        var files = [path]
+        if path.lowercased().hasSuffix(".xlsx") {
+            for table in [main] + (actions.map { [$0] } ?? []) where table.rows.count >= XlsxWorkbook.maximumRow {
+                throw StatsError.tooManyRows(path: path, rows: table.rows.count)
+            }
+            let book = try XlsxWorkbook(path: path, timeZone: timeZone)
+            for table in [main] + (actions.map { [$0] } ?? []) { try writeSheet(table, book: book) }
+            try book.close()
+        } else {
+            try writeCSV(main, to: path, timeZone: timeZone)
+            if let actions {
+                let url = URL(fileURLWithPath: path)
+                let second = url.deletingPathExtension().path + "-actions." + url.pathExtension
+                try writeCSV(actions, to: second, timeZone: timeZone)
+                files.append(second)
+            }
+        }
+        return Result(files: files, mainRows: main.rows.count, actionRows: actions?.rows.count)
+    }
+
+    /// The CSV text of a table: BOM, header, one line per row; empty values are empty fields.
+    public static func csv(_ table: Table, timeZone: TimeZone) -> String {
+        var out = CSVText.byteOrderMark + CSVText.line(table.columns)
+        for row in table.rows { out += CSVText.line(row.map { exportText($0, timeZone: timeZone) }) }
+        return out
+    }
+
+    static func exportText(_ cell: StatsCell, timeZone: TimeZone) -> String {
+        switch cell {
+        case .datetime(let value): return value.map { StatsTime.text($0, timeZone: timeZone, seconds: true) } ?? ""
+        case .amount(nil), .number(nil, _), .percent(nil): return ""
+        default: return cell.text(timeZone: timeZone)
+        }
+    }
+
+    static func writeCSV(_ table: Table, to path: String, timeZone: TimeZone) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
+        do {
+            try Data(csv(table, timeZone: timeZone).utf8).write(to: temporary)
+            chmod(temporary.path, 0o600)   // names and form contents: owner only
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw StatsError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    static func writeSheet(_ table: Table, book: XlsxWorkbook) throws {
+        let sheet = try book.addSheet(table.name)
+        var widths = table.columns.map { StatsFormatter.displayWidth($0) }
+        for (column, name) in table.columns.enumerated() { book.write(sheet, 0, column, text: name, style: .header) }
+        for (index, row) in table.rows.enumerated() {
+            for (column, cell) in row.enumerated() {
+                book.write(sheet, index + 1, column, cell: cell, blankMissing: true)
+                if index < 500, column < widths.count {
+                    let shown = exportText(cell, timeZone: book.timeZone).split(separator: "\n").map { StatsFormatter.displayWidth(String($0)) }.max() ?? 0
+                    widths[column] = max(widths[column], shown)
+                }
+            }
+        }
+        worksheet_freeze_panes(sheet, 1, 0)
+        if !table.columns.isEmpty {
+            book.record(worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1)))
+        }
+        for (column, width) in widths.enumerated() {
+            book.record(worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(min(max(width + 2, 8), 60)), nil))
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import CXlsxWriter
+import Foundation
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+
+/// Writes the monthly Excel report (`dingsync report`): eight sheets, each with a title and the
+/// period, bold frozen headers, column widths, number and percent formats, and native charts
+/// (status mix as a pie, departments as a bar chart, the monthly trend as a line chart).
+public enum ReportWriter {
+    /// The sheet names, in order.
+    public static let sheetNames = ["总体概览", "部门统计", "类别统计", "个人排行榜", "处理效率分析", "月度趋势", "审批人负载", "异常与瓶颈"]
+
+    /// Writes `statistics` (of `month`; its `monthly` is the trend to show) to `path`.
+    /// An empty month is a report that says so. Returns the number of charts written.
+    @discardableResult
+    public static func write(_ statistics: Statistics, month: ReportMonth, to path: String) throws -> Int {
+        let book = try XlsxWorkbook(path: path, timeZone: statistics.options.timeZone)
+        let s = statistics
+        let empty = s.overview.counts.created == 0
+        var charts = 0
+        let layouts: [(String, [StatsTable])] = [
+            (sheetNames[0], [StatsTables.overview(s), StatsTables.statusMix(s)]),
+            (sheetNames[1], [StatsTables.departments(s)]),
+            (sheetNames[2], [StatsTables.categories(s), StatsTables.templates(s)]),
+            (sheetNames[3], [StatsTables.topApplicants(s)]),
+            (sheetNames[4], [StatsTables.efficiency(s), StatsTables.efficiencyByTemplate(s), StatsTables.amounts(s), StatsTables.amountBuckets(s)]),
+            (sheetNames[5], [StatsTables.monthly(s)]),
+            (sheetNames[6], [StatsTables.approvers(s)]),
+            (sheetNames[7], [StatsTables.waiting(s), StatsTables.slowNodes(s), StatsTables.revokers(s), StatsTables.duplicates(s),
+                             StatsTables.slowInstances(s)]),
+        ]
+        for (name, tables) in layouts {
+            let sheet = try book.addSheet(name)
+            let title = "审批统计月报 · \(month.text) · \(name)"
+            let banner = empty && name != sheetNames[5] ? "本月（\(month.text)）没有审批实例：状态库中没有在此期间创建的实例。" : nil
+            let placed = SheetLayout.write(tables, title: title, period: StatsTime.period(s.options), banner: banner,
+                                           generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone), on: sheet, book: book)
+            charts += try addCharts(name: name, placed: placed, sheet: sheet, book: book)
+        }
+        try book.close()
+        return charts
+    }
+
+    private static func addCharts(name: String, placed: [SheetLayout.Placed], sheet: UnsafeMutablePointer<lxw_worksheet>,
+                                  book: XlsxWorkbook) throws -> Int {
+        var count = 0
+        for table in placed where table.rows > 0 {
+            let anchorColumn = lxw_col_t(table.columns + 1)
+            let anchorRow = lxw_row_t(table.headerRow)
+            let first = lxw_row_t(table.headerRow + 1), last = lxw_row_t(table.headerRow + table.rows)
+            switch table.id {
+            case "status_mix":
+                let chart = try book.addChart(.pie)
+                chart_title_set_name(chart, "状态分布")
+                let series = chart_add_series(chart, nil, nil)
+                chart_series_set_categories(series, name, first, 0, last, 0)
+                chart_series_set_values(series, name, first, 1, last, 1)
+                chart_series_set_name(series, "数量")
+                chart_series_set_labels(series)
+                chart_series_set_labels_percentage(series)
+                chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_RIGHT.rawValue))
+                book.record(worksheet_insert_chart(sheet, 2, anchorColumn + 1, chart))
+            case "departments":
+                let chart = try book.addChart(.bar)
+                chart_title_set_name(chart, "各部门实例数")
+                for (column, label) in [(2, "实例数"), (3, "已同意")] {
+                    let series = chart_add_series(chart, nil, nil)
+                    chart_series_set_categories(series, name, first, 1, last, 1)
+                    chart_series_set_values(series, name, first, lxw_col_t(column), last, lxw_col_t(column))
+                    chart_series_set_name(series, label)
+                }
+                // a bar chart's category axis runs upwards: reverse it so the largest department is on top
+                chart_axis_set_reverse(chart.pointee.y_axis)
+                chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+                var options = lxw_chart_options()
+                options.x_scale = 1.3
+                options.y_scale = min(6, max(1.2, Double(table.rows) / 8))
+                book.record(worksheet_insert_chart_opt(sheet, anchorRow, anchorColumn, chart, &options))
+            case "monthly":
+                let chart = try book.addChart(.line)
+                chart_title_set_name(chart, "月度趋势")
+                for (column, label) in [(1, "创建"), (2, "已同意"), (4, "申请人数")] {
+                    let series = chart_add_series(chart, nil, nil)
+                    chart_series_set_categories(series, name, first, 0, last, 0)
+                    chart_series_set_values(series, name, first, lxw_col_t(column), last, lxw_col_t(column))
+                    chart_series_set_name(series, label)
+                    chart_series_set_marker_type(series, UInt8(LXW_CHART_MARKER_AUTOMATIC.rawValue))
+                }
+                chart_axis_set_name(chart.pointee.y_axis, "实例 / 人")
+                chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+                var options = lxw_chart_options()
+                options.x_scale = 1.4
+                options.y_scale = 1.2
+                book.record(worksheet_insert_chart_opt(sheet, anchorRow, anchorColumn, chart, &options))
+            default:
+                continue
+            }
+            count += 1
+        }
+        return count
+    }
+}

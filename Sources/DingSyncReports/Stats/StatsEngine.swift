@@ -1,0 +1,112 @@
+import Foundation
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+
+/// Pure functions from mirrored records to ``Statistics``: no database, no clock, no I/O,
+/// so that every figure is tested on hand-built fixtures.
+public enum StatsEngine {
+    /// Every figure over `data` (already limited to the period and template by the caller).
+    public static func compute(_ data: StatsDataset, options: StatsOptions) -> Statistics {
+        let names = templateNames(data.instances)
+        return Statistics(
+            options: options,
+            overview: overview(data.instances),
+            departments: departments(data.instances),
+            categories: options.categoryField.isEmpty ? [] : categories(data.instances),
+            templates: templates(data.instances, names: names),
+            monthly: monthlyTrend(data.instances, options: options),
+            topApplicants: topApplicants(data.instances, limit: options.topN),
+            efficiency: efficiency(data.instances, slaDays: options.slaDays),
+            efficiencyByTemplate: efficiencyByTemplate(data.instances, names: names, slaDays: options.slaDays),
+            approvers: approverLoad(data),
+            waiting: waitingInstances(data, now: options.now, limit: options.topN),
+            slowNodes: slowNodes(data, names: names, now: options.now, limit: options.topN),
+            frequentRevokers: frequentRevokers(data.instances, threshold: options.revocationThreshold),
+            duplicates: duplicates(data.instances, windowHours: options.duplicateWindowHours),
+            slowInstances: slowInstances(data.instances, options: options),
+            amounts: amountDistributions(data.instances, names: names, options: options)
+        )
+    }
+
+    /// Counts by outcome, distinct applicants, departments and templates, total amount.
+    public static func overview(_ instances: [StatsInstance]) -> StatsOverview {
+        StatsOverview(
+            counts: StatusCounts(instances),
+            applicants: Set(instances.map(\.applicantKey)).count,
+            departments: Set(instances.map(\.departmentLabel)).count,
+            templates: Set(instances.map(\.processCode)).count,
+            totalAmount: StatsMath.total(instances.map(\.amount)))
+    }
+
+    /// By department (name, else id), most instances first, ranked.
+    public static func departments(_ instances: [StatsInstance]) -> [GroupStats] {
+        groups(instances, key: \.departmentLabel) { $0.departmentLabel }
+    }
+
+    /// By the category form field's value; instances without it under "（未填写）".
+    public static func categories(_ instances: [StatsInstance]) -> [GroupStats] {
+        groups(instances, key: { categoryLabel($0) }) { categoryLabel($0) }
+    }
+
+    /// By template (process code), named from the instances' titles.
+    public static func templates(_ instances: [StatsInstance], names: [String: String]) -> [GroupStats] {
+        groups(instances, key: \.processCode) { names[$0.processCode] ?? $0.processCode }
+    }
+
+    static func categoryLabel(_ instance: StatsInstance) -> String {
+        let value = instance.category?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return value.isEmpty ? "（未填写）" : value
+    }
+
+    static func groups(_ instances: [StatsInstance], key: (StatsInstance) -> String,
+                       name: (StatsInstance) -> String) -> [GroupStats] {
+        let grouped = Dictionary(grouping: instances, by: key)
+        let rows = grouped.map { key, members in
+            GroupStats(key: key, name: members.first.map(name) ?? key, counts: StatusCounts(members),
+                       applicants: Set(members.map(\.applicantKey)).count,
+                       totalAmount: StatsMath.total(members.map(\.amount)), rank: 0)
+        }.sorted { ($0.counts.created, $1.name) > ($1.counts.created, $0.name) }
+        return ranked(rows, by: \.counts.created) { row, rank in row.rank = rank }
+    }
+
+    /// Standard competition ranking over an already sorted list: equal values share a rank,
+    /// and the next rank skips (1, 2, 2, 4).
+    static func ranked<T>(_ rows: [T], by value: (T) -> Int, set: (inout T, Int) -> Void) -> [T] {
+        var result = rows
+        var previous: (value: Int, rank: Int)?
+        for index in result.indices {
+            let current = value(result[index])
+            let rank = previous.map { $0.value == current ? $0.rank : index + 1 } ?? 1
+            set(&result[index], rank)
+            previous = (current, rank)
+        }
+        return result
+    }
+
+    /// The top `limit` applicants by instances created, then approved, then name.
+    public static func topApplicants(_ instances: [StatsInstance], limit: Int) -> [ApplicantStats] {
+        let rows = Dictionary(grouping: instances, by: \.applicantKey).map { key, members in
+            ApplicantStats(rank: 0, userId: key, name: members[0].applicantLabel, department: members[0].departmentLabel,
+                           counts: StatusCounts(members), totalAmount: StatsMath.total(members.map(\.amount)))
+        }.sorted { ($0.counts.created, $0.counts.approved, $1.name, $1.userId) > ($1.counts.created, $1.counts.approved, $0.name, $0.userId) }
+        return Array(ranked(rows, by: \.counts.created) { row, rank in row.rank = rank }.prefix(max(limit, 0)))
+    }
+
+    /// A template's name: the most common title suffix after "提交的" (DingTalk's default titles
+    /// read "王小明提交的请假申请"), else the process code.
+    public static func templateNames(_ instances: [StatsInstance]) -> [String: String] {
+        var tallies: [String: [String: Int]] = [:]
+        for instance in instances {
+            guard let range = instance.title.range(of: "提交的") else { continue }
+            let suffix = String(instance.title[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+            guard !suffix.isEmpty else { continue }
+            tallies[instance.processCode, default: [:]][suffix, default: 0] += 1
+        }
+        return tallies.compactMapValues { tally in
+            tally.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+
+/// Reads the mirror and computes the statistics of `stats` and `report` (no API call).
+public enum StatsQuery {
+    /// Statistics over instances created in `from...to` (either end open), optionally of one template.
+    public static func statistics(store: StateStore, config: Config, from: Date?, to: Date?, template: String?,
+                                  now: Date = Date()) throws -> Statistics {
+        let options = StatsOptions(config: config, now: now, from: from, to: to, template: template)
+        let data = try store.statsDataset(from: options.from, to: options.to, processCode: template,
+                                          categoryField: options.categoryField)
+        return StatsEngine.compute(data, options: options)
+    }
+
+    /// The statistics of one month, with the monthly trend of the twelve months ending with it.
+    public static func monthlyReport(store: StateStore, config: Config, month: ReportMonth, now: Date = Date()) throws -> Statistics {
+        let zone = config.sync.timeZone
+        let start = month.start(in: zone), end = month.end(in: zone)
+        let trendStart = month.adding(months: -11).start(in: zone)
+        var options = StatsOptions(config: config, now: now, from: nil, to: nil, template: nil)
+        options.from = start
+        options.to = end
+        let year = try store.statsDataset(from: trendStart, to: end, processCode: nil, categoryField: options.categoryField)
+        var statistics = StatsEngine.compute(year.created(from: start, to: end), options: options)
+        var trendOptions = options
+        trendOptions.from = trendStart
+        statistics.monthly = StatsEngine.monthlyTrend(year.instances, options: trendOptions)
+        return statistics
+    }
+
+    /// The default report file name, `report-YYYY-MM.xlsx`.
+    public static func defaultReportName(_ month: ReportMonth) -> String { "report-\(month.text).xlsx" }
+}
+
+/// Opens the state database for `stats`, `report` and `export`, refusing to create one.
+public enum StatsSource {
+    public static func open(_ config: Config) throws -> StateStore {
+        try StateStore.open(config, purpose: .read)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import DingSyncBasics
+import DingSyncProcessing
+import DingSyncStore
+import DingSyncClients
+import DingSyncPipeline
+
+/// What became of an instance, from its raw status and result (SPEC 4.3).
+public enum StatsOutcome: String, Sendable, CaseIterable {
+    /// COMPLETED + agree.
+    case approved
+    /// COMPLETED + refuse.
+    case refused
+    /// TERMINATED (revoked by the applicant or terminated by an administrator).
+    case revoked
+    /// CANCELED.
+    case cancelled
+    /// RUNNING or NEW.
+    case running
+    /// Any other final status (e.g. COMPLETED without a result), kept apart rather than guessed.
+    case other
+
+    /// Classifies raw DingTalk values; `FINISHED`/`REVOKED` are read as `COMPLETED`/`TERMINATED`.
+    public init(status: String, result: String) {
+        switch status.uppercased() {
+        case "RUNNING", "NEW":
+            self = .running
+        case "COMPLETED", "FINISHED":
+            switch result.lowercased() {
+            case "agree": self = .approved
+            case "refuse": self = .refused
+            default: self = .other
+            }
+        case "TERMINATED", "REVOKED":
+            self = .revoked
+        case "CANCELED", "CANCELLED":
+            self = .cancelled
+        default:
+            self = .other
+        }
+    }
+
+    /// Every outcome but `running` is final ("finished").
+    public var isFinished: Bool { self != .running }
+}
+
+/// One mirrored instance, as the statistics need it. Times are epoch milliseconds.
+public struct StatsInstance: Sendable, Equatable {
+    public var id: String
+    public var processCode: String
+    public var businessId: String
+    public var title: String
+    public var status: String
+    public var result: String
+    public var createTime: Int64
+    public var finishTime: Int64?
+    public var applicantId: String
+    public var applicantName: String
+    public var departmentId: String
+    public var departmentName: String
+    public var amount: Double?
+    /// The display value of the form field named by `report.category_field`, if any.
+    public var category: String?
+    /// The mirror's `current_node` text (running instances).
+    public var currentNode: String
+    public var lastActionTime: Int64?
+
+    public init(id: String, processCode: String = "PROC-A", businessId: String = "", title: String = "",
+                status: String = "RUNNING", result: String = "", createTime: Int64, finishTime: Int64? = nil,
+                applicantId: String = "", applicantName: String = "", departmentId: String = "",
+                departmentName: String = "", amount: Double? = nil, category: String? = nil,
+                currentNode: String = "", lastActionTime: Int64? = nil) {
+        self.id = id
+        self.processCode = processCode
+        self.businessId = businessId
+        self.title = title
+        self.status = status
+        self.result = result
+        self.createTime = createTime
+        self.finishTime = finishTime
+        self.applicantId = applicantId
+        self.applicantName = applicantName
+        self.departmentId = departmentId
+        self.departmentName = departmentName
+        self.amount = amount
+        self.category = category
+        self.currentNode = currentNode
+        self.lastActionTime = lastActionTime
+    }
+
+    public var outcome: StatsOutcome { StatsOutcome(status: status, result: result) }
+
+    /// (finish − create) in days for a finished instance with both times; nil otherwise
+    /// (also when the finish is before the creation, which only bad data does).
+    public var durationDays: Double? {
+        guard outcome.isFinished, let finishTime, finishTime >= createTime else { return nil }
+        return Double(finishTime - createTime) / StatsMath.millisecondsPerDay
+    }
+
+    /// The applicant's name, else the userid, else a placeholder.
+    var applicantLabel: String { applicantName.isEmpty ? (applicantId.isEmpty ? "（未知申请人）" : applicantId) : applicantName }
+    /// The applicant grouping key (userid, else the name).
+    var applicantKey: String { applicantId.isEmpty ? applicantName : applicantId }
+    /// The department's name, else its id, else a placeholder.
+    var departmentLabel: String { departmentName.isEmpty ? (departmentId.isEmpty ? "（未知部门）" : departmentId) : departmentName }
+}
+
+/// One approval task of a mirrored instance (the `tasks` table).
+public struct StatsTask: Sendable, Equatable {
+    public var instanceId: String
+    public var userId: String
+    public var userName: String
+    /// RUNNING, COMPLETED, CANCELED…, raw.
+    public var status: String
+    /// AGREE, REFUSE, REDIRECTED, NONE…, raw.
+    public var result: String
+    public var createTime: Int64?
+    public var finishTime: Int64?
+    /// The node's name (the task's group name, else its activity id); "" when unknown.
+    public var nodeName: String
+
+    public init(instanceId: String, userId: String = "", userName: String = "", status: String = "COMPLETED",
+                result: String = "AGREE", createTime: Int64? = nil, finishTime: Int64? = nil, nodeName: String = "") {
+        self.instanceId = instanceId
+        self.userId = userId
+        self.userName = userName
+        self.status = status
+        self.result = result
+        self.createTime = createTime
+        self.finishTime = finishTime
+        self.nodeName = nodeName
+    }
+
+    var userLabel: String { userName.isEmpty ? userId : userName }
+    var userKey: String { userId.isEmpty ? userName : userId }
+}
+
+/// One operation record of a mirrored instance (the `operation_records` table).
+public struct StatsAction: Sendable, Equatable {
+    public var instanceId: String
+    public var userId: String
+    public var userName: String
+    /// EXECUTE_TASK_NORMAL, ADD_REMARK…, raw.
+    public var type: String
+    /// AGREE, REFUSE, NONE…, raw.
+    public var result: String
+    public var date: Int64?
+
+    public init(instanceId: String, userId: String = "", userName: String = "", type: String = "EXECUTE_TASK_NORMAL",
+                result: String = "AGREE", date: Int64? = nil) {
+        self.instanceId = instanceId
+        self.userId = userId
+        self.userName = userName
+        self.type = type
+        self.result = result
+        self.date = date
+    }
+
+    /// An approver's own decision: EXECUTE_TASK_NORMAL or EXECUTE_TASK_AGENT (not the system's
+    /// EXECUTE_TASK_AUTO, not comments, CCs or the applicant's start).
+    var isApproverAction: Bool {
+        let upper = type.uppercased()
+        return upper == "EXECUTE_TASK_NORMAL" || upper == "EXECUTE_TASK_AGENT"
+    }
+
+    var userLabel: String { userName.isEmpty ? userId : userName }
+    var userKey: String { userId.isEmpty ? userName : userId }
+}
+
+/// Everything the engine reads: instances created in the period, their tasks and records.
+public struct StatsDataset: Sendable, Equatable {
+    public var instances: [StatsInstance]
+    public var tasks: [StatsTask]
+    public var actions: [StatsAction]
+
+    public init(instances: [StatsInstance] = [], tasks: [StatsTask] = [], actions: [StatsAction] = []) {
+        self.instances = instances
+        self.tasks = tasks
+        self.actions = actions
+    }
+
+    /// The subset created in `from...to` (epoch ms, either end open), with their tasks and records.
+    public func created(from: Int64?, to: Int64?) -> StatsDataset {
+        let kept = instances.filter { instance in
+            instance.createTime >= (from ?? Int64.min) && instance.createTime <= (to ?? Int64.max)
+        }
+        let ids = Set(kept.map(\.id))
+        return StatsDataset(instances: kept, tasks: tasks.filter { ids.contains($0.instanceId) },
+                            actions: actions.filter { ids.contains($0.instanceId) })
+    }
+}
