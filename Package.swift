@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The simulator of DingTalk and Feishu: shares no code with DingSyncCore (DESIGN.md).
+        // The simulator of DingTalk and Feishu: shares no code with the DingSync* library (DESIGN.md).
         .target(
             name: "DingSyncSandbox",
             dependencies: [
@@ -87,7 +87,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                // A library both link, not shared code: the sandbox still imports nothing of DingSyncCore.
+                // A library both link, not shared code: the sandbox still imports nothing of the library.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -46,12 +46,12 @@ extension DingSync {
                 }
                 let checkpointPath = checkpoint ?? config.sync.checkpointFile
                 let zone = config.sync.timeZone
-                let lock = RunLock.configured(config)
+                let lock = StateBackend(config).lock()
                 try lock.acquire(now: Date(), timeZone: zone)
                 defer { lock.release() }
                 let source = try StateStore(path: sourcePath, timeZone: zone)
-                let checkpoints = try CheckpointManager(path: checkpointPath, timeZone: zone).load()
-                let target = try StateStore.open(config, purpose: .write)
+                let checkpoints = try FileCheckpointStore(path: checkpointPath, timeZone: zone).load()
+                let target = try StateBackend(config).openStore(.write)
                 let result = try StateCopy.copy(from: source, checkpoints: checkpoints, to: target) { line in
                     print("copied \(line)")
                 }

@@ -104,8 +104,7 @@ extension DingSync {
             let now = Date()
             if dryRun {
                 let plan = try CommandRunner.run {
-                    try SyncPlan.make(mode: mode, processCodes: codes, checkpoints: try CheckpointManager.configured(
-                                          config, store: config.database.type == .mysql ? StateStore.open(config, purpose: .dryRun) : nil).load(),
+                    try SyncPlan.make(mode: mode, processCodes: codes, checkpoints: try StateBackend(config).loadCheckpoints(),
                                       now: now, sync: config.sync)
                 }
                 print(PlanDescription.text(plan, timeZone: zone, dryRun: true))

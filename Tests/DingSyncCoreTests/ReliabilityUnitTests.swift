@@ -110,7 +110,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/checkpoint.json"
-        let manager = CheckpointManager(path: path, timeZone: .current)
+        let manager = FileCheckpointStore(path: path, timeZone: .current)
         for value in ["1e20", "-5", "1743480000"] {   // too large, negative, seconds instead of milliseconds
             try Data("{\"process_codes\": {\"P\": {\"synced_until_ms\": \(value)}}}".utf8).write(to: URL(fileURLWithPath: path))
             #expect(throws: CheckpointError.self) { _ = try manager.load() }

@@ -26,6 +26,7 @@ struct DateHeaderTests {
 
     @Test func everyFamilyCarriesTheSandboxClock() async throws {
         try await Harness.with({ $0.instances = 10 }) { h in
+            let now = h.sandbox.nowMs   // the sandbox clock before any answer (it runs on)
             let token = try await h.dingtalkToken()
             let ft = try await h.feishuToken()
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
@@ -41,7 +42,6 @@ struct DateHeaderTests {
                 ("admin", try await h.client.get("/__admin/clock")),
                 ("unknown path", try await h.client.get("/nowhere")),
             ]
-            let now = h.sandbox.nowMs
             // the sandbox clock runs on: every answer is dated between the start and now (a loaded
             // machine may take seconds to get here), with the header's whole-second precision
             let until = try #require(try await h.client.admin("GET", "clock")["now_ms"]?.int64Value)

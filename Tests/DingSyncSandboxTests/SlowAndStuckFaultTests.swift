@@ -68,7 +68,7 @@ struct SlowAndStuckFaultTests {
             // One event loop thread: a slow answer in progress does not hold up the others.
             let token = try await h.dingtalkToken()
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
-            try await h.client.inject("dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 100), ("piece_bytes", 64)])
+            try await h.client.inject("dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 200), ("piece_bytes", 32)])
             async let slow = h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             try await Task.sleep(nanoseconds: 150_000_000)
             // other calls are answered while the slow one is still being sent (no timing asserted:

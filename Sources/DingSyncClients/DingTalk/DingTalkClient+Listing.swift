@@ -18,10 +18,11 @@ extension DingTalkClient {
     public func listAll(processCode: String, window: TimeWindow, statuses: [String]? = nil) async throws -> InstanceListing {
         var seen = Set<String>()
         var listing = InstanceListing()
+        let pages = PageTally()
         for slice in window.slices(maxSpan: TimeWindow.maxListingSpan) {
             let ids: [String]
             do {
-                ids = try await listSplitting(processCode: processCode, window: slice, statuses: statuses)
+                ids = try await listSplitting(processCode: processCode, window: slice, statuses: statuses, pages: pages)
             } catch let stuck as ListingIncompleteError {
                 ids = stuck.partialIds
                 listing.incomplete.append(stuck.localizedDescription)
@@ -29,11 +30,12 @@ extension DingTalkClient {
             }
             for id in ids where seen.insert(id).inserted { listing.ids.append(id) }
         }
+        listing.calls = pages.count
         return listing
     }
 
-    private func listSplitting(processCode: String, window: TimeWindow, statuses: [String]?) async throws -> [String] {
-        let ids = try await listInstanceIds(processCode: processCode, window: window, statuses: statuses)
+    private func listSplitting(processCode: String, window: TimeWindow, statuses: [String]?, pages: PageTally) async throws -> [String] {
+        let ids = try await listInstanceIds(processCode: processCode, window: window, statuses: statuses, pages: pages)
         let span = window.end.timeIntervalSince(window.start)
         guard ids.count >= options.maxIdsPerQuery, span >= 0.002 else {
             if ids.count >= options.maxIdsPerQuery {
@@ -43,14 +45,15 @@ extension DingTalkClient {
         }
         let middle = Date(timeIntervalSince1970: ((window.start.timeIntervalSince1970 + span / 2) * 1000).rounded(.down) / 1000)
         logger.info("\(processCode): \(ids.count) ids reach the per-query cap of \(options.maxIdsPerQuery); listing \(TimeText.format(window.start, options.timeZone)) … \(TimeText.format(window.end, options.timeZone)) in two halves")
-        let first = try await listSplitting(processCode: processCode, window: TimeWindow(start: window.start, end: middle), statuses: statuses)
-        let second = try await listSplitting(processCode: processCode, window: TimeWindow(start: middle, end: window.end), statuses: statuses)
+        let first = try await listSplitting(processCode: processCode, window: TimeWindow(start: window.start, end: middle), statuses: statuses, pages: pages)
+        let second = try await listSplitting(processCode: processCode, window: TimeWindow(start: middle, end: window.end), statuses: statuses, pages: pages)
         var seen = Set(first)
         return first + second.filter { seen.insert($0).inserted }
     }
 
     /// One listing query (≤120 days), paged to its last page.
-    public func listInstanceIds(processCode: String, window: TimeWindow, statuses: [String]? = nil) async throws -> [String] {
+    public func listInstanceIds(processCode: String, window: TimeWindow, statuses: [String]? = nil,
+                                pages: PageTally? = nil) async throws -> [String] {
         let start = DingTalkTime.epochMilliseconds(window.start)
         let end = DingTalkTime.epochMilliseconds(window.end)
         var ids: [String] = []
@@ -70,6 +73,7 @@ extension DingTalkClient {
                 let data = try await legacyPost("/topapi/processinstance/listids", api: "listids", body: body)
                 page = try Self.parsePage(data, api: "listids", cursorKey: "next_cursor")
             }
+            pages?.add()
             ids += page.ids
             guard let next = page.next else { break }
             guard next > cursor else {
@@ -104,6 +108,17 @@ public struct InstanceListing: Sendable, Equatable {
     /// One sentence per slice whose listing stopped early; empty when the window is complete.
     public var incomplete: [String] = []
     public var isComplete: Bool { incomplete.isEmpty }
+    /// Listing calls (pages) it took.
+    public var calls = 0
+}
+
+/// Pages fetched by a listing, counted as they arrive.
+public final class PageTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages = 0
+    public init() {}
+    func add() { lock.withLock { pages += 1 } }
+    public var count: Int { lock.withLock { pages } }
 }
 
 /// A listing query that could not be followed to its last page.

@@ -11,48 +11,57 @@ extension Doctor {
         config.sync.staleAfterHours > 0 ? TimeInterval(config.sync.staleAfterHours) * 3600 : nil
     }
 
-    /// Opens the state database when it exists (doctor never creates one).
+    /// Opens the state database when it exists, read-only (doctor never creates nor migrates
+    /// one); on a server it also proves the privileges a sync needs.
     func openStore() -> (StateStore?, DoctorCheck) {
-        if config.database.type == .mysql { return openMySQLStore() }
-        let path = config.sync.stateDB
+        let backend = StateBackend(config)
         let name = "state database"
-        guard FileManager.default.fileExists(atPath: path) else {
-            return (nil, .warn(name, "\(path) does not exist yet", fix: "run `dingsync --init`: the first sync creates it"))
-        }
         let rebuild = "restore it from a backup, or move it away and rebuild it (DEPLOYMENT.md, \"Upgrades, backup, reset\")"
         do {
-            let store = try StateStore(path: path)
+            let store = try backend.openStore(.read)
+            if store.dialect == .mysql {
+                try store.probeWrites()
+                let info = store.serverInfo
+                let server = "\(config.database.mysql.display) (server \(info?.version ?? "?"), \(info?.tls == true ? "TLS" : "no TLS"))"
+                return (store, .ok(name, "\(server): schema \(try store.storedVersion()), \(try store.instanceCount()) instance(s) mirrored; "
+                    + "reads and writes allowed"))
+            }
             if let problem = try store.quickCheck() {
-                return (nil, .fail(name, "\(path) is damaged: \(problem)", fix: rebuild))
+                return (nil, .fail(name, "\(store.path) is damaged: \(problem)", fix: rebuild))
             }
-            return (store, .ok(name, "\(path): schema \(try store.storedVersion()), \(try store.instanceCount()) instance(s) mirrored"))
-        } catch {
-            return (nil, .fail(name, "\(path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")", fix: rebuild))
-        }
-    }
-
-    /// Connects to the MySQL server, reads the schema and proves the write privileges.
-    func openMySQLStore() -> (StateStore?, DoctorCheck) {
-        let endpoint = config.database.mysql
-        let name = "state database"
-        do {
-            let connection = try MySQLDatabase(endpoint: endpoint)
-            let server = "\(endpoint.display) (server \(connection.serverVersion), \(connection.usesTLS ? "TLS" : "no TLS"))"
-            let version = (try? connection.storedSchemaVersion()) ?? 0
-            guard version > 0 else {
-                // No tables yet: the first run creates them, which needs CREATE (and the rest).
-                try connection.execute("CREATE TABLE IF NOT EXISTS dingsync_doctor_probe (id INT PRIMARY KEY) ENGINE=InnoDB")
-                try connection.run("INSERT INTO dingsync_doctor_probe (id) VALUES (1)")
-                try connection.execute("DROP TABLE dingsync_doctor_probe")
-                return (nil, .warn(name, "\(server): connected; no dingsync tables yet", fix: "run `dingsync --init` (or `dingsync migrate-db` to bring an existing SQLite state): the first run creates them"))
+            return (store, .ok(name, "\(store.path): schema \(try store.storedVersion()), \(try store.instanceCount()) instance(s) mirrored"))
+        } catch let missing as StateMissingError {
+            guard backend.isServer else {
+                return (nil, .warn(name, "\(missing.path) does not exist yet", fix: "run `dingsync --init`: the first sync creates it"))
             }
-            let store = try StateStore(database: connection, timeZone: config.sync.timeZone)
-            try store.probeWrites()
-            return (store, .ok(name, "\(server): schema \(version), \(try store.instanceCount()) instance(s) mirrored; reads and writes allowed"))
+            return (nil, serverWithoutTables(name))
+        } catch let schema as SchemaVersionError where schema.isOlder {
+            return (nil, .warn(name, "\(schema.location): schema \(schema.stored), older than this dingsync's (\(schema.supported))",
+                               fix: "the next sync upgrades it (back it up first: DEPLOYMENT.md, \"Upgrades, backup, reset\")"))
         } catch let error as MySQLError {
             return (nil, .fail(name, error.problem, fix: error.fix))
         } catch {
-            return (nil, .fail(name, "\(endpoint.display): \((error as? LocalizedError)?.errorDescription ?? "\(error)")", fix: "see DEPLOYMENT.md, \"MySQL\""))
+            let location = backend.isServer ? config.database.mysql.display : config.sync.stateDB
+            return (nil, .fail(name, "\(location): \((error as? LocalizedError)?.errorDescription ?? "\(error)")",
+                               fix: backend.isServer ? "see DEPLOYMENT.md, \"MySQL\"" : rebuild))
+        }
+    }
+
+    /// A reachable server without dingsync's tables: proves that the first run may create them.
+    func serverWithoutTables(_ name: String) -> DoctorCheck {
+        let endpoint = config.database.mysql
+        do {
+            let connection = try MySQLDatabase(endpoint: endpoint)
+            let server = "\(endpoint.display) (server \(connection.serverVersion), \(connection.usesTLS ? "TLS" : "no TLS"))"
+            try connection.execute("CREATE TABLE IF NOT EXISTS dingsync_doctor_probe (id INT PRIMARY KEY) ENGINE=InnoDB")
+            try connection.run("INSERT INTO dingsync_doctor_probe (id) VALUES (1)")
+            try connection.execute("DROP TABLE dingsync_doctor_probe")
+            return .warn(name, "\(server): connected; no dingsync tables yet",
+                         fix: "run `dingsync --init` (or `dingsync migrate-db` to bring an existing SQLite state): the first run creates them")
+        } catch let error as MySQLError {
+            return .fail(name, error.problem, fix: error.fix)
+        } catch {
+            return .fail(name, "\(endpoint.display): \((error as? LocalizedError)?.errorDescription ?? "\(error)")", fix: "see DEPLOYMENT.md, \"MySQL\"")
         }
     }
 
@@ -107,20 +116,20 @@ extension Doctor {
     /// The checkpoint file: readable, one entry per template, none older than the stale limit.
     func checkpointCheck(_ store: StateStore?) -> DoctorCheck {
         let name = "checkpoint"
-        if config.database.type == .mysql, store == nil {
+        let backend = StateBackend(config)
+        if backend.isServer, store == nil {
             return .warn(name, "kept in the database, which cannot be read now", fix: "see the state database line")
         }
-        let manager = CheckpointManager.configured(config, store: store)
-        let path = manager.path
-        guard manager.exists else {
-            return .warn(name, "\(manager.store == nil ? path : "table checkpoints of \(path)") does not exist yet",
-                         fix: "run `dingsync --init` (the first sync writes it)")
+        let checkpoints = backend.checkpoints(in: store)
+        guard checkpoints.exists else {
+            return .warn(name, "\(checkpoints.location) does not exist yet", fix: "run `dingsync --init` (the first sync writes it)")
         }
         let saved: [String: Date]
         do {
-            saved = try manager.load()
+            saved = try checkpoints.load()
         } catch {
-            return .fail(name, "\(path) \(error.problem)", fix: manager.store == nil ? "fix the JSON (README, \"The checkpoint file\") or move the file away" : "check the database")
+            return .fail(name, "\(error.path) \(error.problem)",
+                         fix: error.inDatabase ? "check the database" : "fix the JSON (README, \"The checkpoint file\") or move the file away")
         }
         let codes = config.dingtalk.processCodes
         let missing = codes.filter { saved[$0] == nil }

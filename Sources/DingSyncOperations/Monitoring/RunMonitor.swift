@@ -27,7 +27,7 @@ public struct RunMonitor: Sendable {
     public static func snapshot(store: StateStore, config: Config, summary: RunSummary, processCodes: [String], now: Date) throws -> MonitoringSnapshot {
         let ownStart = DingTalkTime.epochMilliseconds(summary.started)
         let history = try store.recentRuns(limit: historyDepth + 1).filter { DingTalkTime.epochMilliseconds($0.startedAt) != ownStart }
-        let saved = (try? CheckpointManager.configured(config, store: store).load()) ?? [:]
+        let saved = (try? StateBackend(config).checkpoints(in: store).load()) ?? [:]
         var rows: [TableKind: Int] = [.main: try store.ledgerCount(.main)]
         if !config.feishu.tables.action.isEmpty { rows[.action] = try store.ledgerCount(.action) }
         return MonitoringSnapshot(history: Array(history.prefix(historyDepth)), checkpoints: saved.filter { processCodes.contains($0.key) },

@@ -16,13 +16,14 @@ public enum SyncRunner {
     /// After the run (not a dry run) the alerts are decided and the notification is sent
     /// (`RunMonitor`); neither changes the exit status.
     public static func run(config: Config, request: SyncPipeline.Request, logger: Logger,
-                           transport: HTTPTransport = URLSessionTransport(), observer: SyncObserver = SilentObserver(),
+                           transports: Transports = .live(), observer: SyncObserver = SilentObserver(),
                            environment: [String: String] = ProcessInfo.processInfo.environment,
                            mailer: Mailer? = nil) async throws -> RunSummary {
-        let monitor = RunMonitor(config: config, notifier: Notifier(config: config.notification, transport: transport,
+        let monitor = RunMonitor(config: config, notifier: Notifier(config: config.notification, transport: transports.feishu,
                                                                     mailer: mailer ?? CurlMailer(environment: environment), logger: logger),
                                  logger: logger)
-        let lock = RunLock.configured(config)
+        let backend = StateBackend(config)
+        let lock = backend.lock()
         if !request.dryRun {
             do {
                 try lock.acquire(now: request.now, timeZone: config.sync.timeZone)
@@ -39,8 +40,9 @@ public enum SyncRunner {
 
         // A dry run writes nothing: without a state database it works on an empty one in memory.
         let store: StateStore
+        let checkpoints: any CheckpointStore
         do {
-            store = try StateStore.open(config, purpose: request.dryRun ? .dryRun : .write)
+            (store, checkpoints) = try backend.open(request.dryRun ? .dryRun : .write)
         } catch {
             logger.error("\(error.localizedDescription)")
             if !request.dryRun { await monitor.startFailed(mode: request.mode.name, error: error.localizedDescription) }
@@ -51,16 +53,12 @@ public enum SyncRunner {
         let dingtalk = DingTalkClient(options: .init(config: config.dingtalk, timeZone: config.sync.timeZone,
                                                      maxRetries: config.sync.maxRetries, maxIdsPerQuery: maxIds,
                                                      requestTimeout: TimeInterval(config.sync.requestTimeoutSeconds)),
-                                      transport: transport, logger: logger)
-        // Feishu gets a URLSession of its own: a session sends and receives on one queue, and a
-        // 1,000-row batch write (a megabyte each way) would otherwise hold back DingTalk calls the
-        // limiter has already released, so they arrive bunched and get throttled.
-        let feishuTransport: HTTPTransport = transport is URLSessionTransport ? URLSessionTransport() : transport
+                                      transport: transports.dingtalk, logger: logger)
         let feishu = FeishuClient(options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries,
                                                  requestTimeout: TimeInterval(config.sync.requestTimeoutSeconds)),
-                                  transport: feishuTransport, logger: logger)
+                                  transport: transports.feishu, logger: logger)
         // One chunk of instances fills one batch of main rows: fewer Feishu calls, bounded memory.
-        let pipeline = SyncPipeline(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger,
+        let pipeline = SyncPipeline(config: config, dingtalk: dingtalk, feishu: feishu, store: store, checkpoints: checkpoints, logger: logger,
                                     observer: observer, chunkSize: max(100, config.sync.batchSize))
         let summary = await pipeline.run(request)
         if let reading = await dingtalk.newAPITimeReading(), config.dingtalk.api == .new {

@@ -54,7 +54,7 @@ public enum DingTalkTime {
 
     /// Epoch milliseconds of `date`, rounded to the nearest millisecond.
     /// Never traps: a date beyond what Int64 milliseconds hold is clamped (it is refused as a
-    /// checkpoint long before; see `CheckpointManager`).
+    /// checkpoint long before; see `CheckpointStore`).
     public static func epochMilliseconds(_ date: Date) -> Int64 {
         let ms = (date.timeIntervalSince1970 * 1000).rounded()
         guard ms.isFinite else { return ms.isNaN ? 0 : (ms > 0 ? .max : .min) }

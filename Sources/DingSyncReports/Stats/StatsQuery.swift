@@ -39,6 +39,6 @@ public enum StatsQuery {
 /// Opens the state database for `stats`, `report` and `export`, refusing to create one.
 public enum StatsSource {
     public static func open(_ config: Config) throws -> StateStore {
-        try StateStore.open(config, purpose: .read)
+        try StateBackend(config).openStore(.read)
     }
 }

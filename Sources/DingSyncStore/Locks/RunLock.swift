@@ -24,12 +24,6 @@ public protocol RunLocking: AnyObject, Sendable {
     func release()
 }
 
-extension RunLocking {
-    /// The lock of this configuration: `sync.lock_file`, or `GET_LOCK` on the MySQL server.
-    public static func configured(_ config: Config) -> any RunLocking {
-        config.database.type == .mysql ? MySQLRunLock(endpoint: config.database.mysql) : RunLock(path: config.sync.lockFile)
-    }
-}
 
 /// The lock file could not be opened or created.
 public struct LockFileError: OperatorFacingError, Equatable {

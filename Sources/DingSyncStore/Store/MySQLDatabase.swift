@@ -369,6 +369,8 @@ public final class MySQLDatabase: SQLDatabase {
     }
 
     /// The server's version string (for `doctor`).
+    public var serverInfo: (version: String, tls: Bool)? { (serverVersion, usesTLS) }
+
     public var serverVersion: String {
         handle.map { String(cString: mysql_get_server_info($0)) } ?? ""
     }

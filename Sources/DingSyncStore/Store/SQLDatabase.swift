@@ -30,6 +30,8 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 /// What differs between the backends' SQL is in `SQLDialect`; everything else is shared.
 public protocol SQLDatabase: AnyObject {
     var dialect: SQLDialect { get }
+    /// A server's version and whether the connection uses TLS; nil for an embedded database.
+    var serverInfo: (version: String, tls: Bool)? { get }
     /// Where the data lives, for messages (a file path, or `mysql://user@host:port/db`).
     var location: String { get }
     /// Runs SQL without parameters or results.

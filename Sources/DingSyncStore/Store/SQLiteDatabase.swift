@@ -33,6 +33,7 @@ public struct SQLiteError: OperatorFacingError, Equatable {
 public final class SQLiteDatabase: SQLDatabase {
     public let dialect: SQLDialect = .sqlite
     public var location: String { path }
+    public var serverInfo: (version: String, tls: Bool)? { nil }
     private var handle: OpaquePointer?
     public let path: String
     private var statements: [String: OpaquePointer] = [:]

@@ -3,7 +3,7 @@ import DingSyncBasics
 import DingSyncProcessing
 
 /// Checkpoints kept in the database (`checkpoints`), used when the state lives on a MySQL
-/// server; `CheckpointManager` decides where they live.
+/// server; `StateBackend` decides where they live.
 extension StateStore {
     public func loadCheckpoints() throws -> [String: Date] {
         try locked {

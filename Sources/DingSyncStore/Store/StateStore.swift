@@ -20,17 +20,28 @@ public final class StateStore: @unchecked Sendable {
     /// Where the state lives: the SQLite file, or `mysql://user@host:port/db`.
     public var path: String { db.location }
     public var dialect: SQLDialect { db.dialect }
+    /// The server's version and TLS use (nil for SQLite), for `doctor`.
+    public var serverInfo: (version: String, tls: Bool)? { db.serverInfo }
 
     /// Opens (creating or migrating) the SQLite state database at `path`.
     public convenience init(path: String, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current) throws {
         try self.init(database: try SQLiteDatabase(path: path), timeZone: timeZone)
     }
 
-    /// Opens the state on an open connection (either backend), creating or migrating its schema.
-    public init(database: any SQLDatabase, timeZone: TimeZone) throws {
+    /// Opens the state on an open connection (either backend), creating or migrating its schema;
+    /// with `migrating: false` (read-only commands) nothing is written, and a schema other than
+    /// this build's is an error that says what to do.
+    public init(database: any SQLDatabase, timeZone: TimeZone, migrating: Bool = true) throws {
         db = database
         self.timeZone = timeZone
-        try migrate()
+        if migrating {
+            try migrate()
+        } else {
+            let version = (try? db.storedSchemaVersion()) ?? 0
+            guard version == Self.schemaVersion else {
+                throw SchemaVersionError(location: db.location, stored: version, supported: Self.schemaVersion)
+            }
+        }
     }
 
     package func locked<T>(_ body: () throws -> T) throws -> T {
@@ -82,13 +93,18 @@ public final class StateStore: @unchecked Sendable {
     }
 }
 
-/// The database was written by a newer dingsync.
+/// The database was written by a newer dingsync, or (opened read-only) by an older one.
 public struct SchemaVersionError: OperatorFacingError, Equatable {
     public var location: String
     public var stored: Int
     public var supported: Int
     public var exitStatus: ExitStatus { .failed }
+    public var isOlder: Bool { stored < supported }
     public var errorDescription: String? {
-        "state database \(location): schema version \(stored) is newer than this dingsync understands (\(supported)); upgrade dingsync"
+        if isOlder {
+            return "state database \(location): schema version \(stored) is older than this dingsync's (\(supported)); run a sync "
+                + "(`dingsync`) once to upgrade it, then try again"
+        }
+        return "state database \(location): schema version \(stored) is newer than this dingsync understands (\(supported)); upgrade dingsync"
     }
 }

@@ -89,7 +89,7 @@ import Testing
         let corrupt = doctor().checkpointCheck(nil)
         #expect(corrupt.status == .fail && corrupt.detail.contains("not valid JSON"))
 
-        let manager = CheckpointManager(path: path, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let manager = FileCheckpointStore(path: path, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         try manager.save(["PROC-A": now.addingTimeInterval(-3600)])
         let missing = doctor().checkpointCheck(nil)
         #expect(missing.status == .warn && missing.detail.contains("PROC-B"))

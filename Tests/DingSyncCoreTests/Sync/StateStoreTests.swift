@@ -115,7 +115,7 @@ import TestSupport
 
     @Test(arguments: TestBackend.all) func checkpointsInTheDatabase(_ backend: TestBackend) throws {
         let store = try backend.makeStore()
-        let manager = CheckpointManager(store: store, timeZone: store.timeZone)
+        let manager = DatabaseCheckpointStore(store: store)
         #expect(!manager.exists)
         let a = Date(timeIntervalSince1970: 1_743_480_000), b = Date(timeIntervalSince1970: 1_743_490_000.5)
         try manager.save(["PROC-A": a, "PROC-B": b])
@@ -175,12 +175,12 @@ import TestSupport
     }
 }
 
-@Suite struct CheckpointManagerTests {
+@Suite struct FileCheckpointStoreTests {
     let zone = TimeZone(identifier: "Asia/Shanghai")!
 
     @Test func roundTripIsReadableAndAtomic() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString)/checkpoint.json").path
-        let manager = CheckpointManager(path: path, timeZone: zone)
+        let manager = FileCheckpointStore(path: path, timeZone: zone)
         #expect(try manager.load().isEmpty)
         let date = Date(timeIntervalSince1970: 1_743_480_000)
         try manager.save(["PROC-A": date])
@@ -194,14 +194,14 @@ import TestSupport
     @Test func handEditedTextIsAccepted() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString).json").path
         try #"{"process_codes": {"PROC-A": {"synced_until": "2025-04-01 12:00:00 +08:00"}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try CheckpointManager(path: path, timeZone: zone).load() == ["PROC-A": Date(timeIntervalSince1970: 1_743_480_000)])
+        #expect(try FileCheckpointStore(path: path, timeZone: zone).load() == ["PROC-A": Date(timeIntervalSince1970: 1_743_480_000)])
     }
 
     @Test(arguments: ["{ nope", "[]", #"{"process_codes": {"P": "x"}}"#, #"{"process_codes": {"P": {"synced_until": "yesterday"}}}"#])
     func corruptFilesAreATypedError(text: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString).json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: CheckpointError.self) { _ = try CheckpointManager(path: path, timeZone: zone).load() }
+        #expect(throws: CheckpointError.self) { _ = try FileCheckpointStore(path: path, timeZone: zone).load() }
     }
 }
 

@@ -54,10 +54,10 @@ final class KeyLookupPolicy: @unchecked Sendable {
     }
 }
 
-extension SyncPipeline {
+extension InstanceSync {
     /// Decides, per table, whether new keys must be looked up in Bitable before they are
     /// created: when the table holds more rows than the ledger knows. One search call per table.
-    func checkUnknownRows(_ summary: inout RunSummary) async throws {
+    func checkUnknownRows() async throws {
         for kind in TableKind.allCases {
             guard let table = table(kind) else { continue }
             let total = try await feishu.countRecords(table: table, keyField: keyColumn(kind))

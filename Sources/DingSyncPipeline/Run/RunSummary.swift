@@ -53,18 +53,18 @@ public struct RunSummary: Sendable, Equatable {
             && l.unchanged == r.unchanged && l.failed == r.failed && l.exitStatus == r.exitStatus
     }
 
-    /// Adds what a table write did (counted call by call, so a later failure hides nothing).
-    mutating func count(_ tally: WriteTally, kind: TableKind) {
-        let done = tally.snapshot
-        switch kind {
-        case .main:
-            created += done.created
-            updated += done.updated
-        case .action:
-            actionsCreated += done.created
-            actionsUpdated += done.updated
-            actionsDeleted += done.deleted
-        }
+    /// Adds what a stage did.
+    public mutating func add(_ counts: SyncCounts) {
+        fetched += counts.fetched
+        created += counts.created
+        updated += counts.updated
+        unchanged += counts.unchanged
+        actionsCreated += counts.actionsCreated
+        actionsUpdated += counts.actionsUpdated
+        actionsDeleted += counts.actionsDeleted
+        failed += counts.failed
+        failures += counts.failures.map { ($0.instanceId, $0.error) }
+        repairs += counts.repairs
     }
 
     /// The row the history table keeps of this run.

@@ -29,42 +29,35 @@ public final class SyncPipeline: @unchecked Sendable {
     let dingtalk: DingTalkClient
     let feishu: FeishuClient
     let store: StateStore
-    let checkpoints: CheckpointManager
+    let checkpoints: any CheckpointStore
     let logger: Logger
-    let processor: DataProcessor
-    let naming: FieldNaming
     let observer: SyncObserver
+    /// fetch → map → diff → write → commit, shared with `watch`.
+    public let instances: InstanceSync
     /// Instances processed per chunk: details in memory at once.
     let chunkSize: Int
-    /// Tables where a new key is looked up before its row is created (rows unknown to the ledger exist).
-    let keyLookup = KeyLookupPolicy()
 
-    public init(config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
-                observer: SyncObserver = SilentObserver(), chunkSize: Int = 200) {
+    public init(config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, checkpoints: any CheckpointStore,
+                logger: Logger, observer: SyncObserver = SilentObserver(), chunkSize: Int = 200) {
         self.config = config
         self.dingtalk = dingtalk
         self.feishu = feishu
         self.store = store
-        self.checkpoints = CheckpointManager.configured(config, store: store)
+        self.checkpoints = checkpoints
         self.logger = logger
-        self.processor = DataProcessor(options: ProcessorOptions(
-            amountFields: config.mapping.amountFields, formFields: config.mapping.formFields,
-            statusOverrides: config.mapping.status, actionOverrides: config.mapping.actions, timeZone: config.sync.timeZone))
-        self.naming = FieldNaming(config.feishu.fieldNames)
         self.observer = observer
+        self.instances = InstanceSync(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger, observer: observer)
         self.chunkSize = max(1, chunkSize)
     }
 
     var zone: TimeZone { config.sync.timeZone }
-    var mainTable: String { config.feishu.tables.main }
-    var actionTable: String? { config.feishu.tables.action.isEmpty ? nil : config.feishu.tables.action }
 
     /// Runs the sync. Never throws: a run that cannot proceed is a summary with exit 2.
     public func run(_ request: Request) async -> RunSummary {
         var summary = RunSummary(mode: request.mode.name)
         summary.dryRun = request.dryRun
         summary.started = Date()
-        for warning in processor.configurationWarnings { logger.warning("\(warning)") }
+        for warning in instances.processor.configurationWarnings { logger.warning("\(warning)") }
         do {
             try await execute(request, &summary)
             summary.exitStatus = summary.failed > 0 || !summary.incomplete.isEmpty ? .partial : .success
@@ -107,14 +100,14 @@ public final class SyncPipeline: @unchecked Sendable {
         }
         try await checkSchema()
         if !request.dryRun {
-            try await recoverPendingCreates(&summary)
-            try await checkUnknownRows(&summary)
+            summary.repairs += try await instances.recoverPendingCreates()
+            try await instances.checkUnknownRows()
         }
         let cached = try store.names()
         await dingtalk.preloadNames(users: cached.users, departments: cached.departments)
 
         // 1. what to fetch: listed ∪ open ∪ failed, each once
-        var work: [(id: String, code: String)] = []
+        var work: [WorkItem] = []
         var seen = Set<String>()
         var incompleteCodes = Set<String>()
         for (code, slices) in plan.windows {
@@ -127,19 +120,26 @@ public final class SyncPipeline: @unchecked Sendable {
                 }
                 logger.info("\(code): \(listing.ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
                 for id in listing.ids where seen.insert(id).inserted {
-                    work.append((id, code))
+                    work.append(WorkItem(id: id, code: code))
                     summary.listed += 1
                 }
             }
         }
         let open = try store.openInstances(processCodes: request.processCodes).filter { !seen.contains($0.instanceId) }
-        let recheck = try await openInstancesToFetch(open, fullCheck: request.mode == .fullCheck, now: request.now, &summary)
-        for instance in recheck where seen.insert(instance.instanceId).inserted {
-            work.append((instance.instanceId, instance.processCode))
+        let recheckPlan = RecheckPlan.make(open: open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
+                                           now: request.now)
+        let recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
+        if !open.isEmpty {
+            summary.recheckStrategy = recheckPlan.listings.isEmpty ? recheckPlan.strategy
+                : "\(recheckPlan.strategy), \(recheck.instances.count) detail(s)"
+            summary.recheckCalls = recheck.calls
+        }
+        for instance in recheck.instances where seen.insert(instance.instanceId).inserted {
+            work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.rechecked += 1
         }
         for failed in try store.failedInstances(processCodes: request.processCodes) where seen.insert(failed.instanceId).inserted {
-            work.append((failed.instanceId, failed.processCode))
+            work.append(WorkItem(id: failed.instanceId, code: failed.processCode))
             summary.retried += 1
         }
         logger.info("\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried")
@@ -148,7 +148,8 @@ public final class SyncPipeline: @unchecked Sendable {
         // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
         observer.started(total: work.count)
         let chunks = work.chunked(chunkSize).map { Array($0) }
-        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await self.fetchDetails(first, stop: stop) } }
+        let instances = self.instances
+        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await instances.fetch(first, stop: stop) } }
         defer { next?.cancel() }
         var carry = ActionCarry()
         var done = 0
@@ -156,19 +157,35 @@ public final class SyncPipeline: @unchecked Sendable {
             guard let current = next else { break }
             let results = try await current.value
             let stopping = stop?.isRequested == true
-            next = index + 1 < chunks.count && !stopping ? Task { [chunks] in try await self.fetchDetails(chunks[index + 1], stop: stop) } : nil
-            try await processChunk(chunk, results: results, request: request, carry: &carry, &summary)
+            next = index + 1 < chunks.count && !stopping ? Task { [chunks] in try await instances.fetch(chunks[index + 1], stop: stop) } : nil
+            do {
+                summary.add(try await instances.process(chunk, results: results, at: request.now, dryRun: request.dryRun, carry: &carry))
+            } catch let partial as PartialWrite {
+                summary.add(partial.counts)
+                throw partial.error
+            }
             done += chunk.count
             observer.chunkFinished(done: done, total: work.count)
             if stopping { break }
         }
-        if !request.dryRun { try await flushActions(&carry, final: true, names: nil, at: request.now, &summary) }
+        if !request.dryRun {
+            do {
+                summary.add(try await instances.flush(&carry, final: true, names: nil, at: request.now))
+            } catch let partial as PartialWrite {
+                summary.add(partial.counts)
+                throw partial.error
+            }
+        }
         observer.finished()
         if stop?.isRequested == true { throw StopRequested() }
 
         // 3. reconcile (full-check) and move the checkpoint
         if request.mode == .fullCheck {
-            try await reconcile(request, &summary)
+            let (repaired, unknown) = try await instances.reconcile(at: request.now, dryRun: request.dryRun)
+            summary.repairs += repaired.repairs
+            for (kind, count) in unknown.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                summary.warnings.append("\(kind.rawValue) table: \(count) row(s) whose key dingsync does not know were left alone")
+            }
         }
         if plan.advancesCheckpoint && !request.dryRun {
             var updated = saved
@@ -245,9 +262,12 @@ public final class SyncPipeline: @unchecked Sendable {
     /// Fails with every schema problem at once, before anything is written.
     func checkSchema() async throws {
         var problems: [String] = []
+        let naming = instances.naming
+        let mainTable = instances.mainTable
         let main = try await feishu.listFields(table: mainTable)
-        problems += SchemaCheck.problems(table: mainTable, label: "main", required: SchemaCheck.mainColumns(naming: naming, extraColumns: processor.extraColumns.map(\.column)), actual: main)
-        if let actionTable {
+        problems += SchemaCheck.problems(table: mainTable, label: "main", required: SchemaCheck.mainColumns(naming: naming,
+                                         extraColumns: instances.processor.extraColumns.map(\.column)), actual: main)
+        if let actionTable = instances.actionTable {
             let action = try await feishu.listFields(table: actionTable)
             problems += SchemaCheck.problems(table: actionTable, label: "action", required: SchemaCheck.actionColumns(naming: naming), actual: action)
         }
