@@ -24,33 +24,31 @@ public final class Sandbox: Sendable {
     // MARK: Credentials and ids (stable for a seed; unchanged by an admin reset)
 
     /// DingTalk app key (`dingtalk.app_key`).
-    public var appKey: String { core.identity.appKey }
+    public var appKey: String { core.parts.identity.appKey }
     /// DingTalk app secret.
-    public var appSecret: String { core.identity.appSecret }
+    public var appSecret: String { core.parts.identity.appSecret }
     /// Feishu app id (`cli_…`).
-    public var feishuAppId: String { core.identity.feishuAppId }
+    public var feishuAppId: String { core.parts.identity.feishuAppId }
     /// Feishu app secret.
-    public var feishuAppSecret: String { core.identity.feishuAppSecret }
+    public var feishuAppSecret: String { core.parts.identity.feishuAppSecret }
     /// The Bitable base's app_token.
-    public var appToken: String { core.identity.appToken }
+    public var appToken: String { core.parts.identity.appToken }
     /// The main table's id (nil with `createTables == false`).
-    public var mainTableId: String? { core.lock.withLock { core.state.mainTableId } }
+    public var mainTableId: String? { core.parts.bitable.tableIds.main }
     /// The action table's id (nil with `createTables == false`).
-    public var actionTableId: String? { core.lock.withLock { core.state.actionTableId } }
+    public var actionTableId: String? { core.parts.bitable.tableIds.action }
     /// Every template's process code, in template order (请假, 报销, 采购, 出差, 通用审批).
-    public var processCodes: [String] { core.lock.withLock { core.state.dingtalk.templates.map(\.code) } }
+    public var processCodes: [String] { core.parts.dingtalk.processCodes }
     /// Template names by process code.
-    public var templateNames: [String: String] {
-        core.lock.withLock { Dictionary(uniqueKeysWithValues: core.state.dingtalk.templates.map { ($0.code, $0.name) }) }
-    }
+    public var templateNames: [String: String] { core.parts.dingtalk.templateNames }
     /// The bot webhook's URL (`notification.webhook_url`).
-    public var webhookURL: String { core.webhookURL }
+    public var webhookURL: String { core.parts.webhook.url }
     /// The bot's signature secret ("" = no signature required).
-    public var webhookSecret: String { core.identity.webhookSecret }
+    public var webhookSecret: String { core.parts.identity.webhookSecret }
     /// The organisation's (root department's) name.
     public var orgName: String { OrgGenerator.orgName }
     /// The sandbox clock, epoch ms.
-    public var nowMs: Int64 { core.lock.withLock { core.nowMs() } }
+    public var nowMs: Int64 { core.parts.clock.nowMs() }
 
     private init(core: SandboxCore, server: HTTPServer, options: SandboxOptions) {
         self.core = core
@@ -73,11 +71,11 @@ public final class Sandbox: Sendable {
         try options.validate()
         let core = SandboxCore(options: options)
         let server = try await HTTPServer.start(host: options.host, port: options.port, threads: options.threads,
-                                             clock: { core.nowMs() }) { request in
+                                             clock: { core.parts.clock.nowMs() }) { request in
             core.handle(request)
         }
         let sandbox = Sandbox(core: core, server: server, options: options)
-        core.lock.withLock { core.baseURL = sandbox.baseURL }
+        core.parts.address.set(sandbox.baseURL)
         return sandbox
     }
 
@@ -88,9 +86,8 @@ public final class Sandbox: Sendable {
 
     /// The dingsync `config.yaml` (SPEC §3) pointing at this sandbox.
     public func configYAML() -> String {
-        let (codes, main, action) = core.lock.withLock {
-            (core.state.dingtalk.templates.map(\.code), core.state.mainTableId, core.state.actionTableId)
-        }
+        let codes = core.parts.dingtalk.processCodes
+        let (main, action) = core.parts.bitable.tableIds
         return ConfigWriter.yaml(ConfigWriter.Values(
             baseURL: baseURL, appKey: appKey, appSecret: appSecret, api: options.configAPI, processCodes: codes,
             qps: max(1, min(15, options.dingtalkQPS * 3 / 4)), monthlyQuota: options.dingtalkMonthlyQuota,

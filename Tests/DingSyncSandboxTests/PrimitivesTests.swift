@@ -65,7 +65,7 @@ struct PrimitivesTests {
 
     /// The app's open id in person fields is the one the hand-written SHA-256 gave (pinned).
     @Test func appOpenIdIsPinned() {
-        #expect(SandboxCore.openId(ofApp: "cli_0123456789abcdef") == "ou_134510bfcd5236dbf6f222594a857cb6")
+        #expect(BitableSimulator.openId(ofApp: "cli_0123456789abcdef") == "ou_134510bfcd5236dbf6f222594a857cb6")
     }
 
     @Test func jsonKeepsNumbersOrderAndUnicode() throws {

@@ -9,7 +9,7 @@ struct SandboxRequest: Sendable {
     var body: [UInt8]
     var remoteAddress: String?
     /// Monotonic nanoseconds when the request's head was read off the socket (nil when built
-    /// in a test): rate windows count arrivals, not the moment the shared lock came free.
+    /// in a test): rate windows count arrivals, not the moment the call reached them.
     var arrivalNs: UInt64?
 
     init(method: String, uri: String, headers: [(String, String)], body: [UInt8], remoteAddress: String? = nil,

@@ -1,54 +1,13 @@
-/// Envelopes of each family, and the answers for every fault kind.
-extension SandboxCore {
-    // MARK: DingTalk legacy (HTTP 200, errcode)
-
-    func legacyOK(_ pairs: [(String, JSONValue)]) -> SandboxResponse {
-        .json(.object([("errcode", 0), ("errmsg", "ok")] + pairs + [("request_id", .string(state.legacyRequestId()))]))
-    }
-
-    func legacyError(_ ctx: inout CallContext, _ errcode: Int, _ errmsg: String, sub: (String, String)? = nil) -> SandboxResponse {
-        ctx.failed = true
-        var pairs: [(String, JSONValue)] = [("errcode", .int(errcode)), ("errmsg", .string(errmsg))]
-        if let sub {
-            pairs.append(("sub_code", .string(sub.0)))
-            pairs.append(("sub_msg", .string(sub.1)))
-        }
-        pairs.append(("request_id", .string(state.legacyRequestId())))
-        return .json(.object(pairs))
-    }
-
-    // MARK: DingTalk new (HTTP status, code/message/requestid)
-
-    func newJSON(_ value: JSONValue, status: Int = 200) -> SandboxResponse {
-        let id = state.newRequestId()
-        return .json(value, status: status, headers: [("x-acs-request-id", id), ("x-acs-trace-id", state.noiseRng.hex(32))])
-    }
-
-    func newError(_ ctx: inout CallContext, _ status: Int, _ code: String, _ message: String, scopes: [String]? = nil) -> SandboxResponse {
-        ctx.failed = true
-        var pairs: [(String, JSONValue)] = [("code", .string(code)), ("requestid", .string(state.newRequestId())), ("message", .string(message))]
-        if let scopes { pairs.append(("accessdenieddetail", .object([("requiredScopes", .strings(scopes))]))) }
-        return newJSON(.object(pairs), status: status)
-    }
-
-    // MARK: Feishu (code/msg/data)
-
-    func feishuOK(_ data: JSONValue) -> SandboxResponse {
-        .json(.object([("code", 0), ("msg", "success"), ("data", data)]), headers: [("X-Tt-Logid", state.logId())])
-    }
-
-    func feishuError(_ ctx: inout CallContext, _ error: FeishuError, headers: [(String, String)] = [],
-                     extra: [(String, JSONValue)] = []) -> SandboxResponse {
-        ctx.failed = true
-        let log = state.logId()
-        let errorObject = JSONValue.object([("log_id", .string(log))] + extra)
-        return .json(.object([("code", .int(error.code)), ("msg", .string(error.msg)), ("data", .object([])), ("error", errorObject)]),
-                     status: error.status, headers: [("X-Tt-Logid", log)] + headers)
-    }
+/// The gateway's answers for every fault kind and for throttling, in each family's envelope.
+struct FaultAnswers: EnvelopeAnswering, Sendable {
+    let envelopes: Envelopes
+    /// Named in the legacy IP-allowlist error.
+    let appKey: String
 
     // MARK: Throttling
 
-    func throttleResponse(_ ctx: inout CallContext, limit: Int, resetSeconds: Int) -> SandboxResponse {
+    /// The family's rate-limit answer (`limit` calls, a slot frees in `resetSeconds`).
+    func throttle(_ ctx: inout CallContext, limit: Int, resetSeconds: Int) -> SandboxResponse {
         ctx.throttled = true
         switch ctx.endpoint.family {
         case .legacy:
@@ -62,8 +21,7 @@ extension SandboxCore {
         }
     }
 
-    private func configuredLimit(_ endpoint: Endpoint) -> Int {
-        let s = state.settings
+    private func configuredLimit(_ endpoint: Endpoint, _ s: Settings) -> Int {
         switch endpoint.rateClass {
         case .none, .dingtalk: return s.dingtalkQPS
         case .feishuRead: return s.feishuReadQPS
@@ -75,7 +33,8 @@ extension SandboxCore {
 
     // MARK: Faults
 
-    func faultResponse(_ fault: FaultKind, _ ctx: inout CallContext) -> SandboxResponse {
+    /// What a call that meets `fault` is answered.
+    func answer(_ fault: FaultKind, _ ctx: inout CallContext) -> SandboxResponse {
         let endpoint = ctx.endpoint
         let family = endpoint.family
         switch fault {
@@ -89,14 +48,14 @@ extension SandboxCore {
                 return .text("Internal Server Error", status: 500)
             }
         case .throttle:
-            return throttleResponse(&ctx, limit: configuredLimit(endpoint), resetSeconds: 1)
+            return throttle(&ctx, limit: configuredLimit(endpoint, ctx.settings), resetSeconds: 1)
         case .globalThrottle:
             ctx.throttled = true
             switch family {
             case .legacy:
                 return legacyError(&ctx, 90002, "您的服务器调用钉钉开放平台当前接口的所有请求都被暂时禁用了，处罚将在 1 秒后结束")
             case .new: return newError(&ctx, 403, "Forbidden.AccessDenied.QpsLimitForApi", "接口调用频率超过平台整体限制，请稍后重试")
-            case .feishu: return throttleResponse(&ctx, limit: configuredLimit(endpoint), resetSeconds: 1)
+            case .feishu: return throttle(&ctx, limit: configuredLimit(endpoint, ctx.settings), resetSeconds: 1)
             case .webhook: return feishuError(&ctx, FeishuError(code: 11232, msg: "frequency limited"))
             }
         case .timeout:
@@ -107,7 +66,7 @@ extension SandboxCore {
             }
         case .writeConflict:
             if family == .feishu { return feishuError(&ctx, FeishuError.writeConflict) }
-            return faultResponse(.serverError, &ctx)
+            return answer(.serverError, &ctx)
         case .tokenInvalid:
             switch family {
             case .legacy:
@@ -133,7 +92,7 @@ extension SandboxCore {
         case .ip:
             let ip = ctx.request.remoteAddress ?? "127.0.0.1"
             switch family {
-            case .legacy: return legacyError(&ctx, 60020, "访问ip不在白名单之中,request ip=\(ip) appKey(\(identity.appKey))")
+            case .legacy: return legacyError(&ctx, 60020, "访问ip不在白名单之中,request ip=\(ip) appKey(\(appKey))")
             case .new: return newError(&ctx, 403, "Forbidden.AccessDenied.IpNotInWhiteList", "访问ip不在白名单之中, request ip=\(ip)")
             case .feishu: return feishuError(&ctx, FeishuError(code: 99991401, msg: "The IP address \(ip) is not in the allowlist of this app.", status: 400))
             case .webhook: return webhookFailure(&ctx, 19022, "Ip Not Allowed")
@@ -148,7 +107,7 @@ extension SandboxCore {
         case .flood:
             ctx.failed = true
             ctx.throttled = true
-            return .json(.object([("status", 1111), ("wait", 5), ("source", "x5"), ("punish", "deny"), ("uuid", .string(state.newRequestId()))]))
+            return .json(.object([("status", 1111), ("wait", 5), ("source", "x5"), ("punish", "deny"), ("uuid", .string(envelopes.newRequestId()))]))
         case let .custom(status, body, headers):
             ctx.failed = true
             if let text = body.stringValue {
@@ -158,12 +117,7 @@ extension SandboxCore {
             }
             return .json(body, status: status, headers: headers)
         case .drop, .delay, .trickle, .stuckCursor:
-            return faultResponse(.serverError, &ctx)
+            return answer(.serverError, &ctx)
         }
-    }
-
-    func webhookFailure(_ ctx: inout CallContext, _ code: Int, _ msg: String, status: Int = 200) -> SandboxResponse {
-        ctx.failed = true
-        return .json(.object([("code", .int(code)), ("msg", .string(msg)), ("data", .object([]))]), status: status)
     }
 }

@@ -1,6 +1,6 @@
 /// Legacy "oapi" endpoints: HTTP 200 always, `errcode`/`errmsg`, snake_case, JSON or
 /// form bodies, numbers or numeric strings.
-extension SandboxCore {
+extension DingTalkSimulator {
     /// Parameter errors of `/topapi/*` (the reference leaves them open): errcode 400002.
     static let legacyParamErrcode = 400002
 
@@ -40,9 +40,9 @@ extension SandboxCore {
         guard key == identity.appKey, secret == identity.appSecret else {
             return legacyError(&ctx, 40096, "不合法的appKey或appSecret")
         }
-        let token = issueDingTalkToken(now: ctx.nowMs)
+        let token = issueToken(now: ctx.nowMs, lifetimeSeconds: ctx.settings.tokenLifetime)
         return .json(.object([("errcode", 0), ("access_token", .string(token)), ("errmsg", "ok"),
-                              ("expires_in", .int(state.settings.tokenLifetime))]))
+                              ("expires_in", .int(ctx.settings.tokenLifetime))]))
     }
 
     // MARK: processinstance/listids
@@ -78,7 +78,7 @@ extension SandboxCore {
             userIds = s.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
             if userIds.count > 10 { return legacyParamError(&ctx, "userid_list 最多 10 个") }
         }
-        guard state.dingtalk.template(code: code) != nil else { return legacyParamError(&ctx, "process_code 对应的模板不存在") }
+        guard world.template(code: code) != nil else { return legacyParamError(&ctx, "process_code 对应的模板不存在") }
         let (effectiveEnd, problem) = checkWindow(start: start, end: end, now: ctx.nowMs)
         switch problem {
         case .endBeforeStart: return legacyParamError(&ctx, "end_time 不能早于 start_time")
@@ -86,7 +86,8 @@ extension SandboxCore {
         case .startTooOld: return legacyParamError(&ctx, "start_time 不能早于当前时间 365 天")
         case nil: break
         }
-        var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: [], offset: cursor, size: size)
+        var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: [],
+                                   cap: ctx.settings.maxIdsPerQuery, offset: cursor, size: size)
         if ctx.stuckCursor { next = cursor }
         var result: [(String, JSONValue)] = [("list", .strings(ids))]
         if let next { result.append(("next_cursor", .int(next))) }
@@ -104,8 +105,8 @@ extension SandboxCore {
         guard let id = body["process_instance_id"]?.lenientString, !id.isEmpty else {
             return legacyParamError(&ctx, "process_instance_id 不能为空")
         }
-        guard let inst = state.dingtalk.instances[id] else { return legacyParamError(&ctx, "审批实例不存在") }
-        return legacyOK([("process_instance", legacyInstanceJSON(inst))])
+        guard let inst = world.instances[id] else { return legacyParamError(&ctx, "审批实例不存在") }
+        return legacyOK([("process_instance", InstanceRendering.legacy(inst))])
     }
 
     // MARK: v2/user/get, v2/department/get
@@ -119,8 +120,8 @@ extension SandboxCore {
         guard let userid = body["userid"]?.lenientString, !userid.isEmpty, userid.count <= 64 else {
             return legacyParamError(&ctx, "userid 不能为空")
         }
-        guard let user = state.dingtalk.users[userid] else { return legacyError(&ctx, 60121, "找不到该用户") }
-        return legacyOK([("result", legacyUserJSON(user))])
+        guard let user = world.users[userid] else { return legacyError(&ctx, 60121, "找不到该用户") }
+        return legacyOK([("result", InstanceRendering.legacyUser(user))])
     }
 
     func legacyDepartmentGet(_ ctx: inout CallContext) -> SandboxResponse {
@@ -130,7 +131,7 @@ extension SandboxCore {
         case let .failure(f): return f.response
         }
         guard let deptId = body["dept_id"]?.lenientInt64 else { return legacyParamError(&ctx, "dept_id 不能为空") }
-        guard let dept = state.dingtalk.departments[deptId] else { return legacyError(&ctx, 60003, "部门不存在") }
+        guard let dept = world.departments[deptId] else { return legacyError(&ctx, 60003, "部门不存在") }
         var b = ObjectBuilder()
         b.set("dept_id", .int(dept.id))
         b.set("name", dept.name)
@@ -152,11 +153,11 @@ extension SandboxCore {
         case let .failure(f): return f.response
         }
         guard let name = body["name"]?.lenientString, !name.isEmpty else { return legacyParamError(&ctx, "name 不能为空") }
-        guard let template = state.dingtalk.templates.first(where: { $0.name == name }) else {
+        guard let template = world.templates.first(where: { $0.name == name }) else {
             return legacyError(&ctx, 820004, "模板不存在")
         }
         return .json(.object([("errcode", 0), ("errmsg", "ok"), ("process_code", .string(template.code)),
-                              ("request_id", .string(state.legacyRequestId()))]))
+                              ("request_id", .string(envelopes.legacyRequestId()))]))
     }
 
     func legacyListByUserId(_ ctx: inout CallContext) -> SandboxResponse {
@@ -167,10 +168,10 @@ extension SandboxCore {
         }
         guard let offset = body["offset"]?.lenientInt64, offset >= 0 else { return legacyParamError(&ctx, "offset 不能为空") }
         guard let size = body["size"]?.lenientInt64, size >= 1, size <= 100 else { return legacyParamError(&ctx, "size 须在 1 到 100 之间") }
-        if let userid = body["userid"]?.lenientString, !userid.isEmpty, state.dingtalk.users[userid] == nil {
+        if let userid = body["userid"]?.lenientString, !userid.isEmpty, world.users[userid] == nil {
             return legacyError(&ctx, 60121, "找不到该用户")
         }
-        let all = state.dingtalk.templates
+        let all = world.templates
         let lower = min(Int(offset), all.count)
         let upper = min(lower + Int(size), all.count)
         var result: [(String, JSONValue)] = [("process_list", .array(all[lower..<upper].map { t in

@@ -1,5 +1,34 @@
-/// Field update and delete (reference §3.5): `PUT P/fields/:field_id`, `DELETE P/fields/:field_id`.
-extension SandboxCore {
+/// The field endpoints (reference §3.5): list, create, update (full replacement), delete.
+extension BitableSimulator {
+    // MARK: GET, POST P/fields
+
+    func listFields(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        if let view = ctx.request.query("view_id"), !view.isEmpty, view != table.defaultViewId {
+            throw FeishuError(code: 1254042, msg: "ViewIdNotFound")
+        }
+        let size = try pageSize(ctx, max: 100)
+        let offset = try pageOffset(ctx, scope: "fields")
+        let all = table.fields
+        let slice = offset < all.count ? Array(all[offset..<min(all.count, offset + size)]) : []
+        return feishuOK(page(slice.map { $0.json() }, total: all.count, offset: offset, scope: "fields"))
+    }
+
+    func createField(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
+        let body = try bodyJSON(ctx, allowEmpty: false)
+        let replayKey = try clientTokenKey(ctx, table: table, kind: "field")
+        if let replayKey, let cached = clientTokens[replayKey] {
+            guard cached.body == body.canonical() else { throw FeishuError.clientTokenConflict }
+            return feishuOK(cached.data)
+        }
+        if table.fields.count >= 300 { throw FeishuError(code: 1254105, msg: "ColumnExceedLimit") }
+        let field = try makeField(body, isPrimary: false, existing: table.fields)
+        table.fields.append(field)
+        ctx.committed = true
+        let data = JSONValue.object([("field", field.json())])
+        if let replayKey { clientTokens[replayKey] = (body.canonical(), data) }
+        return feishuOK(data)
+    }
+
     // MARK: PUT P/fields/:field_id
 
     /// Full replacement: `field_name` and `type` are required; an omitted `property`,

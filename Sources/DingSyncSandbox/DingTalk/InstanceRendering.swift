@@ -1,70 +1,12 @@
-/// What both DingTalk families share: tokens, listing windows, paging with the id cap.
-extension SandboxCore {
-    static let windowSpanMs: Int64 = 120 * TimeFormat.dayMs
-    static let windowAgeMs: Int64 = 365 * TimeFormat.dayMs
-
-    enum WindowProblem {
-        case endBeforeStart, spanTooLong, startTooOld
-    }
-
-    /// Checks a listing window (reference §2): end defaults to now; span ≤ 120 days; start
-    /// within 365 days of now; end not before start.
-    func checkWindow(start: Int64, end: Int64?, now: Int64) -> (Int64, WindowProblem?) {
-        let effectiveEnd = end ?? now
-        if let end, end < start { return (effectiveEnd, .endBeforeStart) }
-        if effectiveEnd - start > Self.windowSpanMs { return (effectiveEnd, .spanTooLong) }
-        if now - start > Self.windowAgeMs { return (effectiveEnd, .startTooOld) }
-        return (effectiveEnd, nil)
-    }
-
-    /// Ids of `code` created within [start, end], optionally by originator and status, then
-    /// one page from `offset`. The query yields at most `maxIdsPerQuery` ids in total: once
-    /// they are handed out the last page has no cursor.
-    func listPage(code: String, start: Int64, end: Int64, userIds: [String], statuses: [String], offset: Int, size: Int)
-        -> (ids: [String], next: Int?)
-    {
-        let all = state.dingtalk.idsByCode[code] ?? []
-        let userSet = Set(userIds)
-        let statusSet = Set(statuses)
-        var matched: [String] = []
-        let cap = state.settings.maxIdsPerQuery
-        let needed = min(cap, offset + size + 1)
-        for id in all {
-            guard let inst = state.dingtalk.instances[id] else { continue }
-            if inst.createTime < start || inst.createTime > end { continue }
-            if !userSet.isEmpty, !userSet.contains(inst.originatorUserId) { continue }
-            if !statusSet.isEmpty, !statusSet.contains(inst.status) { continue }
-            matched.append(id)
-            if matched.count >= needed { break }
-        }
-        let available = min(matched.count, cap)
-        guard offset < available else { return ([], nil) }
-        let upper = min(offset + size, available)
-        let next = upper < available ? upper : nil
-        return (Array(matched[offset..<upper]), next)
-    }
-
-    /// Issues or renews the app's token: a valid token is returned again with a fresh
-    /// lifetime; an expired one is replaced.
-    func issueDingTalkToken(now: Int64) -> String {
-        let lifetime = Int64(state.settings.tokenLifetime) * 1000
-        if let token = state.dingtalkToken, now < state.dingtalkTokenExpiry {
-            state.dingtalkTokenExpiry = now + lifetime
-            return token
-        }
-        let token = state.idRng.hex(32)
-        state.dingtalkToken = token
-        state.dingtalkTokenExpiry = now + lifetime
-        return token
-    }
-
-    // MARK: Instance rendering
-
-    func legacyTaskTime(_ ms: Int64, _ inst: ApprovalInstance) -> String {
+/// How the APIs render the world: instances in both families' shapes, users in the legacy one.
+enum InstanceRendering {
+    /// A legacy task time: `yyyy-MM-dd HH:mm:ss`, or epoch ms as text for "old" instances.
+    static func legacyTaskTime(_ ms: Int64, _ inst: ApprovalInstance) -> String {
         inst.legacyTaskTimesAsMs ? String(ms) : TimeFormat.legacy(ms)
     }
 
-    func legacyInstanceJSON(_ inst: ApprovalInstance) -> JSONValue {
+    /// An instance as `/topapi/processinstance/get` serves it (`process_instance`).
+    static func legacy(_ inst: ApprovalInstance) -> JSONValue {
         var b = ObjectBuilder()
         b.set("title", inst.title)
         b.set("create_time", TimeFormat.legacy(inst.createTime))
@@ -121,8 +63,10 @@ extension SandboxCore {
         return b.value
     }
 
-    func newInstanceJSON(_ inst: ApprovalInstance) -> JSONValue {
-        let beijing = state.settings.newAPITimes == .beijing
+    /// An instance as `GET /v1.0/workflow/processInstances` serves it (`result`).
+    ///
+    /// `beijing`: times as Beijing wall time with a `Z` (the `new_api_times` setting).
+    static func new(_ inst: ApprovalInstance, beijing: Bool) -> JSONValue {
         func time(_ ms: Int64) -> String { TimeFormat.newAPI(ms, beijing: beijing) }
         var b = ObjectBuilder()
         b.set("title", inst.title)
@@ -190,7 +134,8 @@ extension SandboxCore {
         return b.value
     }
 
-    func legacyUserJSON(_ u: DTUser) -> JSONValue {
+    /// A user as `/topapi/v2/user/get` serves it (`result`).
+    static func legacyUser(_ u: DTUser) -> JSONValue {
         var b = ObjectBuilder()
         b.set("userid", u.userid)
         b.set("unionid", u.unionid)

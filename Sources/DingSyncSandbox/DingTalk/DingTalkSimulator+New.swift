@@ -1,6 +1,6 @@
 /// New "api" endpoints: HTTP 4xx/5xx with `code`/`message`/`requestid`, camelCase,
 /// JSON bodies only, int64 request numbers.
-extension SandboxCore {
+extension DingTalkSimulator {
     private func newBody(_ ctx: inout CallContext) -> Result<JSONValue, LegacyFailure> {
         guard !ctx.request.body.isEmpty, let json = try? JSONValue.parse(ctx.request.body), json.objectPairs != nil else {
             return .failure(LegacyFailure(response: newError(&ctx, 400, "Missingbody", "body is mandatory for this action.")))
@@ -25,8 +25,8 @@ extension SandboxCore {
         guard key == identity.appKey, secret == identity.appSecret else {
             return newError(&ctx, 400, "invalidClientIdOrSecret", "无效的clientId或者clientSecret")
         }
-        let token = issueDingTalkToken(now: ctx.nowMs)
-        return newJSON(.object([("accessToken", .string(token)), ("expireIn", .int(state.settings.tokenLifetime))]))
+        let token = issueToken(now: ctx.nowMs, lifetimeSeconds: ctx.settings.tokenLifetime)
+        return newJSON(.object([("accessToken", .string(token)), ("expireIn", .int(ctx.settings.tokenLifetime))]))
     }
 
     // MARK: POST /v1.0/workflow/processes/instanceIds/query
@@ -81,7 +81,7 @@ extension SandboxCore {
             }
             statuses = items.compactMap(\.stringValue)
         }
-        guard state.dingtalk.template(code: code) != nil else {
+        guard world.template(code: code) != nil else {
             return newError(&ctx, 400, "invalidProcessCode", "审批模板processCode不存在")
         }
         let (effectiveEnd, problem) = checkWindow(start: start, end: end, now: ctx.nowMs)
@@ -92,11 +92,11 @@ extension SandboxCore {
         case nil: break
         }
         var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: statuses,
-                                   offset: Int(offset), size: Int(size))
+                                   cap: ctx.settings.maxIdsPerQuery, offset: Int(offset), size: Int(size))
         if ctx.stuckCursor { next = Int(offset) }
         var result: [(String, JSONValue)] = [("list", .strings(ids))]
         if let next { result.append(("nextToken", .string(String(next)))) }
-        return newJSON(.object([("result", .object(result)), ("success", newAPISuccess)]))
+        return newJSON(.object([("result", .object(result)), ("success", newAPISuccess(ctx.settings))]))
     }
 
     /// A cursor sent as a JSON integer or as a string of ASCII digits.
@@ -108,8 +108,8 @@ extension SandboxCore {
 
     /// `success` of new-API answers: JSON `true` (as observed) or `"true"` (as documented),
     /// after the `new_api_success` setting.
-    var newAPISuccess: JSONValue {
-        state.settings.newAPISuccess == .string ? .string("true") : .bool(true)
+    func newAPISuccess(_ settings: Settings) -> JSONValue {
+        settings.newAPISuccess == .string ? .string("true") : .bool(true)
     }
 
     // MARK: GET /v1.0/workflow/processInstances
@@ -118,10 +118,11 @@ extension SandboxCore {
         guard let id = ctx.request.query("processInstanceId"), !id.isEmpty else {
             return newError(&ctx, 400, "processInstanceIdError", "processInstanceId参数无效")
         }
-        guard let inst = state.dingtalk.instances[id] else {
+        guard let inst = world.instances[id] else {
             return newError(&ctx, 400, "processInstanceNotExist", "审批实例不存在")
         }
-        return newJSON(.object([("result", newInstanceJSON(inst)), ("success", newAPISuccess)]))
+        let rendered = InstanceRendering.new(inst, beijing: ctx.settings.newAPITimes == .beijing)
+        return newJSON(.object([("result", rendered), ("success", newAPISuccess(ctx.settings))]))
     }
 
     // MARK: GET /v1.0/workflow/processCentres/schemaNames/processCodes
@@ -131,11 +132,11 @@ extension SandboxCore {
             return newError(&ctx, 400, "invalidParameter", "name不能为空")
         }
         if name.count > 64 { return newError(&ctx, 400, "invalidParameter", "name长度不能超过64") }
-        guard let template = state.dingtalk.templates.first(where: { $0.name == name }) else {
+        guard let template = world.templates.first(where: { $0.name == name }) else {
             return newError(&ctx, 400, "process.error", "模板不存在")
         }
         return newJSON(.object([("result", .object([("processCode", .string(template.code)),
-                                                     ("gmtModified", .string(TimeFormat.newAPI(template.gmtModified, beijing: state.settings.newAPITimes == .beijing)))]))]))
+                                                     ("gmtModified", .string(TimeFormat.newAPI(template.gmtModified, beijing: ctx.settings.newAPITimes == .beijing)))]))]))
     }
 
     // MARK: GET /v1.0/workflow/processes/userVisibilities/templates
@@ -151,10 +152,10 @@ extension SandboxCore {
             return newError(&ctx, 400, "invalidNextToken", "nextToken不能为空，首次调用传0")
         }
         guard let offset = Int(tokenText), offset >= 0 else { return newError(&ctx, 400, "invalidNextToken", "nextToken无效") }
-        if let userId = ctx.request.query("userId"), !userId.isEmpty, state.dingtalk.users[userId] == nil {
+        if let userId = ctx.request.query("userId"), !userId.isEmpty, world.users[userId] == nil {
             return newError(&ctx, 400, "invalidUserId", "用户不存在")
         }
-        let all = state.dingtalk.templates
+        let all = world.templates
         let lower = min(offset, all.count)
         let upper = min(lower + size, all.count)
         var result: [(String, JSONValue)] = []

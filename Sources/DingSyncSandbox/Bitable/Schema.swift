@@ -39,15 +39,3 @@ enum Schema {
         FieldSpec(name: "comment", type: 1),
     ]
 }
-
-extension SandboxCore {
-    static func createTable(in state: SandboxState, name: String, specs: [Schema.FieldSpec]) -> BitTable {
-        let fields = specs.enumerated().map { index, spec in
-            BitField(id: state.newFieldId(), name: spec.name, type: spec.type, uiType: BitField.defaultUIType(spec.type) ?? "Text",
-                     isPrimary: index == 0, property: spec.property, description: nil)
-        }
-        let table = BitTable(id: state.newTableId(), name: name, defaultViewId: state.newViewId(), fields: fields)
-        state.base.tables.append(table)
-        return table
-    }
-}

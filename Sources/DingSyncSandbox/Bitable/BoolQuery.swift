@@ -15,12 +15,3 @@ enum BoolQuery {
         }
     }
 }
-
-extension SandboxCore {
-    /// Refuses a boolean flag that is neither spelling of true or false.
-    func checkBoolQueries(_ request: SandboxRequest) throws(FeishuError) {
-        for (name, value) in request.queryItems where BoolQuery.names.contains(name) && BoolQuery.parse(value) == nil {
-            throw FeishuError.wrongBody("\(name) must be true or false, not \(value)")
-        }
-    }
-}

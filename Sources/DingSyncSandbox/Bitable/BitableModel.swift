@@ -66,7 +66,7 @@ struct BitRecord: Sendable {
     var autoNumber: Int
 }
 
-/// A table with its fields and rows. Accessed only under the sandbox lock.
+/// A table with its fields and rows. Accessed only under the Bitable part's lock.
 final class BitTable: @unchecked Sendable {
     let id: String
     var name: String
