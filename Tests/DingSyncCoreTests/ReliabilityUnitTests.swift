@@ -121,6 +121,12 @@ import Testing
         #expect(DingTalkTime.epochMilliseconds(Date(timeIntervalSince1970: 1e20)) == .max, "never traps")
     }
 
+    @Test func aFullDiskIsNamedWithThePath() {
+        let error = CheckpointError(path: "/var/lib/dingsync/checkpoint.json",
+                                    problem: "could not be written (\(AtomicFile.reason(POSIXFileError(path: "/x", code: ENOSPC))))", saving: true)
+        #expect(error.localizedDescription == "checkpoint file /var/lib/dingsync/checkpoint.json could not be written (No space left on device).")
+    }
+
     @Test func aBackfillStartingInTheFutureIsRefusedAsSuch() {
         #expect {
             _ = try SyncPlan.make(mode: .range(start: Date().addingTimeInterval(86_400 * 365), end: nil), processCodes: ["P"], checkpoints: [:],

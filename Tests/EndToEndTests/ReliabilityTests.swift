@@ -283,6 +283,14 @@ extension MonitoringEndToEnd {
             #expect(!(try sandbox.webhookMessages()).isEmpty, "notified")
             try sandbox.setValue("lock_file", "\"dingsync.lock\"")
 
+            // a checkpoint that cannot be saved names its path and the reason (a full disk says "No space left on device")
+            FileManager.default.createFile(atPath: sandbox.folder + "/blocker", contents: Data("x".utf8))
+            try sandbox.setValue("checkpoint_file", "\"blocker/checkpoint.json\"")
+            let unsaved = try await sandbox.run(["--init"])
+            #expect(unsaved.status == 2, "\(unsaved.stdout)")
+            #expect((unsaved.stdout + unsaved.stderr).contains("blocker/checkpoint.json could not be written ("), "\(unsaved.stdout)")
+            try sandbox.setValue("checkpoint_file", "\"checkpoint.json\"")
+
             try sandbox.setValue("api_base_url", "\"http://127.0.0.1:1\"")
             let refused = try await sandbox.run(["--init"])
             #expect(refused.status == 2, "\(refused.stdout)")
