@@ -78,6 +78,8 @@ import Testing
     @Test func openInstancesAreRecheckedCheaplyOnTheNewAPI() throws {
         let sandbox = try SandboxProcess(["--instances", "200", "--days", "6"])
         #expect(try sandbox.dingsync(["--init"]).status == 0)
+        // a quota with nothing left for refresh reads: only status changes are looked for
+        try sandbox.setValue("monthly_quota", "1")
         let open = try sandbox.instances(status: "RUNNING")
         #expect(open.count >= 20, "the dataset should have many running instances (how many depends on the time of day and week)")
         let target = try #require(open.first?["id"] as? String)
@@ -98,5 +100,36 @@ import Testing
         #expect(run.stdout.contains("status-filtered listing"))
         let row = try sandbox.rows(sandbox.mainTable).first { $0.fields["instance_id"] as? String == target }
         #expect(row?.fields["status"] as? String == "已拒绝")
+    }
+
+    /// SPEC 5: a change inside a running approval reaches Bitable on the next plain run.
+    @Test func commentOnARunningInstanceReachesBitableOnTheNextRun() throws {
+        let sandbox = try SandboxProcess(["--instances", "60", "--days", "6"])   // monthly_quota 0: every open instance is read
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let target = try #require(try sandbox.instances(status: "RUNNING").last?["id"] as? String)
+        try sandbox.admin("POST", "instances/\(target)/remark", ["remark": "请补充行程单"])
+        let run = try sandbox.dingsync([])
+        #expect(run.status == 0, "\(run.stderr)")
+        let actions = try sandbox.rows(sandbox.actionTable).filter { $0.fields["instance_id"] as? String == target }
+        #expect(actions.contains { $0.fields["comment"] as? String == "请补充行程单" })
+        let main = try sandbox.rows(sandbox.mainTable).first { $0.fields["instance_id"] as? String == target }
+        #expect(main?.fields["last_action"] as? String == "评论")
+        #expect(run.stdout.contains("open rows  the stalest was last refreshed"), "\(run.stdout)")
+        try assertTablesMatch(sandbox, instances: try sandbox.instances())
+    }
+
+    /// With a quota, a run reads only its share, longest-unrefreshed first, and says how stale the stalest row is.
+    @Test func refreshReadsStayWithinTheRunsShareOfTheQuota() throws {
+        let sandbox = try SandboxProcess(["--instances", "200", "--days", "6"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let open = try sandbox.instances(status: "RUNNING").count
+        // used calls so far are the init's (~200); leave a share of a few reads for this run
+        try sandbox.setValue("monthly_quota", "\(260 + 90)")
+        try sandbox.admin("POST", "counters/reset")
+        let run = try sandbox.dingsync([])
+        #expect(run.status == 0, "\(run.stderr)")
+        let details = try sandbox.counters()["dingtalk.v1.processInstances.get"]?["calls"] ?? 0
+        #expect(details < open, "not every open instance is read: \(details) of \(open)")
+        #expect(run.stdout.contains("refreshed"), "\(run.stdout)")
     }
 }

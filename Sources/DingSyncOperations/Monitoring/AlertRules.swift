@@ -70,6 +70,12 @@ public enum AlertRules {
                 detail: detail.joined(separator: "; "),
                 fix: "Set the clock right (timedatectl set-ntp true; chronyd or systemd-timesyncd). This run planned on DingTalk's clock and corrected the checkpoint, so nothing was lost; a clock far off also breaks token expiry and the log's times."))
         }
+        if let stalest = summary.stalestOpen, stalest > 86_400 {
+            alerts.append(Alert(
+                kind: .staleOpenRows, title: "open approvals are not refreshed daily",
+                detail: "the stalest open row was last brought up to date \(TimeText.age(stalest)) ago; \(summary.refreshed) open instance(s) were read in this run",
+                fix: "A change inside a running approval (a comment, the next approver) reaches Bitable only when its row is refreshed. Raise dingtalk.monthly_quota if the edition allows more calls (0 reads every open instance every run), run more often, or run `dingsync watch` (events say which instances changed)."))
+        }
         let quota = QuotaProjection(calls: snapshot.dingtalkCalls, quota: t.monthlyQuota, now: snapshot.now, timeZone: t.timeZone)
         if quota.exhausted {
             alerts.append(Alert(kind: .quota, title: "DingTalk's monthly API quota is used up", detail: quota.text,

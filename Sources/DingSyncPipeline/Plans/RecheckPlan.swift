@@ -22,6 +22,9 @@ public struct RecheckPlan: Sendable, Equatable {
 
     /// Instances to fetch by detail whatever happens.
     public var byDetail: [KnownInstance] = []
+    /// Open instances no listing can vouch for (an API without a status filter): read within the
+    /// run's refresh budget, longest-unrefreshed first.
+    public var unlisted: [KnownInstance] = []
     public var listings: [Listing] = []
     /// One line for the summary.
     public var strategy = ""
@@ -30,9 +33,14 @@ public struct RecheckPlan: Sendable, Equatable {
     public static func make(open: [KnownInstance], fullCheck: Bool, statusFilter: Bool, now: Date) -> RecheckPlan {
         var plan = RecheckPlan()
         guard !open.isEmpty else { return plan }
-        guard !fullCheck, statusFilter else {
+        if fullCheck {
             plan.byDetail = open
             plan.strategy = "\(open.count) open instance(s) by detail"
+            return plan
+        }
+        guard statusFilter else {
+            plan.unlisted = open
+            plan.strategy = "\(open.count) open instance(s) by detail within the refresh budget"
             return plan
         }
         let limit = now.addingTimeInterval(-SyncPlan.maxAge + 3600)

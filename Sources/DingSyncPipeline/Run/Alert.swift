@@ -18,6 +18,8 @@ public struct Alert: Sendable, Equatable {
         case rowLimit = "row_limit"
         /// The local clock differs from DingTalk's, or a checkpoint was ahead of it.
         case clock
+        /// Open rows cannot be refreshed at least daily within the quota (SPEC 5).
+        case staleOpenRows = "stale_open_rows"
     }
 
     public var kind: Kind

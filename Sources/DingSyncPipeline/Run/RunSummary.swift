@@ -12,6 +12,10 @@ public struct RunSummary: Sendable, Equatable {
     public var listed = 0
     public var rechecked = 0
     public var retried = 0
+    /// Open instances read although nothing said they changed, to keep their rows true (SPEC 5).
+    public var refreshed = 0
+    /// After this run, how long ago the stalest open row was last brought up to date (nil: no open instance).
+    public var stalestOpen: TimeInterval?
     public var fetched = 0
     public var created = 0
     public var updated = 0
@@ -85,10 +89,11 @@ public struct RunSummary: Sendable, Equatable {
         }
         var lines = ["── dingsync \(mode)\(dryRun ? " (dry run: nothing written)" : "") ──"]
         lines += windows.map { "window     \($0)" }
-        lines.append("instances  listed \(listed) · re-checked \(rechecked) · retried \(retried) · fetched \(fetched)")
+        lines.append("instances  listed \(listed) · re-checked \(rechecked) · refreshed \(refreshed) · retried \(retried) · fetched \(fetched)")
         lines.append("main rows  \(dryRun ? "would create" : "created") \(created) · updated \(updated) · unchanged \(unchanged) · failed \(failed)")
         lines.append("actions    created \(actionsCreated) · updated \(actionsUpdated) · deleted \(actionsDeleted)")
         if !recheckStrategy.isEmpty { lines.append("re-check   \(recheckStrategy), \(recheckCalls) call(s)") }
+        if let stalestOpen { lines.append("open rows  the stalest was last refreshed \(TimeText.age(stalestOpen)) ago") }
         if !repairs.isEmpty {
             lines.append("repaired   \(repairs.count)")
             lines += repairs.prefix(20).map { "  · \($0)" }

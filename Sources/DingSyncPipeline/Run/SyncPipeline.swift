@@ -129,14 +129,26 @@ public final class SyncPipeline: @unchecked Sendable {
         let recheckPlan = RecheckPlan.make(open: open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
                                            now: request.now)
         let recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
-        if !open.isEmpty {
-            summary.recheckStrategy = recheckPlan.listings.isEmpty ? recheckPlan.strategy
-                : "\(recheckPlan.strategy), \(recheck.instances.count) detail(s)"
-            summary.recheckCalls = recheck.calls
-        }
         for instance in recheck.instances where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.rechecked += 1
+        }
+        // open rows stay true: read unchanged open instances too, within this run's share of the quota
+        let budget = try await refreshBudget(reserved: work.count + (try store.failedInstances(processCodes: request.processCodes).count),
+                                             now: request.now)
+        let refresh = budget.pick(recheck.unchanged.filter { !seen.contains($0.instanceId) })
+        for instance in refresh where seen.insert(instance.instanceId).inserted {
+            work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
+            summary.refreshed += 1
+        }
+        if !open.isEmpty {
+            logger.info("refresh of open rows: \(budget.reason); \(refresh.count) of \(recheck.unchanged.count) unchanged open instance(s) read")
+            summary.recheckStrategy = "\(recheckPlan.strategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
+            summary.recheckCalls = recheck.calls + recheck.instances.count + refresh.count
+            // how stale the stalest open row is after this run
+            let refreshedNow = Set(work.map(\.id))
+            summary.stalestOpen = open.filter { !refreshedNow.contains($0.instanceId) }
+                .map { request.now.timeIntervalSince($0.lastRefreshed ?? $0.createTime ?? request.now) }.max() ?? 0
         }
         for failed in try store.failedInstances(processCodes: request.processCodes) where seen.insert(failed.instanceId).inserted {
             work.append(WorkItem(id: failed.instanceId, code: failed.processCode))
@@ -199,6 +211,16 @@ public final class SyncPipeline: @unchecked Sendable {
                 logger.warning("checkpoint of \(code) not moved: its listing did not finish; the next run lists the window again")
             }
         }
+    }
+
+    /// This run's share of the monthly quota for refresh reads of open instances.
+    func refreshBudget(reserved: Int, now: Date) async throws -> RefreshBudget {
+        let month = QuotaProjection.monthKey(now, zone)
+        let earlier = try store.calls(month: month, platform: "dingtalk")
+        let used = QuotaProjection.counted(earlier) + QuotaProjection.counted(await dingtalk.counter.calls)
+        let runsPerDay = RefreshBudget.runsPerDay(history: try store.recentRuns(limit: 100), now: now)
+        return RefreshBudget.make(quota: config.dingtalk.monthlyQuota, used: used, reserved: reserved, runsPerDay: runsPerDay,
+                                  now: now, timeZone: zone)
     }
 
     /// The time to plan with: DingTalk's clock when ours differs from it by more than a minute

@@ -10,17 +10,21 @@ struct RecheckStage: Sendable {
     let dingtalk: DingTalkClient
     let logger: Logger
 
-    func run(_ plan: RecheckPlan) async throws -> (instances: [KnownInstance], calls: Int) {
+    /// The instances to fetch (changed, or fetched by detail anyway), the listing calls spent, and
+    /// the open instances nothing vouched for as changed: candidates for a refresh read.
+    func run(_ plan: RecheckPlan) async throws -> (instances: [KnownInstance], calls: Int, unchanged: [KnownInstance]) {
         var result = plan.byDetail
         var listingCalls = 0
+        var unchanged = plan.unlisted
         for listing in plan.listings {
             let (stillOpen, calls) = try await listOpen(listing)
             listingCalls += calls
             let changed = RecheckPlan.changed(listing, stillOpen: stillOpen)
+            unchanged += listing.instances.filter { stillOpen.contains($0.instanceId) }
             result += changed
             logger.info("\(listing.code): \(changed.count) of \(listing.instances.count) open instance(s) changed status since the last run (found by a RUNNING-filtered listing)")
         }
-        return (result, listingCalls + result.count)
+        return (result, listingCalls, unchanged)
     }
 
     /// Ids still open in the span: `RUNNING`, and `NEW` when the mirror holds such instances (older

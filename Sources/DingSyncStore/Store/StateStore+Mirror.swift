@@ -9,6 +9,16 @@ public struct KnownInstance: Sendable, Equatable {
     public var createTime: Date?
     /// Raw status as last seen (RUNNING, NEW, …).
     public var status: String = ""
+    /// When its detail was last read and its rows brought up to date (the mirror's `synced_at`).
+    public var lastRefreshed: Date?
+
+    public init(instanceId: String, processCode: String, createTime: Date?, status: String = "", lastRefreshed: Date? = nil) {
+        self.instanceId = instanceId
+        self.processCode = processCode
+        self.createTime = createTime
+        self.status = status
+        self.lastRefreshed = lastRefreshed
+    }
 }
 
 extension StateStore {
@@ -78,11 +88,12 @@ extension StateStore {
     /// Instances the mirror holds as not final (RUNNING/NEW…), to re-check every run.
     public func openInstances(processCodes: [String]) throws -> [KnownInstance] {
         try locked {
-            try db.query("SELECT instance_id, process_code, create_time, status FROM instances WHERE is_final = 0 ORDER BY create_time")
+            try db.query("SELECT instance_id, process_code, create_time, status, synced_at FROM instances WHERE is_final = 0 ORDER BY create_time")
                 .compactMap { row in
                     guard let id = row[0].string, let code = row[1].string, processCodes.contains(code) else { return nil }
                     return KnownInstance(instanceId: id, processCode: code, createTime: row[2].int.map { Date(timeIntervalSince1970: Double($0) / 1000) },
-                                         status: row[3].string ?? "")
+                                         status: row[3].string ?? "",
+                                         lastRefreshed: row[4].int.map { Date(timeIntervalSince1970: Double($0) / 1000) })
                 }
         }
     }

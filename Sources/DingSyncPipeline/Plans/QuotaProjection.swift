@@ -3,8 +3,6 @@ import DingSyncBasics
 import DingSyncProcessing
 import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 
 /// DingTalk calls this calendar month against `dingtalk.monthly_quota`, and where the month
 /// ends at the current rate. Pure.
