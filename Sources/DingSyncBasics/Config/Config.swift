@@ -20,11 +20,10 @@ public struct Config: Sendable, Equatable {
 
     public init() {}
 
-    /// Every secret value, for log redaction.
+    /// Every secret value (the secret keys of `ConfigSchema` and the webhook's token), for log redaction.
     public var secrets: [String] {
-        [dingtalk.appSecret, feishu.appSecret, notification.secret, notification.email.password, database.mysql.password,
-         notification.webhookURL.split(separator: "/").last.map(String.init) ?? ""]
-            .filter { $0.count >= 4 }
+        let webhookToken = notification.webhookURL.split(separator: "/").last.map(String.init) ?? ""
+        return (ConfigSchema.secrets.map { self[keyPath: $0.target] } + [webhookToken]).filter { $0.count >= 4 }
     }
 }
 

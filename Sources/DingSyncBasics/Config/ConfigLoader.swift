@@ -24,14 +24,8 @@ public struct LoadedConfig: Sendable {
 
 /// Reads `config.yaml` (SPEC section 3): YAML → typed `Config`, env overrides, validation.
 public enum ConfigLoader {
-    /// Environment variables that override secrets in the file (environment wins).
-    public static let secretOverrides: [(variable: String, path: String)] = [
-        ("DINGSYNC_DINGTALK_APP_SECRET", "dingtalk.app_secret"),
-        ("DINGSYNC_FEISHU_APP_SECRET", "feishu.app_secret"),
-        ("DINGSYNC_NOTIFICATION_SECRET", "notification.secret"),
-        ("DINGSYNC_SMTP_PASSWORD", "notification.email.password"),
-        ("DINGSYNC_DB_PASSWORD", "database.password"),
-    ]
+    /// Environment variables that override secrets in the file (environment wins), from `ConfigSchema`.
+    public static let secretOverrides: [(variable: String, path: String)] = ConfigSchema.secrets.map { ($0.variable, $0.path) }
 
     /// The config path to use: the explicit one, else `./config.yaml`, else `$DINGSYNC_CONFIG`.
     public static func resolvePath(explicit: String?, environment: [String: String], currentDirectory: String) -> String {
@@ -98,8 +92,8 @@ public enum ConfigLoader {
         let reader = ConfigReader(file: file, environment: environment)
         var config = ConfigDecoder.decode(tree, reader: reader)
         var warnings: [String] = []
-        for (variable, path) in secretOverrides {
-            if let value = environment[variable], !value.isEmpty { config.setSecret(path, value) }
+        for secret in ConfigSchema.secrets {
+            if let value = environment[secret.variable], !value.isEmpty { config[keyPath: secret.target] = value }
         }
         ConfigValidator.validate(&config, reader: reader, requirements: requirements, warnings: &warnings)
         if !reader.issues.isEmpty {
@@ -114,10 +108,9 @@ public enum ConfigLoader {
         config.sync.lockFile = absolute(config.sync.lockFile, base: folder)
         config.logging.file = absolute(config.logging.file, base: folder)
         if !config.database.mysql.tlsCA.isEmpty { config.database.mysql.tlsCA = absolute(config.database.mysql.tlsCA, base: folder) }
-        let literalSecrets = ConfigSchema.secretPaths.filter { path in
-            reader.literalPaths.contains(path) && !(config.secret(at: path)?.isEmpty ?? true)
-                && !secretOverrides.contains { $0.path == path && environment[$0.variable] != nil }
-        }.sorted()
+        let literalSecrets = ConfigSchema.secrets.filter { secret in
+            reader.literalPaths.contains(secret.path) && !config[keyPath: secret.target].isEmpty && environment[secret.variable] == nil
+        }.map(\.path).sorted()
         return (LoadedConfig(config: config, warnings: warnings), literalSecrets)
     }
 
@@ -137,29 +130,5 @@ public enum ConfigLoader {
         // Lexical normalisation only (`.` and `..`): symlinks stay as the operator wrote them.
         let joined = expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)
         return URL(fileURLWithPath: joined).standardized.path
-    }
-}
-
-extension Config {
-    func secret(at path: String) -> String? {
-        switch path {
-        case "dingtalk.app_secret": return dingtalk.appSecret
-        case "feishu.app_secret": return feishu.appSecret
-        case "notification.secret": return notification.secret
-        case "notification.email.password": return notification.email.password
-        case "database.password": return database.mysql.password
-        default: return nil
-        }
-    }
-
-    mutating func setSecret(_ path: String, _ value: String) {
-        switch path {
-        case "dingtalk.app_secret": dingtalk.appSecret = value
-        case "feishu.app_secret": feishu.appSecret = value
-        case "notification.secret": notification.secret = value
-        case "notification.email.password": notification.email.password = value
-        case "database.password": database.mysql.password = value
-        default: break
-        }
     }
 }

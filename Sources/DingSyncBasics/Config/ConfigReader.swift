@@ -97,6 +97,15 @@ final class ConfigReader {
         return nil
     }
 
+    /// A log level: the cases of `LogLevelSetting` (case-insensitive) or `WARN` for `WARNING`.
+    func logLevel(_ node: YAMLNode?, path: String) -> LogLevelSetting? {
+        guard let text = string(node, path: path) else { return nil }
+        let upper = text.uppercased() == "WARN" ? "WARNING" : text.uppercased()
+        if let level = LogLevelSetting(rawValue: upper) { return level }
+        report("\(path) must be one of \(LogLevelSetting.allCases.map(\.rawValue).joined(separator: " | ")), got \"\(text)\"", at: node?.mark)
+        return nil
+    }
+
     /// A list of strings; a single scalar is accepted as a one-element list.
     func stringList(_ node: YAMLNode?, path: String) -> [String]? {
         guard let node, !node.isNull else { return nil }
