@@ -141,6 +141,20 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
         #expect(first.terminationStatus == 0)
     }
 
+    /// `sync.lock_wait_seconds`: a run that finds the lock held waits for it (a nightly
+    /// `--full-check` beside a long run or `watch`), and nothing is lost or duplicated.
+    @Test func aRunWithALockWaitRunsAfterTheHolder() throws {
+        let sandbox = try SandboxProcess(["--instances", "60", "--days", "5", "--latency-ms", "40"])
+        try sandbox.addToSection("sync", "lock_wait_seconds: 120")
+        let first = try sandbox.startDingsync(["--init"])
+        usleep(500_000)
+        let second = try sandbox.dingsync(["--full-check"])
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        try assertTablesMatch(sandbox, instances: try sandbox.instances())
+    }
+
     @Test func fullCheckRepairsHandEdits() throws {
         let sandbox = try SandboxProcess(["--instances", "40", "--days", "5"])
         #expect(try sandbox.dingsync(["--init"]).status == 0)

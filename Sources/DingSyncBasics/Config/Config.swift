@@ -87,6 +87,8 @@ public struct SyncConfig: Sendable, Equatable {
     /// The longest one HTTP request may take, from sending to the last byte of the answer
     /// (a server that trickles its answer is cut off here, then retried).
     public var requestTimeoutSeconds = 60
+    /// A run that finds the lock held waits this long for it, then exits 75 (0 = at once).
+    public var lockWaitSeconds = 0
     public init() {}
 
     /// The configured zone; validated at load time, so this never falls back in practice.

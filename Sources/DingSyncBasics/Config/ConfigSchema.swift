@@ -45,6 +45,7 @@ enum ConfigSchema {
             .int("lookback_minutes", \.sync.lookbackMinutes, 0...10080),
             .string("timezone", \.sync.timezone),
             .string("lock_file", \.sync.lockFile),
+            .int("lock_wait_seconds", \.sync.lockWaitSeconds, 0...86400),
             .int("stale_after_hours", \.sync.staleAfterHours, 0...8760),
             .int("request_timeout_seconds", \.sync.requestTimeoutSeconds, 1...3600),
         ]),

@@ -26,7 +26,7 @@ public enum SyncRunner {
         let lock = backend.lock()
         if !request.dryRun {
             do {
-                try lock.acquire(now: request.now, timeZone: config.sync.timeZone)
+                try lock.acquire(now: request.now, timeZone: config.sync.timeZone, wait: TimeInterval(config.sync.lockWaitSeconds))
             } catch let held as LockHeldError {
                 throw held   // another run is working: nothing to report
             } catch {

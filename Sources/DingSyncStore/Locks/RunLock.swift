@@ -19,9 +19,17 @@ public struct LockHeldError: OperatorFacingError, Equatable {
 
 /// One run at a time: a file lock on one host, the server's named lock on MySQL.
 public protocol RunLocking: AnyObject, Sendable {
-    /// Takes the lock or throws `LockHeldError` at once (never waits).
-    func acquire(now: Date, timeZone: TimeZone) throws
+    /// Takes the lock, waiting up to `wait` seconds for another holder to release it, or
+    /// throws `LockHeldError`.
+    func acquire(now: Date, timeZone: TimeZone, wait: TimeInterval) throws
     func release()
+}
+
+extension RunLocking {
+    /// Takes the lock or throws `LockHeldError` at once.
+    public func acquire(now: Date, timeZone: TimeZone) throws {
+        try acquire(now: now, timeZone: timeZone, wait: 0)
+    }
 }
 
 
@@ -53,15 +61,20 @@ public final class RunLock: RunLocking, @unchecked Sendable {
 
     deinit { release() }
 
-    /// Takes the lock or throws `LockHeldError` at once (never waits).
-    public func acquire(now: Date = Date(), timeZone: TimeZone = .current) throws {
+    /// Takes the lock, polling for up to `wait` seconds while another process holds it.
+    public func acquire(now: Date = Date(), timeZone: TimeZone = .current, wait: TimeInterval) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else {
             throw LockFileError(path: path, reason: String(cString: strerror(errno)))
         }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        let deadline = Date().addingTimeInterval(max(0, wait))
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if Date() < deadline {
+                usleep(200_000)
+                continue
+            }
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(fd)
             throw LockHeldError(path: path, holder: holder)
@@ -99,12 +112,12 @@ public final class MySQLRunLock: RunLocking, @unchecked Sendable {
     /// `dingsync.<database>`: one lock per database, whoever connects to it.
     public var name: String { "dingsync.\(endpoint.database)" }
 
-    public func acquire(now: Date, timeZone: TimeZone) throws {
+    public func acquire(now: Date, timeZone: TimeZone, wait: TimeInterval) throws {
         let db = try MySQLDatabase(endpoint: endpoint)
         // The lock's connection is idle for the whole run: keep the server from closing it
         // (which would free the lock) however short its default wait_timeout is.
         try db.execute("SET SESSION wait_timeout = 604800")
-        let got = try db.query("SELECT GET_LOCK(?, 0)", [.text(name)]).first?.first?.int
+        let got = try db.query("SELECT GET_LOCK(?, ?)", [.text(name), .integer(Int64(max(0, wait).rounded(.up)))]).first?.first?.int
         guard got == 1 else {
             let holder = try? db.query("SELECT value FROM meta WHERE `key` = 'lock_holder'").first?.first?.string
             throw LockHeldError(path: "\(name) on \(endpoint.host):\(endpoint.port)", holder: holder ?? "")
