@@ -89,8 +89,23 @@ public final class SyncPipeline: @unchecked Sendable {
         let stop = request.stop
         var saved = try checkpoints.load()
         // DingTalk's clock decides what "created before now" means: learn it from the token answer
-        request.now = try await apiNow(localNow: request.now, &summary)
-        saved = try correctFutureCheckpoints(saved, apiNow: request.now, processCodes: request.processCodes, &summary)
+        let clock = try await serverClock()
+        if let clock {
+            request.now = request.now.addingTimeInterval(clock.offset)
+            summary.clockOffset = clock.offset
+            let message = "\(clock.describe(platform: "DingTalk")) (its answers are dated \(TimeText.format(request.now, zone))): "
+                + "windows and checkpoints follow DingTalk's clock in this run; fix the local clock (timedatectl, NTP)"
+            logger.warning("\(message)")
+            summary.warnings.append(message)
+        }
+        let corrections = try CheckpointCorrection.make(saved, apiNow: request.now, processCodes: request.processCodes,
+                                                        defaultHours: config.sync.defaultHours) { try store.latestCreateTime(processCode: $0) }
+        for correction in corrections {
+            saved[correction.code] = correction.corrected
+            let line = correction.text(zone)
+            logger.warning("\(line)")
+            summary.checkpointCorrections.append(line)
+        }
         let plan = try SyncPlan.make(mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now, sync: config.sync)
         for note in plan.notes { logger.info("\(note)") }
         for (code, slices) in plan.windows {
@@ -223,40 +238,12 @@ public final class SyncPipeline: @unchecked Sendable {
                                   now: now, timeZone: zone)
     }
 
-    /// The time to plan with: DingTalk's clock when ours differs from it by more than a minute
-    /// (read from the `Date` header of the token answer), else ours. A skew is logged and kept in
-    /// the summary (an alert follows).
-    func apiNow(localNow: Date, _ summary: inout RunSummary) async throws -> Date {
+    /// DingTalk's clock against ours when they differ by more than a minute (read from the
+    /// `Date` header of the token answer); nil when they agree.
+    func serverClock() async throws -> ServerClock? {
         try await dingtalk.verifyToken()
-        guard let clock = await dingtalk.counter.serverClock, clock.isSkewed else { return localNow }
-        summary.clockOffset = clock.offset
-        let apiNow = localNow.addingTimeInterval(clock.offset)
-        let message = "\(clock.describe(platform: "DingTalk")) (its answers are dated \(TimeText.format(apiNow, zone))): "
-            + "windows and checkpoints follow DingTalk's clock in this run; fix the local clock (timedatectl, NTP)"
-        logger.warning("\(message)")
-        summary.warnings.append(message)
-        return apiNow
-    }
-
-    /// A checkpoint ahead of DingTalk's clock (a local clock that ran ahead, a hand edit) would
-    /// list nothing created before it: such a checkpoint is moved back to the creation time of
-    /// the newest instance the state database holds for the template (or `default_hours`
-    /// back), said in the log and the summary, and alerted.
-    func correctFutureCheckpoints(_ saved: [String: Date], apiNow: Date, processCodes: [String],
-                                  _ summary: inout RunSummary) throws -> [String: Date] {
-        var result = saved
-        for code in processCodes {
-            guard let checkpoint = saved[code], checkpoint > apiNow.addingTimeInterval(ServerClock.tolerance) else { continue }
-            let fallback = apiNow.addingTimeInterval(-TimeInterval(config.sync.defaultHours * 3600))
-            let corrected = min(try store.latestCreateTime(processCode: code) ?? fallback, apiNow)
-            result[code] = corrected
-            let line = "\(code): the checkpoint \(TimeText.format(checkpoint, zone)) is ahead of DingTalk's clock "
-                + "(\(TimeText.format(apiNow, zone))); listing from \(TimeText.format(corrected, zone)) instead "
-                + "(the newest instance the state database holds) and saving a corrected checkpoint"
-            logger.warning("\(line)")
-            summary.checkpointCorrections.append(line)
-        }
-        return result
+        guard let clock = await dingtalk.counter.serverClock, clock.isSkewed else { return nil }
+        return clock
     }
 
     /// Bookkeeping that happens whatever the outcome: names, call counts, run history.

@@ -126,3 +126,16 @@ import Testing
         #expect(plan.repairs.count == 3)
     }
 }
+
+@Suite struct CheckpointCorrectionTests {
+    @Test func aCheckpointAheadOfDingTalksClockMovesBackToTheNewestMirroredInstance() {
+        let now = Date(timeIntervalSince1970: 1_743_480_000)
+        let saved = ["A": now.addingTimeInterval(86_400), "B": now.addingTimeInterval(-3600), "C": now.addingTimeInterval(30)]
+        let newest = ["A": now.addingTimeInterval(-7200)]
+        let corrections = CheckpointCorrection.make(saved, apiNow: now, processCodes: ["A", "B", "C", "D"], defaultHours: 24) { newest[$0] }
+        #expect(corrections.map(\.code) == ["A"], "B is in the past, C within the tolerance, D has none")
+        #expect(corrections.first?.corrected == now.addingTimeInterval(-7200))
+        let none = CheckpointCorrection.make(["A": now.addingTimeInterval(86_400)], apiNow: now, processCodes: ["A"], defaultHours: 24) { _ in nil }
+        #expect(none.first?.corrected == now.addingTimeInterval(-86_400), "no mirrored instance: default_hours back")
+    }
+}
