@@ -42,7 +42,7 @@ extension DingTalkClient {
     public func userName(_ userId: String) async -> String? {
         guard !userId.isEmpty else { return nil }
         if let cached = await names.user(userId) { return cached }
-        let name = await lookup(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": userId, "language": "zh_CN"],
+        let name = await lookup(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": .string(userId), "language": "zh_CN"],
                                 notFound: ["60121", "33012"], key: "user \(userId)")
         await names.setUser(userId, name)
         return name
@@ -53,7 +53,7 @@ extension DingTalkClient {
         let id = deptId == "-1" ? Self.rootDepartmentId : deptId
         guard let numeric = Int64(id) else { return nil }
         if let cached = await names.department(id) { return cached }
-        let name = await lookup(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": numeric, "language": "zh_CN"],
+        let name = await lookup(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": .number(numeric), "language": "zh_CN"],
                                 notFound: ["60003"], key: "department \(id)")
         await names.setDepartment(id, name)
         return name
@@ -61,21 +61,21 @@ extension DingTalkClient {
 
     /// The user's name, throwing what went wrong (`doctor`): nil when the user does not exist.
     public func readUserName(_ userId: String) async throws -> String? {
-        try await read(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": userId, "language": "zh_CN"], notFound: ["60121", "33012"])
+        try await read(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": .string(userId), "language": "zh_CN"], notFound: ["60121", "33012"])
     }
 
     /// The department's name, throwing what went wrong (`doctor`): nil when it does not exist.
     public func readDepartmentName(_ deptId: String) async throws -> String? {
         let id = deptId == "-1" ? Self.rootDepartmentId : deptId
         guard let numeric = Int64(id) else { return nil }
-        return try await read(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": numeric, "language": "zh_CN"],
+        return try await read(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": .number(numeric), "language": "zh_CN"],
                               notFound: ["60003"])
     }
 
-    private func read(api: String, path: String, body: [String: Any], notFound: Set<String>) async throws -> String? {
+    private func read(api: String, path: String, body: JSON, notFound: Set<String>) async throws -> String? {
         do {
             let data = try await legacyPost(path, api: api, body: body)
-            return JSONBody(data)?.child("result")?.string("name")
+            return JSON.parseObject(data)?.child("result")?.string("name")
         } catch let error as APIError {
             let code = error.code.split(separator: "/").last.map(String.init) ?? error.code
             if notFound.contains(code) { return nil }
@@ -83,7 +83,7 @@ extension DingTalkClient {
         }
     }
 
-    private func lookup(api: String, path: String, body: [String: Any], notFound: Set<String>, key: String) async -> String? {
+    private func lookup(api: String, path: String, body: JSON, notFound: Set<String>, key: String) async -> String? {
         do {
             return try await read(api: api, path: path, body: body, notFound: notFound)
         } catch let error as APIError {

@@ -10,7 +10,7 @@ extension DingTalkClient {
     public func instanceDetail(id: String, processCode: String) async throws -> InstanceDetail {
         switch family {
         case .legacy:
-            let data = try await legacyPost("/topapi/processinstance/get", api: "processinstance/get", body: ["process_instance_id": id])
+            let data = try await legacyPost("/topapi/processinstance/get", api: "processinstance/get", body: ["process_instance_id": .string(id)])
             let detail = try InstanceDetail.decodeLegacy(data, instanceId: id, processCode: processCode, timeZone: options.timeZone)
             try detail.checkComplete(endpoint: DingTalkDecodingError.legacyEndpoint)
             return detail

@@ -62,14 +62,14 @@ extension DingTalkClient {
             let page: (ids: [String], next: Int64?)
             switch family {
             case .new:
-                var body: [String: Any] = ["processCode": processCode, "startTime": start, "endTime": end,
-                                           "nextToken": cursor, "maxResults": options.pageSize]
-                if let statuses, !statuses.isEmpty { body["statuses"] = statuses }
+                var body: JSON = ["processCode": .string(processCode), "startTime": .number(start), "endTime": .number(end),
+                                  "nextToken": .number(cursor), "maxResults": .number(options.pageSize)]
+                if let statuses, !statuses.isEmpty { body["statuses"] = .array(statuses.map(JSON.string)) }
                 let data = try await newRequest("POST", "/v1.0/workflow/processes/instanceIds/query", api: "listids", body: body)
                 page = try Self.parsePage(data, api: "listids", cursorKey: "nextToken")
             case .legacy:
-                let body: [String: Any] = ["process_code": processCode, "start_time": start, "end_time": end,
-                                           "size": options.pageSize, "cursor": cursor]
+                let body: JSON = ["process_code": .string(processCode), "start_time": .number(start), "end_time": .number(end),
+                                  "size": .number(options.pageSize), "cursor": .number(cursor)]
                 let data = try await legacyPost("/topapi/processinstance/listids", api: "listids", body: body)
                 page = try Self.parsePage(data, api: "listids", cursorKey: "next_cursor")
             }
@@ -89,7 +89,7 @@ extension DingTalkClient {
 
     /// `result.list` and the next cursor (absent, null or "" on the last page; a string on the new API).
     static func parsePage(_ data: Data, api: String, cursorKey: String) throws -> (ids: [String], next: Int64?) {
-        guard let result = JSONBody(data)?.child("result") else {
+        guard let result = JSON.parseObject(data)?.child("result") else {
             throw APIError(platform: .dingtalk, api: api, code: "malformed", message: "no result in the listing answer", kind: .transient)
         }
         let ids = result.strings("list")

@@ -75,8 +75,8 @@ public final class DingTalkClient: Sendable {
     // MARK: - Requests
 
     /// Sends one legacy `/topapi/...` POST with the legacy token and returns the success body.
-    func legacyPost(_ path: String, api: String, body: [String: Any]) async throws -> Data {
-        let payload = JSONBody.encode(body)
+    func legacyPost(_ path: String, api: String, body: JSON) async throws -> Data {
+        let payload = body.compactData
         let used = UsedToken()
         return try await executor.run(api: api, platform: .dingtalk, before: { try await limiters.acquire(api) }, attempt: { [self] refresh in
             let token = try await used.next(from: legacyToken, afterRejection: refresh)
@@ -90,8 +90,8 @@ public final class DingTalkClient: Sendable {
     }
 
     /// Sends one new-API request with the token header and returns the success body.
-    func newRequest(_ method: String, _ path: String, api: String, query: [URLQueryItem] = [], body: [String: Any]? = nil) async throws -> Data {
-        let payload = body.map(JSONBody.encode)
+    func newRequest(_ method: String, _ path: String, api: String, query: [URLQueryItem] = [], body: JSON? = nil) async throws -> Data {
+        let payload = body?.compactData
         let used = UsedToken()
         return try await executor.run(api: api, platform: .dingtalk, before: { try await limiters.acquire(api) }, attempt: { [self] refresh in
             let token = try await used.next(from: newToken, afterRejection: refresh)
@@ -119,10 +119,10 @@ public final class DingTalkClient: Sendable {
             guard let url = URL(string: config.apiBaseURL + "/v1.0/oauth2/accessToken") else {
                 return .failure(APIError(platform: .dingtalk, api: api, code: "config", message: "bad URL", hint: "check dingtalk.api_base_url", kind: .fatal, scope: .run))
             }
-            let body = JSONBody.encode(["appKey": config.appKey, "appSecret": config.appSecret])
-            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: body, timeout: timeout)
+            let body: JSON = ["appKey": .string(config.appKey), "appSecret": .string(config.appSecret)]
+            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: body.compactData, timeout: timeout)
             return try await counter.exchange(request, api: api, over: transport) { DingTalkErrors.classifyNew($0, api: api) }.flatMap { response in
-                guard let json = JSONBody(response.body), let token = json.string("accessToken"), !token.isEmpty else {
+                guard let json = JSON.parseObject(response.body), let token = json.string("accessToken"), !token.isEmpty else {
                     return .failure(APIError(platform: .dingtalk, api: api, code: "malformed", message: "no accessToken in the answer", kind: .transient))
                 }
                 return .success(AccessToken(value: token, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expireIn") ?? 7200))))
@@ -142,7 +142,7 @@ public final class DingTalkClient: Sendable {
             return try await counter.exchange(HTTPRequest(method: "GET", url: url, timeout: timeout), api: api, over: transport) {
                 DingTalkErrors.classifyLegacy($0, api: api)
             }.flatMap { response in
-                guard let json = JSONBody(response.body), let token = json.string("access_token"), !token.isEmpty else {
+                guard let json = JSON.parseObject(response.body), let token = json.string("access_token"), !token.isEmpty else {
                     return .failure(APIError(platform: .dingtalk, api: api, code: "malformed", message: "no access_token in the answer", kind: .transient))
                 }
                 return .success(AccessToken(value: token, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expires_in") ?? 7200))))

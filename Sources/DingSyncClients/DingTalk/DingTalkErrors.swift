@@ -10,7 +10,7 @@ enum DingTalkErrors {
         if response.status >= 500 {
             return APIError(platform: .dingtalk, api: api, code: "HTTP \(response.status)", message: "server error", kind: .transient, httpStatus: response.status)
         }
-        guard let body = JSONBody(response.body) else { return nonJSON(response, api: api) }
+        guard let body = JSON.parseObject(response.body) else { return nonJSON(response, api: api) }
         if body.string("punish") != nil || body.int("status") == 1111 {
             return APIError(platform: .dingtalk, api: api, code: "IP flood protection", message: "DingTalk banned this IP for a while",
                             hint: "too many calls from this IP; wait 5 minutes", kind: .throttled(hint: 60), httpStatus: response.status)
@@ -37,7 +37,7 @@ enum DingTalkErrors {
     /// New API: 2xx success, otherwise `{"code","message","requestid"}`. Returns nil for success.
     static func classifyNew(_ response: HTTPResponse, api: String) -> APIError? {
         if (200..<300).contains(response.status) { return nil }
-        guard let body = JSONBody(response.body) else {
+        guard let body = JSON.parseObject(response.body) else {
             if response.status >= 500 {
                 return APIError(platform: .dingtalk, api: api, code: "HTTP \(response.status)", message: "server error", kind: .transient, httpStatus: response.status)
             }

@@ -13,8 +13,8 @@ extension FeishuClient {
             repeat {
                 var query = [URLQueryItem(name: "page_size", value: String(Self.searchPageSize))]
                 if let pageToken { query.append(URLQueryItem(name: "page_token", value: pageToken)) }
-                var body: [String: Any] = ["automatic_fields": automaticFields]
-                if let fieldNames { body["field_names"] = fieldNames }
+                var body: JSON = ["automatic_fields": .bool(automaticFields)]
+                if let fieldNames { body["field_names"] = .array(fieldNames.map(JSON.string)) }
                 if let filter { body["filter"] = filter.json }
                 let data = try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/search",
                                                api: "records/search", limit: .read, table: table, query: query, body: body)
@@ -31,7 +31,7 @@ extension FeishuClient {
         for chunk in ids.chunked(Self.maxGetBatch) {
             let data = try await locks.withLock(table) {
                 try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
-                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": Array(chunk)])
+                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": .array(chunk.map(JSON.string))])
             }
             records += data.children("records").compactMap(Self.record)
         }
@@ -53,7 +53,7 @@ extension FeishuClient {
         for chunk in Array(records.indices).chunked(options.batchSize) {
             rejected.merge(try await isolatingRows(Array(chunk)) { indices in
                 let clientToken = self.makeClientToken()   // one per call, reused by every retry of it
-                let body: [String: Any] = ["records": indices.map { ["fields": Self.encode(records[$0], forCreate: true)] }]
+                let body: JSON = ["records": .array(indices.map { ["fields": Self.encode(records[$0], forCreate: true)] })]
                 let data = try await self.locks.withLock(table) {
                     try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_create",
                                         api: "records/batch_create", limit: .write, table: table,
@@ -86,9 +86,9 @@ extension FeishuClient {
             rejected.merge(try await isolatingRows(Array(chunk)) { indices in
                 var remaining = indices
                 while !remaining.isEmpty {
-                    let body: [String: Any] = ["records": remaining.map {
-                        ["record_id": records[$0].recordId, "fields": Self.encode(records[$0].fields, forCreate: false)] as [String: Any]
-                    }]
+                    let body: JSON = ["records": .array(remaining.map {
+                        ["record_id": .string(records[$0].recordId), "fields": Self.encode(records[$0].fields, forCreate: false)]
+                    })]
                     do {
                         _ = try await self.locks.withLock(table) {
                             try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_update",
@@ -121,7 +121,7 @@ extension FeishuClient {
                 do {
                     _ = try await locks.withLock(table) {
                         try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_delete",
-                                            api: "records/batch_delete", limit: .write, table: table, body: ["records": remaining])
+                                            api: "records/batch_delete", limit: .write, table: table, body: ["records": .array(remaining.map(JSON.string))])
                     }
                     remaining = []
                 } catch let error as APIError where error.isRecordIdNotFound {
@@ -141,7 +141,7 @@ extension FeishuClient {
         for chunk in ids.chunked(Self.maxGetBatch) {
             let data = try await locks.withLock(table) {
                 try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
-                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": Array(chunk)])
+                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": .array(chunk.map(JSON.string))])
             }
             let listed = data.strings("absent_record_ids")
             if listed.isEmpty {
@@ -161,7 +161,7 @@ extension FeishuClient {
             try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/search",
                                 api: "records/search", limit: .read, table: table,
                                 query: [URLQueryItem(name: "page_size", value: "1")],
-                                body: ["field_names": [keyField], "automatic_fields": false])
+                                body: ["field_names": [.string(keyField)], "automatic_fields": false])
         }
         if let total = data.int("total") { return Int(total) }
         return data.children("items").count + ((data.bool("has_more") ?? false) ? 1 : 0)
@@ -184,24 +184,24 @@ extension FeishuClient {
         }
     }
 
-    static func record(_ item: JSONBody) -> FeishuRecord? {
+    static func record(_ item: JSON) -> FeishuRecord? {
         guard let id = item.string("record_id") else { return nil }
         var fields: [String: String] = [:]
-        for (name, value) in (item["fields"] as? [String: Any]) ?? [:] {
+        for (name, value) in item.child("fields")?.members ?? [] {
             if let text = FeishuRecord.flatten(value) { fields[name] = text }
         }
         return FeishuRecord(recordId: id, fields: fields, createdTime: item.int("created_time"))
     }
 
     /// Write shapes (reference §4): text as a string, numbers as JSON numbers, datetimes as ms.
-    static func encode(_ fields: FeishuFields, forCreate: Bool) -> [String: Any] {
-        var result: [String: Any] = [:]
+    static func encode(_ fields: FeishuFields, forCreate: Bool) -> JSON {
+        var result: JSON = [:]
         for (name, value) in fields {
             switch value {
-            case .text(let text): result[name] = text
-            case .number(let number): result[name] = NSDecimalNumber(decimal: number)
-            case .datetime(let ms): result[name] = NSNumber(value: ms)
-            case .empty: if !forCreate { result[name] = NSNull() }
+            case .text(let text): result[name] = .string(text)
+            case .number(let number): result[name] = .number(number)
+            case .datetime(let ms): result[name] = .number(ms)
+            case .empty: if !forCreate { result[name] = .null }
             }
         }
         return result

@@ -30,8 +30,8 @@ extension FeishuClient {
 
     /// Creates a table whose first field is the primary one; returns its id.
     public func createTable(name: String, fields: [FeishuFieldSpec]) async throws -> String {
-        let body: [String: Any] = ["table": ["name": name, "default_view_name": "全部",
-                                             "fields": fields.map { ["field_name": $0.name, "type": $0.type] as [String: Any] }] as [String: Any]]
+        let body: JSON = ["table": ["name": .string(name), "default_view_name": "全部",
+                                    "fields": .array(fields.map { ["field_name": .string($0.name), "type": .number($0.type)] })]]
         let data = try await call("POST", "/open-apis/bitable/v1/apps/\(appToken)/tables", api: "tables/create", limit: .schema, body: body)
         guard let id = data.string("table_id") else {
             throw APIError(platform: .feishu, api: "tables/create", code: "malformed", message: "no table_id in the answer", kind: .fatal)
@@ -44,13 +44,13 @@ extension FeishuClient {
         let data = try await locks.withLock(table) {
             try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/fields", api: "fields/create", limit: .schema,
                                 table: table, query: [URLQueryItem(name: "client_token", value: self.makeClientToken())],
-                                body: ["field_name": spec.name, "type": spec.type])
+                                body: ["field_name": .string(spec.name), "type": .number(spec.type)])
         }
         return data.child("field")?.string("field_id") ?? ""
     }
 
     /// GET-paginates a list endpoint (`has_more`/`page_token`).
-    func paginate(path: String, api: String, table: String?, pageSize: Int, _ consume: (JSONBody) -> Void) async throws {
+    func paginate(path: String, api: String, table: String?, pageSize: Int, _ consume: (JSON) -> Void) async throws {
         var pageToken: String?
         repeat {
             var query = [URLQueryItem(name: "page_size", value: String(pageSize))]

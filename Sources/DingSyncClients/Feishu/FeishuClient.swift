@@ -84,16 +84,16 @@ public final class FeishuClient: Sendable {
 
     /// One authorised call; returns the `data` object of the success envelope.
     func call(_ method: String, _ path: String, api: String, limit: Limit, table: String? = nil, query: [URLQueryItem] = [],
-              body: [String: Any]? = nil) async throws -> JSONBody {
-        let payload = body.map(JSONBody.encode)
+              body: JSON? = nil) async throws -> JSON {
+        let payload = body?.compactData
         return try await send(method, path, api: api, limit: limit, table: table, query: query, payload: payload)
     }
 
     private func send(_ method: String, _ path: String, api: String, limit: Limit, table: String?, query: [URLQueryItem],
-                      payload: Data?) async throws -> JSONBody {
+                      payload: Data?) async throws -> JSON {
         let limiter: RateLimiter = limit == .read ? readLimiter : limit == .write ? writeLimiter : schemaLimiter
         let used = UsedToken()
-        let data: JSONBody = try await executor.run(api: api, platform: .feishu, before: { try await limiter.acquire() }, attempt: { [self] refresh in
+        let data: JSON = try await executor.run(api: api, platform: .feishu, before: { try await limiter.acquire() }, attempt: { [self] refresh in
             let bearer = try await used.next(from: token, afterRejection: refresh)
             var components = URLComponents(string: options.config.baseURL + path)
             if !query.isEmpty { components?.queryItems = query }
@@ -104,7 +104,7 @@ public final class FeishuClient: Sendable {
             if payload != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: payload, timeout: options.requestTimeout)
             return try await counter.exchange(request, api: api, over: transport) { FeishuErrors.classify($0, api: api, table: table) }
-                .flatMap { .success(JSONBody($0.body)?.child("data") ?? JSONBody(object: [:])) }
+                .flatMap { .success(JSON.parseObject($0.body)?.child("data") ?? [:]) }
         }, onRetry: counter.retryObserver(api, limiter: limiter))
         return data
     }
@@ -116,10 +116,11 @@ public final class FeishuClient: Sendable {
             guard let url = URL(string: config.baseURL + "/open-apis/auth/v3/tenant_access_token/internal") else {
                 return .failure(APIError(platform: .feishu, api: api, code: "config", message: "bad URL", hint: "check feishu.base_url", kind: .fatal, scope: .run))
             }
+            let body: JSON = ["app_id": .string(config.appID), "app_secret": .string(config.appSecret)]
             let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"],
-                                      body: JSONBody.encode(["app_id": config.appID, "app_secret": config.appSecret]), timeout: timeout)
+                                      body: body.compactData, timeout: timeout)
             return try await counter.exchange(request, api: api, over: transport) { FeishuErrors.classify($0, api: api) }.flatMap { response in
-                guard let json = JSONBody(response.body), let value = json.string("tenant_access_token"), !value.isEmpty else {
+                guard let json = JSON.parseObject(response.body), let value = json.string("tenant_access_token"), !value.isEmpty else {
                     return .failure(APIError(platform: .feishu, api: api, code: "malformed", message: "no tenant_access_token", kind: .transient))
                 }
                 return .success(AccessToken(value: value, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expire") ?? 7200))))

@@ -7,7 +7,7 @@ import DingSyncProcessing
 enum FeishuErrors {
     /// Returns nil for success (`code == 0`).
     static func classify(_ response: HTTPResponse, api: String, table: String? = nil) -> APIError? {
-        guard let body = JSONBody(response.body) else {
+        guard let body = JSON.parseObject(response.body) else {
             if response.status == 429 {
                 return APIError(platform: .feishu, api: api, code: "HTTP 429", message: "rate limited", kind: .throttled(hint: resetHint(response)), httpStatus: 429)
             }

@@ -110,9 +110,9 @@ public struct FeishuFilter: Sendable, Equatable {
         FeishuFilter(conjunction: "or", conditions: values.map { (field, "is", [$0]) })
     }
 
-    var json: [String: Any] {
-        ["conjunction": conjunction,
-         "conditions": conditions.map { ["field_name": $0.field, "operator": $0.op, "value": $0.values] as [String: Any] }]
+    var json: JSON {
+        ["conjunction": .string(conjunction),
+         "conditions": .array(conditions.map { ["field_name": .string($0.field), "operator": .string($0.op), "value": .array($0.values.map(JSON.string))] })]
     }
 }
 
@@ -125,30 +125,38 @@ extension FeishuRecord {
     }
 
     /// Flattens one read cell (segments, numbers, users, links…) to text.
-    static func flatten(_ value: Any) -> String? {
+    static func flatten(_ value: JSON) -> String? {
         switch value {
-        case is NSNull:
+        case .null:
             return nil
-        case let s as String:
+        case .string(let s):
             return s
-        case let n as NSNumber:
-            if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
-            return flattenNumber(n.doubleValue)
-        case let list as [Any]:
+        case .bool(let flag):
+            return flag ? "true" : "false"
+        case .number:
+            return value.doubleValue.map(flattenNumber)
+        case .array(let list):
             let parts = list.compactMap { item -> String? in
-                if let object = item as? [String: Any] {
-                    return (object["text"] as? String) ?? (object["name"] as? String) ?? (object["id"] as? String)
+                if case .object = item {
+                    return text(item["text"]) ?? text(item["name"]) ?? text(item["id"])
                 }
                 return flatten(item)
             }
-            let separator = list.allSatisfy { ($0 as? [String: Any])?["text"] != nil } ? "" : ","
+            let separator = list.allSatisfy { $0["text"] != nil } ? "" : ","
             return parts.joined(separator: separator)
-        case let object as [String: Any]:
-            if let inner = object["value"] { return flatten(inner) }
-            if let ids = object["link_record_ids"] as? [String] { return ids.joined(separator: ",") }
-            return (object["text"] as? String) ?? (object["link"] as? String)
-        default:
-            return "\(value)"
+        case .object:
+            if let inner = value["value"] { return flatten(inner) }
+            if let ids = value["link_record_ids"]?.items {
+                let texts = ids.compactMap(text)
+                if texts.count == ids.count { return texts.joined(separator: ",") }
+            }
+            return text(value["text"]) ?? text(value["link"])
         }
+    }
+
+    /// The text of a string value; nil for anything else.
+    private static func text(_ value: JSON?) -> String? {
+        guard case .string(let text)? = value else { return nil }
+        return text
     }
 }

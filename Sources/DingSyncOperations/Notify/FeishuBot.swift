@@ -36,24 +36,24 @@ public struct FeishuBot: Sendable {
     }
 
     /// The JSON body: the card, plus `timestamp` (seconds, a string) and `sign` with a secret.
-    public static func payload(_ message: NotificationMessage, secret: String, timestamp: String) -> [String: Any] {
-        var elements: [[String: Any]] = [
-            ["tag": "div", "text": ["tag": "lark_md", "content": message.factsMarkdown]],
+    public static func payload(_ message: NotificationMessage, secret: String, timestamp: String) -> JSON {
+        var elements: [JSON] = [
+            ["tag": "div", "text": ["tag": "lark_md", "content": .string(message.factsMarkdown)]],
         ]
         if !message.fixes.isEmpty {
             elements.append(["tag": "hr"])
-            elements.append(["tag": "div", "text": ["tag": "lark_md", "content": message.fixesMarkdown]])
+            elements.append(["tag": "div", "text": ["tag": "lark_md", "content": .string(message.fixesMarkdown)]])
         }
-        elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": message.footer]]])
-        let card: [String: Any] = [
+        elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": .string(message.footer)]]])
+        let card: JSON = [
             "config": ["wide_screen_mode": true],
-            "header": ["title": ["tag": "plain_text", "content": message.title], "template": message.severity.template],
-            "elements": elements,
+            "header": ["title": ["tag": "plain_text", "content": .string(message.title)], "template": .string(message.severity.template)],
+            "elements": .array(elements),
         ]
-        var body: [String: Any] = ["msg_type": "interactive", "card": card]
+        var body: JSON = ["msg_type": "interactive", "card": card]
         if !secret.isEmpty {
-            body["timestamp"] = timestamp
-            body["sign"] = signature(timestamp: timestamp, secret: secret)
+            body["timestamp"] = .string(timestamp)
+            body["sign"] = .string(signature(timestamp: timestamp, secret: secret))
         }
         return body
     }
@@ -61,7 +61,7 @@ public struct FeishuBot: Sendable {
     /// The bot's answer: nil when accepted (`code == 0`, or `StatusCode == 0` where `code` is
     /// absent), else whether to retry and what it means.
     public static func interpret(_ response: HTTPResponse) -> (retry: Bool, problem: String)? {
-        let json = JSONBody(response.body)
+        let json = JSON.parseObject(response.body)
         let code = json?.int("code")
         if let code {
             if code == 0 { return nil }
@@ -96,11 +96,11 @@ public struct FeishuBot: Sendable {
         var problem = ""
         for attempt in 1...3 {
             let timestamp = String(Int(now().timeIntervalSince1970))
-            var body = JSONBody.encode(Self.payload(message, secret: secret, timestamp: timestamp))
+            var body = Self.payload(message, secret: secret, timestamp: timestamp).compactData
             if body.count > Self.maxBodyBytes {
                 var shorter = message
                 shorter.facts = Array(message.facts.prefix(8)) + [(label: "Note", value: "message shortened; the full summary is in the log")]
-                body = JSONBody.encode(Self.payload(shorter, secret: secret, timestamp: timestamp))
+                body = Self.payload(shorter, secret: secret, timestamp: timestamp).compactData
             }
             let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"], body: body, timeout: 15)
             let retry: Bool

@@ -59,6 +59,14 @@ extension KeyedDecodingContainer {
             .filter { !$0.isEmpty && $0 != "null" }
     }
 
+    /// Text that may arrive as structured JSON (a form `value` or `extValue` sent as an object
+    /// or array instead of JSON text): scalars as in `lenientString`, structures as compact JSON.
+    func lenientText(_ key: Key) throws -> String? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        if let text = try? lenientString(key) { return text }
+        return try decode(JSON.self, forKey: key).compactText
+    }
+
     /// A list of objects; `[]` when absent or `null`. A list of the wrong shape throws.
     func objectList<Element: Decodable>(_ type: Element.Type, _ key: Key) throws -> [Element] {
         guard contains(key), try !decodeNil(forKey: key) else { return [] }

@@ -10,7 +10,7 @@ extension FormValueRenderer {
     /// so nothing is lost.
     static func tableLines(_ field: InstanceDetail.FormValue) -> [FormLine] {
         let value = cleaned(field.value)
-        guard case .array(let rows)? = JSONNode.parse(value) else {
+        guard case .array(let rows)? = JSON.parse(value) else {
             return [FormLine(name: field.name, value: generic(value))]
         }
         if rows.isEmpty {
@@ -22,8 +22,8 @@ extension FormValueRenderer {
     }
 
     /// The cells of one row as `列A=…；列B=…`.
-    private static func rowText(_ row: JSONNode) -> String {
-        let cells: [JSONNode]
+    private static func rowText(_ row: JSON) -> String {
+        let cells: [JSON]
         if case .array(let list)? = row["rowValue"] {
             cells = list
         } else if case .array(let list) = row {
@@ -34,7 +34,7 @@ extension FormValueRenderer {
         return cells.map(cellText).joined(separator: "；")
     }
 
-    private static func cellText(_ cell: JSONNode) -> String {
+    private static func cellText(_ cell: JSON) -> String {
         guard case .object = cell else { return readable(cell) }
         let label = cell["label"]?.scalarText ?? cell["key"]?.scalarText ?? ""
         let field = InstanceDetail.FormValue(
@@ -51,7 +51,7 @@ extension FormValueRenderer {
 
     /// A cell's `value`/`extValue` as the text a top-level field would carry: strings and
     /// scalars as they are, structures as compact JSON text.
-    private static func textOf(_ node: JSONNode?) -> String {
+    private static func textOf(_ node: JSON?) -> String {
         guard let node else { return "" }
         if node == .null { return "" }
         return node.scalarText ?? node.compactText

@@ -75,7 +75,7 @@ public enum FormValueRenderer {
         case "TextField", "TextareaField", "NumberField", "MoneyField", "DDDateField":
             return value
         case "DDSelectField":
-            return JSONNode.parse(ext)?["label"]?.scalarText ?? value
+            return JSON.parse(ext)?["label"]?.scalarText ?? value
         case "DDMultiSelectField":
             return names(in: ext, keys: ["label", "name"]) ?? scalarList(value, separator: "、") ?? value
         case "InnerContactField", "DepartmentField", "ExternalContactField", "RelateField":
@@ -97,7 +97,7 @@ public enum FormValueRenderer {
     /// The names of a compound field (`["开始时间","结束时间"]`), or nil for a plain name.
     static func compoundNames(_ name: String) -> [String]? {
         guard name.trimmingCharacters(in: .whitespaces).hasPrefix("["),
-              case .array(let items)? = JSONNode.parse(name), !items.isEmpty
+              case .array(let items)? = JSON.parse(name), !items.isEmpty
         else { return nil }
         let names = items.compactMap(\.scalarText)
         return names.count == items.count ? names : nil
@@ -105,7 +105,7 @@ public enum FormValueRenderer {
 
     private static func compoundLines(names: [String], value field: InstanceDetail.FormValue) -> [FormLine] {
         let joinedName = names.joined(separator: "、")
-        guard case .array(let items)? = JSONNode.parse(cleaned(field.value)) else {
+        guard case .array(let items)? = JSON.parse(cleaned(field.value)) else {
             return [FormLine(name: joinedName, value: display(field))]
         }
         var lines = names.enumerated().map { index, name in
@@ -121,7 +121,7 @@ public enum FormValueRenderer {
     /// The `key` values of a JSON array of objects (first key present per item), joined with
     /// `、`; nil when the text is not such an array or yields no names.
     static func names(in text: String, keys: [String]) -> String? {
-        guard case .array(let items)? = JSONNode.parse(text), !items.isEmpty else { return nil }
+        guard case .array(let items)? = JSON.parse(text), !items.isEmpty else { return nil }
         var names: [String] = []
         for item in items {
             if let name = keys.lazy.compactMap({ item[$0]?.scalarText }).first {
@@ -137,7 +137,7 @@ public enum FormValueRenderer {
 
     /// A JSON array of scalars joined with `separator`; nil for anything else.
     static func scalarList(_ text: String, separator: String) -> String? {
-        guard case .array(let items)? = JSONNode.parse(text) else { return nil }
+        guard case .array(let items)? = JSON.parse(text) else { return nil }
         let texts = items.map { $0 == .null ? "" : $0.scalarText }
         guard texts.allSatisfy({ $0 != nil }) else { return nil }
         return texts.compactMap { $0 }.joined(separator: separator)
@@ -146,14 +146,14 @@ public enum FormValueRenderer {
     /// JSON made readable; non-JSON text as is.
     static func generic(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("[") || trimmed.hasPrefix("{"), let node = JSONNode.parse(trimmed) else {
+        guard trimmed.hasPrefix("[") || trimmed.hasPrefix("{"), let node = JSON.parse(trimmed) else {
             return text
         }
         return readable(node)
     }
 
     /// A readable rendering of any JSON value.
-    static func readable(_ node: JSONNode) -> String {
+    static func readable(_ node: JSON) -> String {
         switch node {
         case .null: return ""
         case .bool, .number, .string: return node.scalarText ?? ""

@@ -12,7 +12,7 @@ public enum StatsFormatter {
     public static func render(_ s: Statistics, format: Format) -> String {
         switch format {
         case .table: return table(s)
-        case .json: return StatsJSON.encode(s).text() + "\n"
+        case .json: return StatsJSON.encode(s).prettyText + "\n"
         case .csv: return csv(s)
         }
     }

@@ -9,7 +9,7 @@ import DingSyncPipeline
 /// fractions (4 decimals), days and hours with 2 (amounts 2), times as ISO 8601 in
 /// `sync.timezone` plus epoch milliseconds; a figure that does not exist is `null`.
 public enum StatsJSON {
-    public static func encode(_ s: Statistics) -> JSONOutput {
+    public static func encode(_ s: Statistics) -> JSON {
         let o = s.options
         return .object([
             ("period", .object([
@@ -53,53 +53,53 @@ public enum StatsJSON {
         return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
-    static func counts(_ c: StatusCounts) -> [(String, JSONOutput)] {
+    static func counts(_ c: StatusCounts) -> [(key: String, value: JSON)] {
         [("created", .int(c.created)), ("approved", .int(c.approved)), ("refused", .int(c.refused)), ("revoked", .int(c.revoked)),
          ("cancelled", .int(c.cancelled)), ("running", .int(c.running)), ("other", .int(c.other)), ("finished", .int(c.finished)),
          ("pass_rate", .number(c.passRate, places: 4))]
     }
 
-    static func overview(_ o: StatsOverview) -> JSONOutput {
+    static func overview(_ o: StatsOverview) -> JSON {
         .object(counts(o.counts) + [("applicants", .int(o.applicants)), ("departments", .int(o.departments)),
                                      ("templates", .int(o.templates)), ("total_amount", .number(o.totalAmount, places: 2))])
     }
 
-    static func group(_ g: GroupStats) -> JSONOutput {
+    static func group(_ g: GroupStats) -> JSON {
         .object([("rank", .int(g.rank)), ("key", .string(g.key)), ("name", .string(g.name))] + counts(g.counts)
             + [("applicants", .int(g.applicants)), ("total_amount", .number(g.totalAmount, places: 2))])
     }
 
-    static func efficiency(_ e: EfficiencyStats) -> JSONOutput {
+    static func efficiency(_ e: EfficiencyStats) -> JSON {
         .object([("finished", .int(e.finished)), ("mean_days", .number(e.meanDays, places: 2)), ("median_days", .number(e.medianDays, places: 2)),
                  ("p90_days", .number(e.p90Days, places: 2)), ("min_days", .number(e.minDays, places: 2)), ("max_days", .number(e.maxDays, places: 2)),
                  ("sla_days", .int(e.slaDays)), ("within_sla", .int(e.withinSLA)), ("within_sla_share", .number(e.withinSLAShare, places: 4))])
     }
 
-    static func approver(_ a: ApproverStats) -> JSONOutput {
+    static func approver(_ a: ApproverStats) -> JSON {
         .object([("user_id", .string(a.userId)), ("name", .string(a.name)), ("actions", .int(a.actions)), ("agreed", .int(a.agreed)),
                  ("refused", .int(a.refused)), ("completed_tasks", .int(a.completedTasks)),
                  ("mean_hours_to_act", .number(a.meanHoursToAct, places: 2)), ("pending_tasks", .int(a.pendingTasks))])
     }
 
-    static func waiting(_ w: WaitingInstance, _ zone: TimeZone) -> JSONOutput {
+    static func waiting(_ w: WaitingInstance, _ zone: TimeZone) -> JSON {
         .object([("instance_id", .string(w.instanceId)), ("business_id", .string(w.businessId)), ("title", .string(w.title)),
                  ("process_code", .string(w.processCode)), ("applicant", .string(w.applicant)), ("node", .string(w.node)),
                  ("approvers", .string(w.approvers)), ("waiting_since", .string(iso(w.waitingSince, zone))),
                  ("waiting_days", .number(w.waitingDays, places: 2))])
     }
 
-    static func node(_ n: NodeWait) -> JSONOutput {
+    static func node(_ n: NodeWait) -> JSON {
         .object([("process_code", .string(n.processCode)), ("template", .string(n.templateName)), ("node", .string(n.node)),
                  ("visits", .int(n.visits)), ("waiting_now", .int(n.waitingNow)), ("mean_days", .number(n.meanDays, places: 2)),
                  ("max_days", .number(n.maxDays, places: 2))])
     }
 
-    static func revoker(_ r: RevocationAnomaly) -> JSONOutput {
+    static func revoker(_ r: RevocationAnomaly) -> JSON {
         .object([("user_id", .string(r.userId)), ("name", .string(r.name)), ("department", .string(r.department)),
                  ("revoked", .int(r.revoked)), ("created", .int(r.created)), ("share", .number(r.share, places: 4))])
     }
 
-    static func duplicate(_ d: DuplicatePair, _ zone: TimeZone) -> JSONOutput {
+    static func duplicate(_ d: DuplicatePair, _ zone: TimeZone) -> JSON {
         .object([("first_instance_id", .string(d.firstId)), ("second_instance_id", .string(d.secondId)),
                  ("first_business_id", .string(d.firstBusinessId)), ("second_business_id", .string(d.secondBusinessId)),
                  ("first_created", .string(iso(d.firstCreateTime, zone))), ("applicant", .string(d.applicant)),
@@ -107,13 +107,13 @@ public enum StatsJSON {
                  ("hours_apart", .number(d.hoursApart, places: 2)), ("reason", .string(d.reason.rawValue))])
     }
 
-    static func slow(_ i: SlowInstance) -> JSONOutput {
+    static func slow(_ i: SlowInstance) -> JSON {
         .object([("instance_id", .string(i.instanceId)), ("business_id", .string(i.businessId)), ("process_code", .string(i.processCode)),
                  ("applicant", .string(i.applicant)), ("duration_days", .number(i.durationDays, places: 2)),
                  ("template_median_days", .number(i.templateMedianDays, places: 2)), ("factor", .number(i.factor, places: 2))])
     }
 
-    static func amounts(_ a: AmountDistribution) -> JSONOutput {
+    static func amounts(_ a: AmountDistribution) -> JSON {
         .object([("process_code", .string(a.processCode)), ("name", .string(a.name)), ("count", .int(a.count)),
                  ("min", .number(a.minimum, places: 2)), ("median", .number(a.median, places: 2)), ("p90", .number(a.p90, places: 2)),
                  ("max", .number(a.maximum, places: 2)), ("mean", .number(a.mean, places: 2)), ("total", .number(a.total, places: 2)),
@@ -125,4 +125,16 @@ public enum StatsJSON {
                  ("approved_below", .int(a.approvedBelow)),
                  ("approval_rate_below", .number(StatsMath.ratio(a.approvedBelow, a.decidedBelow), places: 4))])
     }
+}
+
+/// The value shapes of the stats JSON: optional figures are `null` when absent.
+private extension JSON {
+    /// An optional string: `null` when nil.
+    static func string(_ value: String?) -> JSON { value.map { .string($0) } ?? .null }
+    /// A count.
+    static func int(_ value: Int) -> JSON { .number(value) }
+    /// An optional integer: `null` when nil.
+    static func int(_ value: Int64?) -> JSON { value.map { .number($0) } ?? .null }
+    /// A number rounded to `places` decimals (nil or not finite → `null`).
+    static func number(_ value: Double?, places: Int) -> JSON { StatsMath.rounded(value, places).map { .number($0) } ?? .null }
 }

@@ -32,19 +32,19 @@ private func bot(_ server: FakeServer, secret: String = "demo", sleeps: Sleeps =
 
     @Test func cardIsTopLevelAndSignedOnlyWithASecret() throws {
         let signed = FeishuBot.payload(message, secret: "demo", timestamp: "1599360473")
-        #expect(signed["msg_type"] as? String == "interactive")
+        #expect(signed["msg_type"] == .string("interactive"))
         #expect(signed["content"] == nil)
-        #expect(signed["timestamp"] as? String == "1599360473")
-        #expect(signed["sign"] as? String == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
-        let card = try #require(signed["card"] as? [String: Any])
-        let header = try #require(card["header"] as? [String: Any])
-        #expect(header["template"] as? String == "red")
-        #expect((header["title"] as? [String: Any])?["content"] as? String == message.title)
-        let elements = try #require(card["elements"] as? [[String: Any]])
-        let texts = elements.compactMap { ($0["text"] as? [String: Any]) }
-        #expect(texts.allSatisfy { $0["tag"] as? String == "lark_md" })
-        #expect((texts.first?["content"] as? String) == "**Stopped**: qyapi&#95;get&#95;member missing")
-        #expect((texts.last?["content"] as? String)?.contains("run `dingsync doctor`") == true)
+        #expect(signed["timestamp"] == .string("1599360473"))
+        #expect(signed["sign"] == .string("l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8="))
+        let card = try #require(signed.child("card"))
+        let header = try #require(card.child("header"))
+        #expect(header["template"] == .string("red"))
+        #expect(header.child("title")?["content"] == .string(message.title))
+        let elements = try #require(card["elements"]?.items)
+        let texts = elements.compactMap { $0.child("text") }
+        #expect(texts.allSatisfy { $0["tag"] == .string("lark_md") })
+        #expect(texts.first?["content"] == .string("**Stopped**: qyapi&#95;get&#95;member missing"))
+        #expect(texts.last?.string("content")?.contains("run `dingsync doctor`") == true)
 
         let unsigned = FeishuBot.payload(message, secret: "", timestamp: "1599360473")
         #expect(unsigned["timestamp"] == nil && unsigned["sign"] == nil)
