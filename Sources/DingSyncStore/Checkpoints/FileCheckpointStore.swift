@@ -34,25 +34,25 @@ public struct FileCheckpointStore: CheckpointStore {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError(path: path, problem: "cannot be read (check its permissions)")
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let object = JSON.parseObject(data) else {
             throw CheckpointError(path: path, problem: "is not valid JSON (was it edited, or is the disk damaged?)")
         }
-        guard let codes = object["process_codes"] as? [String: Any] else {
+        guard let codes = object["process_codes"]?.members else {
             throw CheckpointError(path: path, problem: "has no \"process_codes\" object")
         }
         var result: [String: Date] = [:]
-        for (code, value) in codes {
-            guard let entry = value as? [String: Any] else {
+        for (code, entry) in codes {
+            guard entry.members != nil else {
                 throw CheckpointError(path: path, problem: "has an entry for \(code) that is not an object")
             }
-            if let ms = entry["synced_until_ms"] as? NSNumber {
-                let date = Date(timeIntervalSince1970: ms.doubleValue / 1000)
+            if case .number(let literal)? = entry["synced_until_ms"], let ms = Double(literal) {
+                let date = Date(timeIntervalSince1970: ms / 1000)
                 guard CheckpointRange.contains(date) else {
-                    throw CheckpointError(path: path, problem: "has synced_until_ms \(ms) for \(code), which is not a time between 2000 "
+                    throw CheckpointError(path: path, problem: "has synced_until_ms \(literal) for \(code), which is not a time between 2000 "
                         + "and 2100 (epoch milliseconds, e.g. 1743480000000)")
                 }
                 result[code] = date
-            } else if let text = entry["synced_until"] as? String, let date = Self.parse(text, timeZone: timeZone), CheckpointRange.contains(date) {
+            } else if case .string(let text)? = entry["synced_until"], let date = Self.parse(text, timeZone: timeZone), CheckpointRange.contains(date) {
                 result[code] = date
             } else {
                 throw CheckpointError(path: path, problem: "has no readable synced_until for \(code) (expected \"yyyy-MM-dd HH:mm:ss +08:00\" or synced_until_ms)")
@@ -64,12 +64,11 @@ public struct FileCheckpointStore: CheckpointStore {
 
     /// Writes the checkpoints atomically.
     public func save(_ checkpoints: [String: Date], now: Date = Date()) throws {
-        var codes: [String: Any] = [:]
-        for (code, date) in checkpoints {
-            codes[code] = ["synced_until": format(date), "synced_until_ms": DingTalkTime.epochMilliseconds(date)] as [String: Any]
+        let codes = checkpoints.sorted { $0.key < $1.key }.map { code, date -> (key: String, value: JSON) in
+            (code, ["synced_until": .string(format(date)), "synced_until_ms": .number(DingTalkTime.epochMilliseconds(date))])
         }
-        let object: [String: Any] = ["version": 1, "updated_at": format(now), "process_codes": codes]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let object: JSON = ["version": 1, "updated_at": .string(format(now)), "process_codes": .object(codes)]
+        let data = Data(object.prettyText.utf8)
         do {
             try AtomicFile.write(data + Data("\n".utf8), to: path)
         } catch {

@@ -185,7 +185,7 @@ import TestSupport
         let date = Date(timeIntervalSince1970: 1_743_480_000)
         try manager.save(["PROC-A": date])
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("\"synced_until\" : \"2025-04-01 12:00:00 +08:00\""))
+        #expect(text.contains("\"synced_until\": \"2025-04-01 12:00:00 +08:00\""))
         #expect(try manager.load() == ["PROC-A": date])
         let folder = (path as NSString).deletingLastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["checkpoint.json"])   // no temp file left
