@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dingsync", targets: ["dingsync"]),
         .executable(name: "dingsync-sandbox", targets: ["dingsync-sandbox"]),
-        .library(name: "DingSyncOperations", targets: ["DingSyncOperations"]),
+        .library(name: "DingSyncOperations", targets: ["DingSyncOperations"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,7 +16,7 @@ let package = Package(
         // signature) from a maintained, audited implementation instead of a hand-written one.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The sandbox's HTTP server only; never linked into `dingsync`.
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2")
     ],
     targets: [
         .systemLibrary(
@@ -55,7 +55,10 @@ let package = Package(
         // 1. Basics: errors and exit status, time, JSON, hashing, logging, the configuration.
         .target(
             name: "DingSyncBasics",
-            dependencies: ["CYaml", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "CYaml", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto")
+            ]
         ),
         // 2. Processing: the approval model (both API families' details decoded into one) and its
         //    mapping to Bitable rows (SPEC 4); pure, no I/O.
@@ -76,7 +79,7 @@ let package = Package(
                 "DingSyncOperations",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // The simulator of DingTalk and Feishu: shares no code with the DingSync* library (DESIGN.md).
@@ -88,14 +91,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // A library both link, not shared code: the sandbox still imports nothing of the library.
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]
         ),
         .executableTarget(
             name: "dingsync-sandbox",
             dependencies: [
                 "DingSyncSandbox",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         .testTarget(
@@ -117,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["dingsync", "dingsync-sandbox", "DingSyncOperations", "TestSupport"]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// The one place that chooses between the two backends of the state: for a configuration, the
 /// state database (an SQLite file, or a MySQL/MariaDB server), where the checkpoints live (the
@@ -42,7 +42,8 @@ public struct StateBackend: Sendable {
             switch purpose {
             case .read where !exists: throw StateMissingError(path: path)
             case .dryRun where !exists: return try StateStore(path: ":memory:", timeZone: zone)
-            case .read: return try StateStore(database: try SQLiteDatabase(path: path), timeZone: zone, migrating: false)
+            case .read:
+                return try StateStore(database: try SQLiteDatabase(path: path), timeZone: zone, migrating: false)
             default: return try StateStore(path: path, timeZone: zone)
             }
         case .mysql:

@@ -1,24 +1,27 @@
 import ArgumentParser
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 import Foundation
 
 /// `--config PATH`, shared by every command.
 struct ConfigOption: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp(
-        "The configuration file (default: ./config.yaml, else $DINGSYNC_CONFIG).",
-        discussion: "Example: --config /etc/dingsync/config.yaml", valueName: "path"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "The configuration file (default: ./config.yaml, else $DINGSYNC_CONFIG).",
+            discussion: "Example: --config /etc/dingsync/config.yaml", valueName: "path"))
     var config: String?
 
     /// Loads and validates the configuration, printing its warnings on stderr.
     func load(_ requirements: ConfigRequirements) throws -> Config {
-        let path = ConfigLoader.resolvePath(explicit: config, environment: ProcessInfo.processInfo.environment,
-                                            currentDirectory: FileManager.default.currentDirectoryPath)
+        let path = ConfigLoader.resolvePath(
+            explicit: config, environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath)
         let loaded = try CommandRunner.run { try ConfigLoader.load(path: path, requirements: requirements) }
         for warning in loaded.warnings { Console.error("warning: \(warning)") }
         return loaded.config
@@ -36,7 +39,7 @@ enum CommandRunner {
         }
     }
 
-    static func run<T>(_ body: () async throws -> T) async throws -> T {
+    static func runAsync<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as OperatorFacingError {

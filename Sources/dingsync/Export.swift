@@ -1,36 +1,42 @@
 import ArgumentParser
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 
 extension DingSync {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the main-table rows (and with --actions the action rows) to CSV or Excel.",
             discussion: """
-            Instances created in the range (all when no range), from the local mirror (no API call). \
-            CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text; with --actions the action \
-            rows go to a second file, NAME-actions.csv. An .xlsx has the sheets 审批实例 and 审批动作.
+                Instances created in the range (all when no range), from the local mirror (no API call). \
+                CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text; with --actions the action \
+                rows go to a second file, NAME-actions.csv. An .xlsx has the sheets 审批实例 and 审批动作.
 
-            Examples:
-              dingsync export --from 2025-04-01 --to 2025-04-30 -o april.csv
-              dingsync export --from 2025-01-01 -o q1.xlsx --actions
-            """
+                Examples:
+                  dingsync export --from 2025-04-01 --to 2025-04-30 -o april.csv
+                  dingsync export --from 2025-01-01 -o q1.xlsx --actions
+                """
         )
 
         @OptionGroup var options: ConfigOption
 
-        @Option(help: ArgumentHelp("First creation day (inclusive).", discussion: "Example: --from 2025-04-01", valueName: "date"))
+        @Option(
+            help: ArgumentHelp(
+                "First creation day (inclusive).", discussion: "Example: --from 2025-04-01", valueName: "date"))
         var from: String?
 
-        @Option(help: ArgumentHelp("Last creation day (inclusive).", discussion: "Example: --to 2025-04-30", valueName: "date"))
+        @Option(
+            help: ArgumentHelp(
+                "Last creation day (inclusive).", discussion: "Example: --to 2025-04-30", valueName: "date"))
         var to: String?
 
-        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Output file: .csv or .xlsx.", discussion: "Example: -o april.csv", valueName: "file"))
+        @Option(
+            name: [.customShort("o"), .long],
+            help: ArgumentHelp("Output file: .csv or .xlsx.", discussion: "Example: -o april.csv", valueName: "file"))
         var output: String
 
         @Flag(help: "Also export the action rows.")
@@ -46,10 +52,12 @@ extension DingSync {
         func run() async throws {
             let config = try options.load(.none)
             let result = try CommandRunner.run {
-                let range = try TimeArgument.parseRange(start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
+                let range = try TimeArgument.parseRange(
+                    start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
                 let store = try StatsSource.open(config)
-                return try ExportWriter.export(store: store, config: config, from: range.start, to: range.end,
-                                               includeActions: actions, to: output)
+                return try ExportWriter.export(
+                    store: store, config: config, from: range.start, to: range.end,
+                    includeActions: actions, to: output)
             }
             let actionText = result.actionRows.map { " and \($0) action rows" } ?? ""
             print("exported \(result.mainRows) instances\(actionText) to \(result.files.joined(separator: ", "))")

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CMalloc
+    import CMalloc
 #endif
 
 /// Keeps the resident memory of a long run flat (issue 12: ≤ 150 MB at 100,000 instances).
@@ -12,14 +12,14 @@ public enum MemoryTuning {
     /// Call first thing in `main`, before other threads allocate.
     public static func limitArenas() {
         #if canImport(Glibc)
-        _ = mallopt(M_ARENA_MAX, 2)
+            _ = mallopt(M_ARENA_MAX, 2)
         #endif
     }
 
     /// Returns freed memory to the system (after each chunk of a sync).
     public static func releaseFreed() {
         #if canImport(Glibc)
-        _ = malloc_trim(0)
+            _ = malloc_trim(0)
         #endif
     }
 }

@@ -1,11 +1,11 @@
 import ArgumentParser
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 import Foundation
 
 extension DingSync {
@@ -14,16 +14,16 @@ extension DingSync {
             commandName: "migrate-db",
             abstract: "Copy the SQLite state (and the checkpoint file) into the MySQL database of the config.",
             discussion: """
-            For moving from SQLite to MySQL without a re-sync. Set database.type: mysql and the server's \
-            keys in the config first; the target database must exist and be empty (dingsync creates its \
-            tables). Everything is copied in one transaction and verified by counting every table; on \
-            any error nothing is kept. Takes the run lock on the server, so no sync runs meanwhile. \
-            The SQLite file and the checkpoint file are left as they were (keep them as a backup).
+                For moving from SQLite to MySQL without a re-sync. Set database.type: mysql and the server's \
+                keys in the config first; the target database must exist and be empty (dingsync creates its \
+                tables). Everything is copied in one transaction and verified by counting every table; on \
+                any error nothing is kept. Takes the run lock on the server, so no sync runs meanwhile. \
+                The SQLite file and the checkpoint file are left as they were (keep them as a backup).
 
-            Examples:
-              dingsync migrate-db
-              dingsync migrate-db --from /var/lib/dingsync/dingsync.sqlite --checkpoint /var/lib/dingsync/checkpoint.json
-            """
+                Examples:
+                  dingsync migrate-db
+                  dingsync migrate-db --from /var/lib/dingsync/dingsync.sqlite --checkpoint /var/lib/dingsync/checkpoint.json
+                """
         )
 
         @OptionGroup var options: ConfigOption
@@ -38,11 +38,17 @@ extension DingSync {
             let config = try options.load(.none)
             try CommandRunner.run {
                 guard config.database.type == .mysql else {
-                    throw StateCopyError(message: "database.type is sqlite in \(config.sourcePath): set database.type: mysql and the server's keys (README, \"Database\") first, then run migrate-db again")
+                    throw StateCopyError(
+                        message:
+                            "database.type is sqlite in \(config.sourcePath): set database.type: mysql and the server's keys (README, \"Database\") first, then run migrate-db again"
+                    )
                 }
                 let sourcePath = from ?? config.sync.stateDB
                 guard FileManager.default.fileExists(atPath: sourcePath) else {
-                    throw StateCopyError(message: "no SQLite state database at \(sourcePath): pass --from FILE (the file sync.state_db pointed at)")
+                    throw StateCopyError(
+                        message:
+                            "no SQLite state database at \(sourcePath): pass --from FILE (the file sync.state_db pointed at)"
+                    )
                 }
                 let checkpointPath = checkpoint ?? config.sync.checkpointFile
                 let zone = config.sync.timeZone
@@ -56,7 +62,9 @@ extension DingSync {
                     print("copied \(line)")
                 }
                 let total = result.counts.reduce(0) { $0 + $1.rows }
-                print("verified: \(total) rows in \(result.counts.count) tables and \(result.checkpoints) checkpoint(s) now in \(target.path)")
+                print(
+                    "verified: \(total) rows in \(result.counts.count) tables and \(result.checkpoints) checkpoint(s) now in \(target.path)"
+                )
                 print("next: run `dingsync doctor`, then the usual sync; keep \(sourcePath) as a backup")
             }
         }

@@ -21,7 +21,10 @@ final class ProgressObserver: SyncObserver, @unchecked Sendable {
     static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     func started(total: Int) {
-        lock.withLock { self.total = total; started = Date() }
+        lock.withLock {
+            self.total = total
+            started = Date()
+        }
     }
 
     func chunkFinished(done: Int, total: Int) {
@@ -34,7 +37,8 @@ final class ProgressObserver: SyncObserver, @unchecked Sendable {
         let elapsed = max(Date().timeIntervalSince(lock.withLock { started }), 0.001)
         let rate = Double(done) / elapsed
         let eta = rate > 0 ? Double(total - done) / rate : 0
-        FileHandle.standardError.write(Data(String(format: "\r%d/%d instances · %.1f/s · ETA %@   ", done, total, rate, Self.duration(eta)).utf8))
+        FileHandle.standardError.write(
+            Data(String(format: "\r%d/%d instances · %.1f/s · ETA %@   ", done, total, rate, Self.duration(eta)).utf8))
     }
 
     func wouldWrite(_ write: PlannedWrite) {
@@ -47,6 +51,7 @@ final class ProgressObserver: SyncObserver, @unchecked Sendable {
 
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }
 }

@@ -1,24 +1,24 @@
 import ArgumentParser
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 
 extension DingSync {
     struct Setup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create or verify the Bitable tables and fields.",
             discussion: """
-            Creates the main and action tables (审批实例表, 审批动作表) with every field of SPEC section 4 in \
-            feishu.app_token when they are missing, and prints their ids for feishu.tables; adds missing \
-            fields to existing tables; reports fields of the wrong type without touching data. Safe to run \
-            again. Exit 0 when the schema is complete, 2 when a field has the wrong type or the base is unreachable.
+                Creates the main and action tables (审批实例表, 审批动作表) with every field of SPEC section 4 in \
+                feishu.app_token when they are missing, and prints their ids for feishu.tables; adds missing \
+                fields to existing tables; reports fields of the wrong type without touching data. Safe to run \
+                again. Exit 0 when the schema is complete, 2 when a field has the wrong type or the base is unreachable.
 
-            Example: dingsync setup --config /etc/dingsync/config.yaml
-            """
+                Example: dingsync setup --config /etc/dingsync/config.yaml
+                """
         )
 
         @OptionGroup var options: ConfigOption
@@ -26,19 +26,22 @@ extension DingSync {
         func run() async throws {
             let config = try options.load(.feishu)
             let logger = LogSetup.makeLogger(config: config, verbosity: .normal)
-            let feishu = FeishuClient(options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
-                                      transport: URLSessionTransport(), logger: logger)
-            let report = try await CommandRunner.run { try await TableSetup(config: config, feishu: feishu).run() }
+            let feishu = FeishuClient(
+                options: .init(
+                    config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
+                transport: URLSessionTransport(), logger: logger)
+            let report = try await CommandRunner.runAsync { try await TableSetup(config: config, feishu: feishu).run() }
             for line in report.lines { print(line) }
             for problem in report.problems { print("problem: \(problem)") }
-            print("""
+            print(
+                """
 
-            Put these in \(config.sourcePath):
-            feishu:
-              tables:
-                main: "\(report.mainTable)"
-                action: "\(report.actionTable)"
-            """)
+                Put these in \(config.sourcePath):
+                feishu:
+                  tables:
+                    main: "\(report.mainTable)"
+                    action: "\(report.actionTable)"
+                """)
             if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
         }
     }

@@ -1,10 +1,10 @@
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 import Foundation
 
 /// SIGINT and SIGTERM during a run: the first asks the run to stop at its next safe point
@@ -24,8 +24,9 @@ enum SignalHandling {
                     exit(number == SIGINT ? 130 : 143)
                 }
                 stop.request(signal: number)
-                Console.error("\(name(number)) received: stopping at the next safe point (what was fetched is written, "
-                    + "the checkpoint does not move); send it again to stop at once")
+                Console.error(
+                    "\(name(number)) received: stopping at the next safe point (what was fetched is written, "
+                        + "the checkpoint does not move); send it again to stop at once")
             }
             source.resume()
             sources.append(source)

@@ -1,32 +1,36 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite("Row content hash")
 struct ContentHashTests {
-    static let pinnedRow = BitableRow(key: "I-1", fields: [
-        BitableField(name: "instance_id", value: .text("I-1")),
-        BitableField(name: "title", value: .text("请假 a:b=c\n")),
-        BitableField(name: "amount", value: .number(Decimal(string: "1280.50") ?? 0)),
-        BitableField(name: "start_time", value: .datetime(1_743_470_123_000)),
-        BitableField(name: "end_time", value: .empty),
-        BitableField(name: "synced_at", value: .datetime(1_744_704_000_000)),
-    ])
+    static let pinnedRow = BitableRow(
+        key: "I-1",
+        fields: [
+            BitableField(name: "instance_id", value: .text("I-1")),
+            BitableField(name: "title", value: .text("请假 a:b=c\n")),
+            BitableField(name: "amount", value: .number(Decimal(string: "1280.50") ?? 0)),
+            BitableField(name: "start_time", value: .datetime(1_743_470_123_000)),
+            BitableField(name: "end_time", value: .empty),
+            BitableField(name: "synced_at", value: .datetime(1_744_704_000_000))
+        ])
 
     @Test("the canonical serialisation is pinned")
     func serialisation() {
-        #expect(Self.pinnedRow.canonicalSerialization == "dingsync-row-v1\n"
-            + "6:amount=n:6:1280.5\n"
-            + "8:end_time=e:0:\n"
-            + "11:instance_id=t:3:I-1\n"
-            + "10:start_time=d:13:1743470123000\n"
-            + "5:title=t:13:请假 a:b=c\n\n")
+        #expect(
+            Self.pinnedRow.canonicalSerialization == "dingsync-row-v1\n"
+                + "6:amount=n:6:1280.5\n"
+                + "8:end_time=e:0:\n"
+                + "11:instance_id=t:3:I-1\n"
+                + "10:start_time=d:13:1743470123000\n"
+                + "5:title=t:13:请假 a:b=c\n\n")
     }
 
     @Test("a known row hashes to a pinned literal (catches platform or format drift)")
@@ -36,7 +40,8 @@ struct ContentHashTests {
 
     @Test("a processed fixture hashes to a pinned literal")
     func pinnedFixture() throws {
-        let detail = try Fixture.legacy("legacy_leave_completed_agree", id: "oyTxr2qkQXqjgjJNZZATZQ00891743470123", code: "PROC-LEAVE")
+        let detail = try Fixture.legacy(
+            "legacy_leave_completed_agree", id: "oyTxr2qkQXqjgjJNZZATZQ00891743470123", code: "PROC-LEAVE")
         let output = DataProcessor().process(detail, names: Fixture.names, syncedAt: Fixture.syncedAt)
         #expect(output.main.contentHash == "190c88ae12088f434abb9ea3984fdbfe1b188cf7748fb699dfd84916cd8eb5dc")
         #expect(output.actions.map(\.contentHash).count == 3)
@@ -47,7 +52,8 @@ struct ContentHashTests {
         let detail = try Fixture.new("new_purchase_running", id: "R1744078841")
         let processor = DataProcessor()
         let first = processor.process(detail, names: Fixture.names, syncedAt: Fixture.syncedAt)
-        let later = processor.process(detail, names: Fixture.names, syncedAt: Fixture.syncedAt.addingTimeInterval(86_400))
+        let later = processor.process(
+            detail, names: Fixture.names, syncedAt: Fixture.syncedAt.addingTimeInterval(86_400))
         #expect(first.main.contentHash == later.main.contentHash)
         #expect(first.main != later.main)
         #expect(first.actions.map(\.contentHash) == later.actions.map(\.contentHash))
@@ -58,14 +64,16 @@ struct ContentHashTests {
         #expect(Set(first.actions.map(\.contentHash)).count == first.actions.count)
     }
 
-    @Test("a changed field changes the hash", arguments: [
-        ("title", FieldValue.text("请假 a:b=c")),
-        ("amount", .number(Decimal(string: "1280.51") ?? 0)),
-        ("amount", .text("1280.5")),
-        ("start_time", .datetime(1_743_470_123_001)),
-        ("end_time", .text("")),
-        ("instance_id", .empty),
-    ])
+    @Test(
+        "a changed field changes the hash",
+        arguments: [
+            ("title", FieldValue.text("请假 a:b=c")),
+            ("amount", .number(Decimal(string: "1280.51") ?? 0)),
+            ("amount", .text("1280.5")),
+            ("start_time", .datetime(1_743_470_123_001)),
+            ("end_time", .text("")),
+            ("instance_id", .empty)
+        ])
     func changes(name: String, value: FieldValue) {
         var row = Self.pinnedRow
         guard let index = row.fields.firstIndex(where: { $0.name == name }) else {
@@ -86,7 +94,8 @@ struct ContentHashTests {
     @Test("adding or renaming a column changes the hash; values cannot run into each other")
     func unambiguous() {
         let one = BitableRow(key: "k", fields: [.init(name: "a", value: .text("b\n1:c=t:0:"))])
-        let two = BitableRow(key: "k", fields: [.init(name: "a", value: .text("b")), .init(name: "c", value: .text(""))])
+        let two = BitableRow(
+            key: "k", fields: [.init(name: "a", value: .text("b")), .init(name: "c", value: .text(""))])
         #expect(one.contentHash != two.contentHash)
         let renamed = BitableRow(key: "k", fields: [.init(name: "A", value: .text("b"))])
         #expect(renamed.contentHash != BitableRow(key: "k", fields: [.init(name: "a", value: .text("b"))]).contentHash)
@@ -95,10 +104,12 @@ struct ContentHashTests {
 
 @Suite("FieldValue")
 struct FieldValueTests {
-    @Test("Codable round trip keeps every case exactly", arguments: [
-        FieldValue.text("审批\n\"x\""), .number(Decimal(string: "12345678901234567890.123") ?? 0),
-        .number(Decimal(string: "-0.5") ?? 0), .datetime(1_743_470_123_000), .datetime(-1), .empty,
-    ])
+    @Test(
+        "Codable round trip keeps every case exactly",
+        arguments: [
+            FieldValue.text("审批\n\"x\""), .number(Decimal(string: "12345678901234567890.123") ?? 0),
+            .number(Decimal(string: "-0.5") ?? 0), .datetime(1_743_470_123_000), .datetime(-1), .empty
+        ])
     func roundTrip(value: FieldValue) throws {
         let data = try JSONEncoder().encode(value)
         #expect(try JSONDecoder().decode(FieldValue.self, from: data) == value)
@@ -112,19 +123,23 @@ struct FieldValueTests {
         #expect(try text(.number(Decimal(string: "1280.50") ?? 0)) == "{\"number\":\"1280.5\"}")
         #expect(try text(.datetime(5)) == "{\"datetime\":5}")
         #expect(try text(.empty) == "{\"empty\":true}")
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(FieldValue.self, from: Data("{\"number\":\"x\"}".utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(FieldValue.self, from: Data("{\"number\":\"x\"}".utf8))
+        }
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(FieldValue.self, from: Data("{}".utf8)) }
     }
 
-    @Test("canonical strings", arguments: [
-        (FieldValue.number(Decimal(string: "1280.50") ?? 0), "1280.5"),
-        (.number(Decimal(string: "-0") ?? 1), "0"),
-        (.number(Decimal(string: "100") ?? 0), "100"),
-        (.number(Decimal(string: "0.010") ?? 0), "0.01"),
-        (.datetime(1_743_470_123_000), "1743470123000"),
-        (.text("abc"), "abc"),
-        (.empty, ""),
-    ])
+    @Test(
+        "canonical strings",
+        arguments: [
+            (FieldValue.number(Decimal(string: "1280.50") ?? 0), "1280.5"),
+            (.number(Decimal(string: "-0") ?? 1), "0"),
+            (.number(Decimal(string: "100") ?? 0), "100"),
+            (.number(Decimal(string: "0.010") ?? 0), "0.01"),
+            (.datetime(1_743_470_123_000), "1743470123000"),
+            (.text("abc"), "abc"),
+            (.empty, "")
+        ])
     func canonical(value: FieldValue, expected: String) {
         #expect(value.canonicalString == expected)
     }

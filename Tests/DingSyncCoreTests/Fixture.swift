@@ -1,11 +1,12 @@
 import Foundation
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// Loads JSON fixtures from `Fixtures/` and builds shared test values.
 enum Fixture {

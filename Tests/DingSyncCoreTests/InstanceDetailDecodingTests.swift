@@ -1,18 +1,20 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite("Decoding legacy /topapi/processinstance/get bodies")
 struct LegacyDecodingTests {
     @Test("the reference example decodes field by field")
     func referenceExample() throws {
-        let detail = try Fixture.legacy("legacy_leave_completed_agree", id: "oyTxr2qkQXqjgjJNZZATZQ00891743470123", code: "PROC-LEAVE")
+        let detail = try Fixture.legacy(
+            "legacy_leave_completed_agree", id: "oyTxr2qkQXqjgjJNZZATZQ00891743470123", code: "PROC-LEAVE")
         #expect(detail.instanceId == "oyTxr2qkQXqjgjJNZZATZQ00891743470123")
         #expect(detail.processCode == "PROC-LEAVE")
         #expect(detail.title == "王小明提交的请假申请")
@@ -30,20 +32,28 @@ struct LegacyDecodingTests {
         #expect(detail.bizAction == "NONE")
         #expect(detail.mainInstanceId == nil)
         #expect(detail.formValues.count == 4)
-        #expect(detail.formValues[0] == InstanceDetail.FormValue(
-            id: "DDSelectField_1XO0NHHZ6KJK0", name: "请假类型", componentType: "DDSelectField",
-            value: "年假", extValue: "{\"label\":\"年假\",\"key\":\"option_0\"}"))
+        #expect(
+            detail.formValues[0]
+                == InstanceDetail.FormValue(
+                    id: "DDSelectField_1XO0NHHZ6KJK0", name: "请假类型", componentType: "DDSelectField",
+                    value: "年假", extValue: "{\"label\":\"年假\",\"key\":\"option_0\"}"))
         #expect(detail.formValues[3].value == "null")
         #expect(detail.formValues[3].extValue == nil)
         #expect(detail.operationRecords.map(\.type) == ["START_PROCESS_INSTANCE", "EXECUTE_TASK_NORMAL", "PROCESS_CC"])
-        #expect(detail.operationRecords[1] == InstanceDetail.OperationRecord(
-            userId: "205937523932471911", date: Date(timeIntervalSince1970: 1_743_476_566),
-            type: "EXECUTE_TASK_NORMAL", result: "AGREE", remark: "同意，注意交接"))
+        #expect(
+            detail.operationRecords[1]
+                == InstanceDetail.OperationRecord(
+                    userId: "205937523932471911", date: Date(timeIntervalSince1970: 1_743_476_566),
+                    type: "EXECUTE_TASK_NORMAL", result: "AGREE", remark: "同意，注意交接"))
         #expect(detail.operationRecords[0].remark == "")
-        #expect(detail.tasks == [InstanceDetail.ApprovalTask(
-            taskId: "74296847418", userId: "205937523932471911", status: "COMPLETED", result: "AGREE",
-            createTime: Date(timeIntervalSince1970: 1_743_470_124), finishTime: Date(timeIntervalSince1970: 1_743_476_566),
-            activityId: "b39a_73fb", nodeName: nil)])
+        #expect(
+            detail.tasks == [
+                InstanceDetail.ApprovalTask(
+                    taskId: "74296847418", userId: "205937523932471911", status: "COMPLETED", result: "AGREE",
+                    createTime: Date(timeIntervalSince1970: 1_743_470_124),
+                    finishTime: Date(timeIntervalSince1970: 1_743_476_566),
+                    activityId: "b39a_73fb", nodeName: nil)
+            ])
         #expect(detail.isFinal)
     }
 
@@ -51,7 +61,9 @@ struct LegacyDecodingTests {
     func messy() throws {
         let detail = try Fixture.legacy("legacy_expense_refused", id: "Pk3dZ9mWq1RtYv0aBcDeFg01231743573910")
         #expect(detail.ccUserIds == ["205937523932471911", "0123456789012345"])
-        #expect(detail.attachedInstanceIds == ["Ab12Cd34Ef56Gh78Ij90Kl0011743500000", "Zz98Yy76Xx54Ww32Vv10Uu0021743600000"])
+        #expect(
+            detail.attachedInstanceIds == ["Ab12Cd34Ef56Gh78Ij90Kl0011743500000", "Zz98Yy76Xx54Ww32Vv10Uu0021743600000"]
+        )
         #expect(detail.originatorDeptId == "736251904")
         #expect(detail.mainInstanceId == nil)
         #expect(detail.bizAction == "MODIFY")
@@ -62,8 +74,11 @@ struct LegacyDecodingTests {
         #expect(ms(detail.tasks[1].finishTime) == 1_743_646_800_000)
         #expect(detail.tasks[0].activityId == nil)
         #expect(detail.operationRecords[2].attachments == ["抬头示例.png"])
-        #expect(detail.formValues.map(\.componentType) == [
-            "TextField", "MoneyField", "TableField", "DDAttachment", "InnerContactField", "DepartmentField", "InvoiceField"])
+        #expect(
+            detail.formValues.map(\.componentType) == [
+                "TextField", "MoneyField", "TableField", "DDAttachment", "InnerContactField", "DepartmentField",
+                "InvoiceField"
+            ])
     }
 
     @Test("omitted and null fields become empty values")
@@ -87,19 +102,34 @@ struct LegacyDecodingTests {
         #expect(ms(utc.createTime) == 1_743_498_923_000)
     }
 
-    @Test("bad bodies throw typed errors naming the instance", arguments: [
-        ("legacy_error_88", DingTalkDecodingError.apiError(
-            instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint, code: "errcode 88 (sub_code 40014)",
-            message: "ding talk error[subcode=40014,submsg=不合法的access_token]: 不合法的access_token")),
-        ("legacy_malformed_tasks", .invalidField(
-            instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint,
-            path: "process_instance.tasks[0].taskid", problem: "required field is missing")),
-        ("legacy_bad_time", .invalidField(
-            instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint,
-            path: "process_instance.create_time", problem: "\"2025/04/01 9点\" is not a time this tool can read")),
-        ("new_leave_completed_agree", .missingPayload(
-            instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint, key: "process_instance")),
-    ])
+    @Test(
+        "bad bodies throw typed errors naming the instance",
+        arguments: [
+            (
+                "legacy_error_88",
+                DingTalkDecodingError.apiError(
+                    instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint,
+                    code: "errcode 88 (sub_code 40014)",
+                    message: "ding talk error[subcode=40014,submsg=不合法的access_token]: 不合法的access_token")
+            ),
+            (
+                "legacy_malformed_tasks",
+                .invalidField(
+                    instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint,
+                    path: "process_instance.tasks[0].taskid", problem: "required field is missing")
+            ),
+            (
+                "legacy_bad_time",
+                .invalidField(
+                    instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint,
+                    path: "process_instance.create_time", problem: "\"2025/04/01 9点\" is not a time this tool can read")
+            ),
+            (
+                "new_leave_completed_agree",
+                .missingPayload(
+                    instanceId: "I-1", endpoint: DingTalkDecodingError.legacyEndpoint, key: "process_instance")
+            )
+        ])
     func errors(fixture: String, expected: DingTalkDecodingError) throws {
         let body = try Fixture.data(fixture)
         #expect(throws: expected) {
@@ -108,14 +138,16 @@ struct LegacyDecodingTests {
         #expect(expected.errorDescription?.contains("I-1") == true)
     }
 
-    @Test("non-JSON and wrongly shaped bodies", arguments: [
-        ("<html><body>502 Bad Gateway</body></html>", "not JSON"),
-        ("", "not JSON"),
-        ("[1,2]", "(body)"),
-        ("{\"errcode\":0,\"process_instance\":\"oops\"}", "process_instance"),
-        ("{\"errcode\":0,\"process_instance\":{\"cc_userids\":[{\"a\":1}]}}", "cc_userids"),
-        ("{\"errcode\":0,\"process_instance\":{\"title\":{\"a\":1}}}", "process_instance.title"),
-    ])
+    @Test(
+        "non-JSON and wrongly shaped bodies",
+        arguments: [
+            ("<html><body>502 Bad Gateway</body></html>", "not JSON"),
+            ("", "not JSON"),
+            ("[1,2]", "(body)"),
+            ("{\"errcode\":0,\"process_instance\":\"oops\"}", "process_instance"),
+            ("{\"errcode\":0,\"process_instance\":{\"cc_userids\":[{\"a\":1}]}}", "cc_userids"),
+            ("{\"errcode\":0,\"process_instance\":{\"title\":{\"a\":1}}}", "process_instance.title")
+        ])
     func malformed(body: String, mentioned: String) {
         do {
             _ = try InstanceDetail.decodeLegacy(Data(body.utf8), instanceId: "I-2", processCode: "P")
@@ -133,7 +165,8 @@ struct LegacyDecodingTests {
 struct NewAPIDecodingTests {
     @Test("the reference example decodes field by field, times read as local wall time")
     func referenceExample() throws {
-        let detail = try Fixture.new("new_leave_completed_agree", id: "oyTxr2qkQXqjgjJNZZATZQ00891743470123", code: "PROC-LEAVE")
+        let detail = try Fixture.new(
+            "new_leave_completed_agree", id: "oyTxr2qkQXqjgjJNZZATZQ00891743470123", code: "PROC-LEAVE")
         #expect(detail.processCode == "PROC-LEAVE")
         #expect(detail.title == "王小明提交的请假申请")
         #expect(detail.businessId == "202504010915000123456")
@@ -141,17 +174,24 @@ struct NewAPIDecodingTests {
         #expect(ms(detail.finishTime) == 1_743_476_520_000)
         #expect(detail.ccUserIds == ["manager8821"])
         #expect(detail.approverUserIds == [])
-        #expect(detail.formValues == [InstanceDetail.FormValue(
-            id: "DDSelectField_1XO0NHHZ6KJK0", name: "请假类型", componentType: "DDSelectField",
-            value: "年假", extValue: "{\"label\":\"年假\",\"key\":\"option_0\"}")])
+        #expect(
+            detail.formValues == [
+                InstanceDetail.FormValue(
+                    id: "DDSelectField_1XO0NHHZ6KJK0", name: "请假类型", componentType: "DDSelectField",
+                    value: "年假", extValue: "{\"label\":\"年假\",\"key\":\"option_0\"}")
+            ])
         #expect(detail.operationRecords[0].showName == "提交申请")
         #expect(detail.operationRecords[0].activityId == nil)
         #expect(detail.operationRecords[1].activityId == "b39a_73fb")
         #expect(detail.operationRecords[1].attachments == ["交接清单.xlsx"])
-        #expect(detail.tasks == [InstanceDetail.ApprovalTask(
-            taskId: "74296847418", userId: "205937523932471911", status: "COMPLETED", result: "AGREE",
-            createTime: Date(timeIntervalSince1970: 1_743_470_100), finishTime: Date(timeIntervalSince1970: 1_743_476_520),
-            activityId: "b39a_73fb", nodeName: "部门主管")])
+        #expect(
+            detail.tasks == [
+                InstanceDetail.ApprovalTask(
+                    taskId: "74296847418", userId: "205937523932471911", status: "COMPLETED", result: "AGREE",
+                    createTime: Date(timeIntervalSince1970: 1_743_470_100),
+                    finishTime: Date(timeIntervalSince1970: 1_743_476_520),
+                    activityId: "b39a_73fb", nodeName: "部门主管")
+            ])
     }
 
     @Test("the same body read as UTC")
@@ -184,12 +224,24 @@ struct NewAPIDecodingTests {
         #expect(detail.mainInstanceId == "Main00000000000000000000001746000000")
     }
 
-    @Test("bad bodies throw typed errors naming the instance", arguments: [
-        ("new_error_not_exist", DingTalkDecodingError.apiError(
-            instanceId: "I-3", endpoint: DingTalkDecodingError.newEndpoint, code: "processInstanceNotExist", message: "审批实例不存在")),
-        ("new_missing_result", .missingPayload(instanceId: "I-3", endpoint: DingTalkDecodingError.newEndpoint, key: "result")),
-        ("legacy_leave_completed_agree", .missingPayload(instanceId: "I-3", endpoint: DingTalkDecodingError.newEndpoint, key: "result")),
-    ])
+    @Test(
+        "bad bodies throw typed errors naming the instance",
+        arguments: [
+            (
+                "new_error_not_exist",
+                DingTalkDecodingError.apiError(
+                    instanceId: "I-3", endpoint: DingTalkDecodingError.newEndpoint, code: "processInstanceNotExist",
+                    message: "审批实例不存在")
+            ),
+            (
+                "new_missing_result",
+                .missingPayload(instanceId: "I-3", endpoint: DingTalkDecodingError.newEndpoint, key: "result")
+            ),
+            (
+                "legacy_leave_completed_agree",
+                .missingPayload(instanceId: "I-3", endpoint: DingTalkDecodingError.newEndpoint, key: "result")
+            )
+        ])
     func errors(fixture: String, expected: DingTalkDecodingError) throws {
         let body = try Fixture.data(fixture)
         #expect(throws: expected) {
@@ -197,16 +249,18 @@ struct NewAPIDecodingTests {
         }
     }
 
-    @Test("malformed new bodies name the field", arguments: [
-        ("new_malformed_form", "result.formComponentValues"),
-    ])
+    @Test(
+        "malformed new bodies name the field",
+        arguments: [
+            ("new_malformed_form", "result.formComponentValues")
+        ])
     func malformedFixture(fixture: String, path: String) throws {
         let body = try Fixture.data(fixture)
         do {
             _ = try InstanceDetail.decodeNewAPI(body, instanceId: "I-4", processCode: "P")
             Issue.record("decoding \(fixture) should fail")
         } catch {
-            guard case let .invalidField(instanceId, _, failingPath, _) = error else {
+            guard case .invalidField(let instanceId, _, let failingPath, _) = error else {
                 Issue.record("unexpected \(error)")
                 return
             }
@@ -215,13 +269,15 @@ struct NewAPIDecodingTests {
         }
     }
 
-    @Test("odd new bodies", arguments: [
-        ("{\"success\":false,\"message\":\"busy\"}", "success=false"),
-        ("{\"success\":true,\"result\":{\"tasks\":[{\"taskId\":[1]}]}}", "result.tasks[0].taskId"),
-        ("{\"success\":true,\"result\":{\"createTime\":\"soon\"}}", "result.createTime"),
-        ("{\"success\":\"maybe\",\"result\":{}}", "success"),
-        ("Service Unavailable", "not JSON"),
-    ])
+    @Test(
+        "odd new bodies",
+        arguments: [
+            ("{\"success\":false,\"message\":\"busy\"}", "success=false"),
+            ("{\"success\":true,\"result\":{\"tasks\":[{\"taskId\":[1]}]}}", "result.tasks[0].taskId"),
+            ("{\"success\":true,\"result\":{\"createTime\":\"soon\"}}", "result.createTime"),
+            ("{\"success\":\"maybe\",\"result\":{}}", "success"),
+            ("Service Unavailable", "not JSON")
+        ])
     func oddBodies(body: String, mentioned: String) {
         do {
             _ = try InstanceDetail.decodeNewAPI(Data(body.utf8), instanceId: "I-5", processCode: "P")
@@ -235,21 +291,23 @@ struct NewAPIDecodingTests {
     @Test("structured form values where text was expected are kept as JSON text")
     func structuredFormValue() throws {
         let body = """
-        {"success":true,"result":{"formComponentValues":[
-          {"componentType":"DDMultiSelectField","name":"用途","value":["测试",2],"extValue":{"z":1,"a":[true,null]}}]}}
-        """
+            {"success":true,"result":{"formComponentValues":[
+              {"componentType":"DDMultiSelectField","name":"用途","value":["测试",2],"extValue":{"z":1,"a":[true,null]}}]}}
+            """
         let detail = try InstanceDetail.decodeNewAPI(Data(body.utf8), instanceId: "I-6", processCode: "P")
         #expect(detail.formValues[0].value == "[\"测试\",2]")
         #expect(detail.formValues[0].extValue == "{\"a\":[true,null],\"z\":1}")
     }
 
-    @Test("id lists as arrays with numbers and nulls, JSON-array text, comma text or null", arguments: [
-        ("[123, \"abc\", null, \"\"]", ["123", "abc"]),
-        ("\"[\\\"u1\\\",\\\"u2\\\"]\"", ["u1", "u2"]),
-        ("\"u1, u2,,null\"", ["u1", "u2"]),
-        ("\"\"", []),
-        ("null", []),
-    ])
+    @Test(
+        "id lists as arrays with numbers and nulls, JSON-array text, comma text or null",
+        arguments: [
+            ("[123, \"abc\", null, \"\"]", ["123", "abc"]),
+            ("\"[\\\"u1\\\",\\\"u2\\\"]\"", ["u1", "u2"]),
+            ("\"u1, u2,,null\"", ["u1", "u2"]),
+            ("\"\"", []),
+            ("null", [])
+        ])
     func idLists(json: String, expected: [String]) throws {
         let body = "{\"success\":true,\"result\":{\"ccUserIds\":\(json),\"approverUserIds\":\(json)}}"
         let detail = try InstanceDetail.decodeNewAPI(Data(body.utf8), instanceId: "I-7", processCode: "P")

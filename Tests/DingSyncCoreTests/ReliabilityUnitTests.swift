@@ -1,29 +1,41 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite struct ReliabilityUnitTests {
     // MARK: Feishu writes that meet deleted records and oversized cells
 
     @Test func batchUpdateLeavesOutRecordsDeletedInBitable() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200]) }
-            if request.url.path.hasSuffix("batch_get") {
-                return json(200, ["code": 0, "data": ["records": [["record_id": "rec1", "fields": [:]]], "absent_record_ids": ["recGone"]]])
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
             }
-            let ids = (bodyObject(request)["records"] as? [[String: Any]] ?? []).compactMap { $0["record_id"] as? String }
-            if ids.contains("recGone") { return json(200, ["code": 1254043, "msg": "RecordIdNotFound"]) }
+            if request.url.path.hasSuffix("batch_get") {
+                return json(
+                    200,
+                    [
+                        "code": 0,
+                        "data": ["records": [["record_id": "rec1", "fields": [:]]], "absent_record_ids": ["recGone"]]
+                    ])
+            }
+            let ids = (bodyObject(request)["records"] as? [[String: Any]] ?? []).compactMap {
+                $0["record_id"] as? String
+            }
+            if ids.contains("recGone") { return json(200, ["code": 1_254_043, "msg": "RecordIdNotFound"]) }
             return json(200, ["code": 0, "data": ["records": []]])
         }
         let client = feishuClient(server, batchSize: 10)
         let written = Recorded()
-        let outcome = try await client.batchUpdate(table: "tbl", records: [("rec1", [("title", .text("a"))]), ("recGone", [("title", .text("b"))])]) {
+        let outcome = try await client.batchUpdate(
+            table: "tbl", records: [("rec1", [("title", .text("a"))]), ("recGone", [("title", .text("b"))])]
+        ) {
             await written.add($0)
         }
         #expect(outcome.absent == [1])
@@ -35,22 +47,29 @@ import Testing
 
     @Test func batchDeleteTreatsAlreadyGoneRecordsAsDeleted() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200]) }
-            if request.url.path.hasSuffix("batch_get") { return json(200, ["code": 0, "data": ["records": [], "absent_record_ids": ["recGone"]]]) }
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
+            if request.url.path.hasSuffix("batch_get") {
+                return json(200, ["code": 0, "data": ["records": [], "absent_record_ids": ["recGone"]]])
+            }
             let ids = bodyObject(request)["records"] as? [String] ?? []
-            if ids.contains("recGone") { return json(200, ["code": 1254043, "msg": "RecordIdNotFound"]) }
+            if ids.contains("recGone") { return json(200, ["code": 1_254_043, "msg": "RecordIdNotFound"]) }
             return json(200, ["code": 0, "data": [:]])
         }
-        let gone = try await feishuClient(server, batchSize: 10).batchDelete(table: "tbl", recordIds: ["rec1", "recGone"])
+        let gone = try await feishuClient(server, batchSize: 10).batchDelete(
+            table: "tbl", recordIds: ["rec1", "recGone"])
         #expect(gone == ["recGone"])
     }
 
     @Test func aRowTooLargeForACellIsIsolatedAndTheOthersCreated() async throws {
         let server = FakeServer { request, n in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200]) }
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
             let records = bodyObject(request)["records"] as? [[String: Any]] ?? []
             if records.contains(where: { ($0["fields"] as? [String: Any])?["title"] as? String == "huge" }) {
-                return json(200, ["code": 1254130, "msg": "TooLargeCell"])
+                return json(200, ["code": 1_254_130, "msg": "TooLargeCell"])
             }
             return json(200, ["code": 0, "data": ["records": records.indices.map { ["record_id": "rec\(n)_\($0)"] }]])
         }
@@ -66,23 +85,30 @@ import Testing
     }
 
     @Test func oldestRecordIsKept() {
-        let records = [FeishuRecord(recordId: "recB", fields: [:], createdTime: 2000), FeishuRecord(recordId: "recA", fields: [:], createdTime: 3000),
-                       FeishuRecord(recordId: "recC", fields: [:], createdTime: 1000)]
+        let records = [
+            FeishuRecord(recordId: "recB", fields: [:], createdTime: 2000),
+            FeishuRecord(recordId: "recA", fields: [:], createdTime: 3000),
+            FeishuRecord(recordId: "recC", fields: [:], createdTime: 1000)
+        ]
         #expect(FeishuRecord.oldest(records)?.recordId == "recC")
-        #expect(FeishuRecord.oldest([FeishuRecord(recordId: "recZ", fields: [:]), FeishuRecord(recordId: "recY", fields: [:])])?.recordId == "recY")
+        #expect(
+            FeishuRecord.oldest([
+                FeishuRecord(recordId: "recZ", fields: [:]), FeishuRecord(recordId: "recY", fields: [:])
+            ])?.recordId == "recY")
     }
 
     // MARK: cell limit
 
     @Test func longTextIsCutToTheCellLimitWithAMarker() throws {
         #expect(CellLimit.capped(String(repeating: "a", count: 100_000)) == nil)
-        let long = String(repeating: "评论😀", count: 40_000)   // 40,000 × (1 + 1 + 2) UTF-16 units
+        let long = String(repeating: "评论😀", count: 40_000)  // 40,000 × (1 + 1 + 2) UTF-16 units
         let capped = try #require(CellLimit.capped(long))
         #expect(capped.utf16.count <= CellLimit.maxTextLength)
         #expect(capped.contains("已截断") && capped.contains("160000"))
         #expect(capped.unicodeScalars.allSatisfy { $0 != "\u{FFFD}" }, "no character is split")
         var warnings: [String] = []
-        let row = CellLimit.cap(BitableRow(key: "i#1", fields: [BitableField(name: "comment", value: .text(long))]), warnings: &warnings)
+        let row = CellLimit.cap(
+            BitableRow(key: "i#1", fields: [BitableField(name: "comment", value: .text(long))]), warnings: &warnings)
         #expect(warnings.count == 1 && warnings[0].contains("i#1") && warnings[0].contains("comment"))
         if case .text(let text)? = row["comment"] { #expect(text == capped) } else { Issue.record("not text") }
     }
@@ -91,15 +117,20 @@ import Testing
 
     @Test func httpDatesAreRead() {
         #expect(ServerClock.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
-        #expect(ServerClock.parseHTTPDate("Mon, 07 Dec 2026 02:23:34 GMT") == Date(timeIntervalSince1970: 1_796_610_214))
+        #expect(
+            ServerClock.parseHTTPDate("Mon, 07 Dec 2026 02:23:34 GMT") == Date(timeIntervalSince1970: 1_796_610_214))
         #expect(ServerClock.parseHTTPDate("Sunday, 06-Nov-94 08:49:37 GMT") != nil)
         #expect(ServerClock.parseHTTPDate("yesterday") == nil)
-        #expect(ServerClock(offset: -86_400, observedAt: Date()).describe(platform: "DingTalk") == "the local clock is ahead of DingTalk's by 24 h")
+        #expect(
+            ServerClock(offset: -86_400, observedAt: Date()).describe(platform: "DingTalk")
+                == "the local clock is ahead of DingTalk's by 24 h")
         #expect(!ServerClock(offset: 30, observedAt: Date()).isSkewed)
     }
 
     @Test func serverClockIsLearntFromAnswers() async throws {
-        let server = FakeServer { _, _ in json(200, ["accessToken": "tok", "expireIn": 7200], headers: ["Date": "Sun, 06 Nov 1994 08:49:37 GMT"]) }
+        let server = FakeServer { _, _ in
+            json(200, ["accessToken": "tok", "expireIn": 7200], headers: ["Date": "Sun, 06 Nov 1994 08:49:37 GMT"])
+        }
         let client = dingTalkClient(server, api: .new)
         try await client.verifyToken()
         let clock = try #require(await client.counter.serverClock)
@@ -111,8 +142,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/checkpoint.json"
         let manager = FileCheckpointStore(path: path, timeZone: .current)
-        for value in ["1e20", "-5", "1743480000"] {   // too large, negative, seconds instead of milliseconds
-            try Data("{\"process_codes\": {\"P\": {\"synced_until_ms\": \(value)}}}".utf8).write(to: URL(fileURLWithPath: path))
+        for value in ["1e20", "-5", "1743480000"] {  // too large, negative, seconds instead of milliseconds
+            try Data("{\"process_codes\": {\"P\": {\"synced_until_ms\": \(value)}}}".utf8).write(
+                to: URL(fileURLWithPath: path))
             #expect(throws: CheckpointError.self) { _ = try manager.load() }
         }
         try manager.save(["P": Date(timeIntervalSince1970: 1_743_480_000)])
@@ -122,17 +154,24 @@ import Testing
     }
 
     @Test func aFullDiskIsNamedWithThePath() {
-        let error = CheckpointError(path: "/var/lib/dingsync/checkpoint.json",
-                                    problem: "could not be written (\(AtomicFile.reason(POSIXFileError(path: "/x", code: ENOSPC))))", saving: true)
-        #expect(error.localizedDescription == "checkpoint file /var/lib/dingsync/checkpoint.json could not be written (No space left on device).")
+        let error = CheckpointError(
+            path: "/var/lib/dingsync/checkpoint.json",
+            problem: "could not be written (\(AtomicFile.reason(POSIXFileError(path: "/x", code: ENOSPC))))",
+            saving: true)
+        #expect(
+            error.localizedDescription
+                == "checkpoint file /var/lib/dingsync/checkpoint.json could not be written (No space left on device).")
     }
 
     @Test func aBackfillStartingInTheFutureIsRefusedAsSuch() {
         #expect {
-            _ = try SyncPlan.make(mode: .range(start: Date().addingTimeInterval(86_400 * 365), end: nil), processCodes: ["P"], checkpoints: [:],
-                                  now: Date(), sync: SyncConfig())
+            _ = try SyncPlan.make(
+                mode: .range(start: Date().addingTimeInterval(86_400 * 365), end: nil), processCodes: ["P"],
+                checkpoints: [:],
+                now: Date(), sync: SyncConfig())
         } throws: { error in
-            (error as? SyncPlanError)?.exitCode == 64 && (error as? SyncPlanError)?.localizedDescription.contains("in the future") == true
+            (error as? SyncPlanError)?.exitCode == 64
+                && (error as? SyncPlanError)?.localizedDescription.contains("in the future") == true
         }
     }
 
@@ -140,7 +179,8 @@ import Testing
         var summary = RunSummary(mode: "incremental")
         summary.clockOffset = -86_400
         summary.checkpointCorrections = ["PROC-A: the checkpoint … is ahead of DingTalk's clock"]
-        let alerts = AlertRules.evaluate(summary: summary, snapshot: MonitoringSnapshot(now: Date()), thresholds: AlertThresholds())
+        let alerts = AlertRules.evaluate(
+            summary: summary, snapshot: MonitoringSnapshot(now: Date()), thresholds: AlertThresholds())
         let clock = alerts.first { $0.kind == .clock }
         #expect(clock?.detail.contains("ahead of DingTalk's by 24 h") == true)
         #expect(clock?.detail.contains("PROC-A") == true)
@@ -152,7 +192,9 @@ import Testing
         summary.unreachable = 12
         var thresholds = AlertThresholds()
         thresholds.alerts.apiErrors = 5
-        let alert = AlertRules.evaluate(summary: summary, snapshot: MonitoringSnapshot(now: Date()), thresholds: thresholds).first { $0.kind == .apiErrors }
+        let alert = AlertRules.evaluate(
+            summary: summary, snapshot: MonitoringSnapshot(now: Date()), thresholds: thresholds
+        ).first { $0.kind == .apiErrors }
         #expect(alert?.fix.contains("reaches the API hosts") == true)
         #expect(alert?.fix.contains("lower dingtalk.qps") == false)
     }
@@ -166,22 +208,26 @@ import Testing
     }
 
     @Test func feishuScopes() {
-        #expect(feishu(99991672)?.scope == .run)          // permission: nothing works
-        #expect(feishu(1254045)?.scope == .run)           // a field is missing
-        #expect(feishu(1254043)?.scope == .call)          // one record gone
-        #expect(feishu(1254043)?.condition == .recordIdNotFound)
-        #expect(feishu(1254130)?.condition == .cellTooLarge)
-        #expect(feishu(1254291)?.scope == .call)          // write conflict: retried
+        #expect(feishu(99_991_672)?.scope == .run)  // permission: nothing works
+        #expect(feishu(1_254_045)?.scope == .run)  // a field is missing
+        #expect(feishu(1_254_043)?.scope == .call)  // one record gone
+        #expect(feishu(1_254_043)?.condition == .recordIdNotFound)
+        #expect(feishu(1_254_130)?.condition == .cellTooLarge)
+        #expect(feishu(1_254_291)?.scope == .call)  // write conflict: retried
     }
 
     @Test func dingtalkScopesAndConditions() {
-        let denied = DingTalkErrors.classifyNew(json(403, ["code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "x"]), api: "listids")
+        let denied = DingTalkErrors.classifyNew(
+            json(403, ["code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "x"]), api: "listids")
         #expect(denied?.stopsRun == true)
-        let refused = DingTalkErrors.classifyNew(json(400, ["code": "invalidParameter", "message": "bad statuses"]), api: "listids")
+        let refused = DingTalkErrors.classifyNew(
+            json(400, ["code": "invalidParameter", "message": "bad statuses"]), api: "listids")
         #expect(refused?.condition == .invalidParameter && refused?.scope == .call)
-        let legacy = DingTalkErrors.classifyLegacy(json(200, ["errcode": 60020, "errmsg": "ip"]), api: "processinstance/get")
+        let legacy = DingTalkErrors.classifyLegacy(
+            json(200, ["errcode": 60020, "errmsg": "ip"]), api: "processinstance/get")
         #expect(legacy?.scope == .run)
-        let busy = DingTalkErrors.classifyLegacy(json(200, ["errcode": -1, "errmsg": "系统繁忙"]), api: "processinstance/get")
+        let busy = DingTalkErrors.classifyLegacy(
+            json(200, ["errcode": -1, "errmsg": "系统繁忙"]), api: "processinstance/get")
         #expect(busy?.scope == .call)
     }
 }

@@ -2,22 +2,22 @@ import Foundation
 import Testing
 
 private let validConfig = """
-dingtalk:
-  api_base_url: "http://127.0.0.1:9"
-  base_url: "http://127.0.0.1:9"
-  app_key: "dingkey"
-  app_secret: "${T_DT_SECRET}"
-  process_codes: ["PROC-A"]
-feishu:
-  app_id: "cli_x"
-  app_secret: "${T_FS_SECRET}"
-  app_token: "bascnX"
-  tables: {main: "tblMain", action: "tblAction"}
-  base_url: "http://127.0.0.1:9"
-logging:
-  file: "logs/sync.log"
+    dingtalk:
+      api_base_url: "http://127.0.0.1:9"
+      base_url: "http://127.0.0.1:9"
+      app_key: "dingkey"
+      app_secret: "${T_DT_SECRET}"
+      process_codes: ["PROC-A"]
+    feishu:
+      app_id: "cli_x"
+      app_secret: "${T_FS_SECRET}"
+      app_token: "bascnX"
+      tables: {main: "tblMain", action: "tblAction"}
+      base_url: "http://127.0.0.1:9"
+    logging:
+      file: "logs/sync.log"
 
-"""
+    """
 private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
 
 @Suite struct CommandLineTests {
@@ -31,10 +31,19 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
     @Test(arguments: [
         // (config text, expected fragment of the message)
         ("dingtalk:\n  app_key: [x\n", "config.yaml:2:12: YAML syntax error: did not find expected ',' or ']'"),
-        (validConfig + "sync:\n  batch_size: abc\n", "config.yaml:16:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""),
-        (validConfig.replacingOccurrences(of: "  app_token:", with: "  app_tokn:"), "config.yaml:10:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"),
-        (validConfig.replacingOccurrences(of: "  process_codes: [\"PROC-A\"]\n", with: ""), "dingtalk.process_codes needs at least one process code"),
-        (validConfig + "sync:\n  timezone: Beijing\n", "config.yaml:16:13: sync.timezone must be an IANA time zone"),
+        (
+            validConfig + "sync:\n  batch_size: abc\n",
+            "config.yaml:16:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""
+        ),
+        (
+            validConfig.replacingOccurrences(of: "  app_token:", with: "  app_tokn:"),
+            "config.yaml:10:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"
+        ),
+        (
+            validConfig.replacingOccurrences(of: "  process_codes: [\"PROC-A\"]\n", with: ""),
+            "dingtalk.process_codes needs at least one process code"
+        ),
+        (validConfig + "sync:\n  timezone: Beijing\n", "config.yaml:16:13: sync.timezone must be an IANA time zone")
     ])
     func brokenConfigExits64WithKeyAndLine(text: String, fragment: String) throws {
         let (_, path) = try write(text)
@@ -58,8 +67,9 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
     @Test func configFromEnvironmentVariable() throws {
         let (_, path) = try write(validConfig)
         let elsewhere = try CLIRunner.tempDirectory()
-        let result = try CLIRunner.run(["--dry-run", "--init"], cwd: elsewhere, environment: secrets.merging(["DINGSYNC_CONFIG": path]) { $1 })
-        #expect(result.status == 2, "\(result.stderr)")   // nothing listens on 127.0.0.1:9
+        let result = try CLIRunner.run(
+            ["--dry-run", "--init"], cwd: elsewhere, environment: secrets.merging(["DINGSYNC_CONFIG": path]) { $1 })
+        #expect(result.status == 2, "\(result.stderr)")  // nothing listens on 127.0.0.1:9
         #expect(result.stdout.contains("PROC-A: list instances created"))
     }
 
@@ -69,17 +79,22 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
         (["--start-time", "2025-01-01", "--init"], "do not combine it with --init"),
         (["--verbose", "--quiet"], "--verbose and --quiet"),
         (["--start-time", "01/02/2025"], "--start-time \"01/02/2025\" is not a time I understand"),
-        (["--start-time", "2025-05-01", "--end-time", "2025-04-01"], "the end 2025-04-01 23:59:59 is before the start 2025-05-01 00:00:00"),
+        (
+            ["--start-time", "2025-05-01", "--end-time", "2025-04-01"],
+            "the end 2025-04-01 23:59:59 is before the start 2025-05-01 00:00:00"
+        ),
         (["--bogus"], "Unknown option '--bogus'"),
         (["report", "--month", "2025-4"], "--month must be YYYY-MM"),
         (["export", "-o", "out.txt"], "-o must end in .csv or .xlsx"),
-        (["stats", "--format", "xml"], "xml"),
+        (["stats", "--format", "xml"], "xml")
     ])
     func badCommandLinesExit64(arguments: [String], fragment: String) throws {
         let (_, path) = try write(validConfig)
         // options follow the subcommand's name, as in `dingsync report --config X --month …`
         let subcommands: Set<String> = ["report", "export", "stats"]
-        let full = subcommands.contains(arguments[0]) ? [arguments[0], "--config", path] + arguments.dropFirst() : ["--config", path] + arguments
+        let full =
+            subcommands.contains(arguments[0])
+            ? [arguments[0], "--config", path] + arguments.dropFirst() : ["--config", path] + arguments
         let result = try CLIRunner.run(full, environment: secrets)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(fragment), "stderr was: \(result.stderr)")
@@ -87,16 +102,18 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
 
     @Test func startTooOldIsRefusedWithReason() throws {
         let (_, path) = try write(validConfig)
-        let result = try CLIRunner.run(["--config", path, "--start-time", "2020-01-01", "--dry-run"], environment: secrets)
+        let result = try CLIRunner.run(
+            ["--config", path, "--start-time", "2020-01-01", "--dry-run"], environment: secrets)
         #expect(result.status == 64)
         #expect(result.stderr.contains("365 days"))
     }
 
     @Test func dryRunPrintsSlicedPlanInConfiguredZone() throws {
         let (dir, path) = try write(validConfig)
-        let result = try CLIRunner.run(["--config", path, "--dry-run", "--start-time", "2026-01-01", "--end-time", "2026-06-30"],
-                                       environment: secrets)
-        #expect(result.status == 2, "\(result.stderr)")   // the plan is printed, then the API is unreachable
+        let result = try CLIRunner.run(
+            ["--config", path, "--dry-run", "--start-time", "2026-01-01", "--end-time", "2026-06-30"],
+            environment: secrets)
+        #expect(result.status == 2, "\(result.stderr)")  // the plan is printed, then the API is unreachable
         #expect(result.stdout.contains("PROC-A: list instances created 2026-01-01 00:00:00 … 2026-05-01 00:00:00"))
         #expect(result.stdout.contains("PROC-A: list instances created 2026-05-01 00:00:00 … 2026-06-30 23:59:59"))
         #expect(result.stdout.contains("does not move the incremental checkpoint"))
@@ -133,7 +150,10 @@ private let secrets = ["T_DT_SECRET": "s1-secret", "T_FS_SECRET": "s2-secret"]
 
     @Test func syncHelpListsEveryFlag() throws {
         let result = try CLIRunner.run(["sync", "--help"])
-        for flag in ["--init", "--full-check", "--start-time", "--end-time", "--process-code", "--dry-run", "--verbose", "--quiet", "--config"] {
+        for flag in [
+            "--init", "--full-check", "--start-time", "--end-time", "--process-code", "--dry-run", "--verbose",
+            "--quiet", "--config"
+        ] {
             #expect(result.stdout.contains(flag), "missing \(flag)")
         }
     }

@@ -10,7 +10,9 @@ extension MonitoringEndToEnd {
     @Suite(.serialized) struct DoctorTests {
         /// The lines of a report with this status whose name starts with `name`.
         func lines(_ result: CLIResult, _ status: String, _ name: String) -> [String] {
-            result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix(status.padding(toLength: 5, withPad: " ", startingAt: 0) + " " + name) }
+            result.stdout.components(separatedBy: "\n").filter {
+                $0.hasPrefix(status.padding(toLength: 5, withPad: " ", startingAt: 0) + " " + name)
+            }
         }
 
         func problems(_ result: CLIResult) -> [String] {
@@ -24,10 +26,13 @@ extension MonitoringEndToEnd {
             let result = try await sandbox.run(["doctor"])
             #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
             #expect(problems(result).isEmpty, "\(result.stdout)")
-            for name in ["config", "DingTalk token", "DingTalk template", "DingTalk instance detail", "DingTalk contacts: users",
-                         "DingTalk contacts: departments", "Feishu token", "Feishu base", "Feishu main table", "Feishu action table",
-                         "state database", "last completed run", "failing instances", "Bitable rows", "checkpoint", "log folder",
-                         "disk space", "API quota", "notifications"] {
+            for name in [
+                "config", "DingTalk token", "DingTalk template", "DingTalk instance detail", "DingTalk contacts: users",
+                "DingTalk contacts: departments", "Feishu token", "Feishu base", "Feishu main table",
+                "Feishu action table",
+                "state database", "last completed run", "failing instances", "Bitable rows", "checkpoint", "log folder",
+                "disk space", "API quota", "notifications"
+            ] {
                 #expect(!lines(result, "ok", name).isEmpty, "no ok line for \(name)")
             }
             #expect(lines(result, "ok", "DingTalk template").count == 5)
@@ -48,7 +53,9 @@ extension MonitoringEndToEnd {
             #expect(result.status == 1, "\(result.stdout)")
             #expect(lines(result, "warn", "state database").first?.contains("run `dingsync --init`") == true)
             #expect(lines(result, "warn", "checkpoint").count == 1)
-            #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/dingsync.sqlite"), "doctor must not create the state database")
+            #expect(
+                !FileManager.default.fileExists(atPath: sandbox.folder + "/dingsync.sqlite"),
+                "doctor must not create the state database")
         }
 
         @Test func missingInstancePermissionFailsEachTemplate() async throws {
@@ -72,7 +79,9 @@ extension MonitoringEndToEnd {
             let result = try await sandbox.run(["doctor"])
             #expect(result.status == 1, "\(result.stdout)")
             #expect(lines(result, "warn", "DingTalk contacts: users").first?.contains("qyapi_get_member") == true)
-            #expect(lines(result, "warn", "DingTalk contacts: departments").first?.contains("qyapi_get_department_list") == true)
+            #expect(
+                lines(result, "warn", "DingTalk contacts: departments").first?.contains("qyapi_get_department_list")
+                    == true)
             #expect(problems(result).count == 2)
         }
 
@@ -82,16 +91,25 @@ extension MonitoringEndToEnd {
             let result = try await sandbox.run(["doctor"])
             #expect(result.status == 2)
             let line = try #require(lines(result, "fail", "DingTalk token").first)
-            #expect(line.contains("IpNotInWhiteList") && line.contains("→ this machine's egress IP is not in the app's IP whitelist"))
+            #expect(
+                line.contains("IpNotInWhiteList")
+                    && line.contains("→ this machine's egress IP is not in the app's IP whitelist"))
             #expect(lines(result, "ok", "Feishu main table").count == 1, "Feishu is still checked")
         }
 
         @Test func wrongSecretsFailTheTokens() async throws {
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
-            let result = try await sandbox.run(["doctor"], environment: ["DINGSYNC_DINGTALK_APP_SECRET": "wrong-secret", "DINGSYNC_FEISHU_APP_SECRET": "wrong-too"])
+            let result = try await sandbox.run(
+                ["doctor"],
+                environment: ["DINGSYNC_DINGTALK_APP_SECRET": "wrong-secret", "DINGSYNC_FEISHU_APP_SECRET": "wrong-too"]
+            )
             #expect(result.status == 2)
-            #expect(lines(result, "fail", "DingTalk token").first?.contains("check dingtalk.app_key and dingtalk.app_secret") == true)
-            #expect(lines(result, "fail", "Feishu token").first?.contains("check feishu.app_id and feishu.app_secret") == true)
+            #expect(
+                lines(result, "fail", "DingTalk token").first?.contains(
+                    "check dingtalk.app_key and dingtalk.app_secret") == true)
+            #expect(
+                lines(result, "fail", "Feishu token").first?.contains("check feishu.app_id and feishu.app_secret")
+                    == true)
             #expect(!result.stdout.contains("wrong-secret") && !result.stdout.contains("wrong-too"))
         }
 
@@ -99,7 +117,9 @@ extension MonitoringEndToEnd {
             let bare = try SandboxProcess(["--instances", "10", "--days", "3", "--no-tables"])
             let noTables = try await bare.run(["doctor"])
             #expect(noTables.status == 2)
-            #expect(lines(noTables, "fail", "Feishu main table").first?.contains("feishu.tables.main is not set → run `dingsync setup`") == true)
+            #expect(
+                lines(noTables, "fail", "Feishu main table").first?.contains(
+                    "feishu.tables.main is not set → run `dingsync setup`") == true)
 
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
             try sandbox.setValue("field_names", "{title: \"标题\"}")
@@ -107,7 +127,9 @@ extension MonitoringEndToEnd {
             let result = try await sandbox.run(["doctor"])
             #expect(result.status == 2)
             #expect(lines(result, "fail", "Feishu main table").first?.contains("field \"标题\" is missing") == true)
-            #expect(lines(result, "fail", "Feishu action table").first?.contains("tblNoSuchTable is not a table of base") == true)
+            #expect(
+                lines(result, "fail", "Feishu action table").first?.contains("tblNoSuchTable is not a table of base")
+                    == true)
         }
 
         @Test func staleOrCorruptCheckpoint() async throws {

@@ -1,13 +1,13 @@
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension SandboxProcess {
     /// Points this sandbox's config at a fresh MySQL database (the test server's admin account).
@@ -63,9 +63,15 @@ struct MySQLBackendTests {
 
         // The state is on the server: mirror, ledger, checkpoint — and nothing local but logs.
         let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.folder).sorted()
-        #expect(!files.contains("dingsync.sqlite") && !files.contains("checkpoint.json") && !files.contains("dingsync.lock"), "\(files)")
-        #expect(try mysqlQuery(db, "SELECT COUNT(*) FROM ding_process_instances").first?.first?.int == Int64(instances.count))
-        #expect(try mysqlQuery(db, "SELECT COUNT(*) FROM ledger WHERE kind = 'main'").first?.first?.int == Int64(instances.count))
+        #expect(
+            !files.contains("dingsync.sqlite") && !files.contains("checkpoint.json")
+                && !files.contains("dingsync.lock"), "\(files)")
+        #expect(
+            try mysqlQuery(db, "SELECT COUNT(*) FROM ding_process_instances").first?.first?.int
+                == Int64(instances.count))
+        #expect(
+            try mysqlQuery(db, "SELECT COUNT(*) FROM ledger WHERE kind = 'main'").first?.first?.int
+                == Int64(instances.count))
         #expect(try mysqlQuery(db, "SELECT COUNT(*) FROM checkpoints").first?.first?.int ?? 0 >= 1)
         #expect(try mysqlQuery(db, "SELECT COUNT(*) FROM pending_creates").first?.first?.int == 0)
 
@@ -87,7 +93,10 @@ struct MySQLBackendTests {
         let second = try CLIRunner.run(["--init", "--config", other], environment: ["TEST_DB_PASSWORD": db.password])
         first.waitUntilExit()
         #expect(second.status == 75, "\(second.stdout)\n\(second.stderr)")
-        #expect(second.stderr.contains("another dingsync run holds the lock dingsync.\(db.database) on \(db.host):\(db.port)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "another dingsync run holds the lock dingsync.\(db.database) on \(db.host):\(db.port)"),
+            "\(second.stderr)")
         #expect(second.stderr.contains("pid \(first.processIdentifier)"), "\(second.stderr)")
         #expect(first.terminationStatus == 0)
         // Once the first is done, the other host runs.
@@ -100,7 +109,8 @@ struct MySQLBackendTests {
         let sandbox = try SandboxProcess(["--instances", "90", "--days", "5"])
         #expect(try sandbox.dingsync(["--init"]).status == 0)
         func stats(_ password: String? = nil) throws -> [String: Any] {
-            let result = try sandbox.dingsync(["stats", "--format", "json"], environment: password.map { ["TEST_DB_PASSWORD": $0] } ?? [:])
+            let result = try sandbox.dingsync(
+                ["stats", "--format", "json"], environment: password.map { ["TEST_DB_PASSWORD": $0] } ?? [:])
             #expect(result.status == 0, "\(result.stderr)")
             var object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
             object["generated_at"] = nil
@@ -122,29 +132,45 @@ struct MySQLBackendTests {
 
         // The original system's SQL, unchanged, on the views.
         let overview = try #require(fromMySQL["overview"] as? [String: Any])
-        let seed = try mysqlQuery(db, """
-            SELECT COUNT(*) AS total,
-                   SUM(CASE WHEN status = 'COMPLETED' AND result = 'agree' THEN 1 ELSE 0 END) AS approved,
-                   SUM(CASE WHEN status = 'COMPLETED' AND result = 'refuse' THEN 1 ELSE 0 END) AS refused,
-                   SUM(CASE WHEN status = 'TERMINATED' THEN 1 ELSE 0 END) AS revoked,
-                   SUM(CASE WHEN status IN ('RUNNING', 'NEW') THEN 1 ELSE 0 END) AS running,
-                   COUNT(DISTINCT originator_user_id) AS applicants
-            FROM ding_process_instances
-            WHERE create_time IS NOT NULL
-            """).first ?? []
-        #expect(seed.map { $0.int ?? -1 } == ["created", "approved", "refused", "revoked", "running", "applicants"].map {
-            Int64((overview[$0] as? NSNumber)?.intValue ?? -2)
-        }, "\(seed) vs \(overview)")
-        let byDepartment = try mysqlQuery(db, """
+        let seed =
+            try mysqlQuery(
+                db,
+                """
+                SELECT COUNT(*) AS total,
+                       SUM(CASE WHEN status = 'COMPLETED' AND result = 'agree' THEN 1 ELSE 0 END) AS approved,
+                       SUM(CASE WHEN status = 'COMPLETED' AND result = 'refuse' THEN 1 ELSE 0 END) AS refused,
+                       SUM(CASE WHEN status = 'TERMINATED' THEN 1 ELSE 0 END) AS revoked,
+                       SUM(CASE WHEN status IN ('RUNNING', 'NEW') THEN 1 ELSE 0 END) AS running,
+                       COUNT(DISTINCT originator_user_id) AS applicants
+                FROM ding_process_instances
+                WHERE create_time IS NOT NULL
+                """
+            ).first ?? []
+        #expect(
+            seed.map { $0.int ?? -1 }
+                == ["created", "approved", "refused", "revoked", "running", "applicants"].map {
+                    Int64((overview[$0] as? NSNumber)?.intValue ?? -2)
+                }, "\(seed) vs \(overview)")
+        let byDepartment = try mysqlQuery(
+            db,
+            """
             SELECT originator_dept_name, COUNT(*) FROM ding_process_instances GROUP BY originator_dept_name ORDER BY originator_dept_name
-            """).map { "\($0[0].string ?? ""):\($0[1].int ?? 0)" }
-        let fromStats = (fromMySQL["by_department"] as? [[String: Any]] ?? []).map { "\($0["name"] as? String ?? ""):\(($0["created"] as? NSNumber)?.intValue ?? 0)" }
+            """
+        ).map { "\($0[0].string ?? ""):\($0[1].int ?? 0)" }
+        let fromStats = (fromMySQL["by_department"] as? [[String: Any]] ?? []).map {
+            "\($0["name"] as? String ?? ""):\(($0["created"] as? NSNumber)?.intValue ?? 0)"
+        }
         #expect(byDepartment.sorted() == fromStats.sorted())
         // Wall-clock DATETIME in sync.timezone, and one row per form field.
-        let sample = try mysqlQuery(db, "SELECT create_time FROM ding_process_instances ORDER BY create_time LIMIT 1").first?.first?.string ?? ""
-        #expect(sample.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"#, options: .regularExpression) != nil, "\(sample)")
+        let sample =
+            try mysqlQuery(db, "SELECT create_time FROM ding_process_instances ORDER BY create_time LIMIT 1").first?
+            .first?.string ?? ""
+        #expect(
+            sample.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"#, options: .regularExpression) != nil, "\(sample)"
+        )
         let fields = try mysqlQuery(db, "SELECT COUNT(*) FROM ding_form_component_values").first?.first?.int ?? 0
-        #expect(fields == (try mysqlQuery(db, "SELECT COUNT(*) FROM form_values").first?.first?.int ?? -1) && fields > 0)
+        #expect(
+            fields == (try mysqlQuery(db, "SELECT COUNT(*) FROM form_values").first?.first?.int ?? -1) && fields > 0)
 
         // The sync goes on from the copied state: nothing written again.
         let writes = try sandbox.writeCalls()
@@ -161,14 +187,19 @@ struct MySQLBackendTests {
         func expectFailure(_ password: String, _ needles: [String], _ note: String) throws {
             let run = try sandbox.dingsync([], password: password)
             #expect(run.status == 2, "\(note): \(run.stderr)")
-            for needle in needles { #expect(run.stderr.contains(needle), "\(note): missing \(needle) in \(run.stderr)") }
+            for needle in needles {
+                #expect(run.stderr.contains(needle), "\(note): missing \(needle) in \(run.stderr)")
+            }
             #expect(!run.stderr.contains(password) || password.count < 4, "\(note): the password leaked")
             #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack"), "\(run.stderr)")
         }
         let who = ["\(db.host):\(db.port)", "user \(db.user)", db.database]
         try expectFailure("wrong-password-123", who + ["access denied", "DINGSYNC_DB_PASSWORD"], "wrong password")
 
-        try sandbox.editConfig { _ in original.replacingOccurrences(of: "database: \(db.database)", with: "database: dsnone_\(UUID().uuidString.prefix(6).lowercased())") }
+        try sandbox.editConfig { _ in
+            original.replacingOccurrences(
+                of: "database: \(db.database)", with: "database: dsnone_\(UUID().uuidString.prefix(6).lowercased())")
+        }
         try expectFailure(db.password, ["does not exist", "CREATE DATABASE"], "unknown database")
 
         // A port where nothing listens.
@@ -177,10 +208,13 @@ struct MySQLBackendTests {
 
         // An account with SELECT only: the schema cannot be created.
         let user = "dsro_\(UUID().uuidString.prefix(6).lowercased())"
-        try TestMySQL.adminExecute(["CREATE USER '\(user)'@'%' IDENTIFIED BY 'ro-pass-123'",
-                                    "GRANT SELECT ON \(db.database).* TO '\(user)'@'%'"])
+        try TestMySQL.adminExecute([
+            "CREATE USER '\(user)'@'%' IDENTIFIED BY 'ro-pass-123'",
+            "GRANT SELECT ON \(db.database).* TO '\(user)'@'%'"
+        ])
         try sandbox.editConfig { _ in original.replacingOccurrences(of: "user: \(admin.user)", with: "user: \(user)") }
-        try expectFailure("ro-pass-123", ["privilege is missing", "GRANT SELECT, INSERT, UPDATE, DELETE", user], "missing privilege")
+        try expectFailure(
+            "ro-pass-123", ["privilege is missing", "GRANT SELECT, INSERT, UPDATE, DELETE", user], "missing privilege")
         #expect(try sandbox.writeCalls() == 0, "nothing may be written to Bitable when the state cannot be kept")
 
         // doctor names the same problem on its database line; with the right settings it is ok.

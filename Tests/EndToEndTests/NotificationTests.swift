@@ -32,7 +32,8 @@ extension MonitoringEndToEnd {
         @Test func partialRunSendsAnOrangeCardWithTheFailures() async throws {
             let sandbox = try SandboxProcess(["--instances", "20", "--days", "3"])
             try sandbox.setValue("max_retries", "0")
-            try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 3, "fault": "server_error"])
+            try sandbox.admin(
+                "POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 3, "fault": "server_error"])
             let run = try await sandbox.run(["--init"])
             #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
             let card = try #require(try cards(sandbox).first)
@@ -58,7 +59,8 @@ extension MonitoringEndToEnd {
 
         @Test func stateDatabaseThatCannotBeOpenedIsAFailedRun() async throws {
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
-            try FileManager.default.createDirectory(atPath: sandbox.folder + "/dingsync.sqlite", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: sandbox.folder + "/dingsync.sqlite", withIntermediateDirectories: true)
             let run = try await sandbox.run(["--init"])
             #expect(run.status == 2)
             let card = try #require(try cards(sandbox).first)
@@ -78,7 +80,8 @@ extension MonitoringEndToEnd {
             try sandbox.addToSection("notification", "alerts:\n  api_errors: 3")
             try sandbox.addToSection("feishu", "row_limit: 55")
             try sandbox.setValue("monthly_quota", "20")
-            try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 4, "fault": "throttle"])
+            try sandbox.admin(
+                "POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 4, "fault": "throttle"])
             let run = try await sandbox.run(["--init"])
             #expect(run.status == 0, "alerts never change the exit code:\n\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("alert      "), "the summary lists the alerts:\n\(run.stdout)")
@@ -88,7 +91,8 @@ extension MonitoringEndToEnd {
             #expect(card.title.hasPrefix("dingsync: ") && card.title.contains("alerts · 告警"))
             #expect(card.text.contains("error answers from the APIs in one run"))
             // the 4 injected throttles, and any the sandbox's own rate limit adds
-            let perAPI = card.text.components(separatedBy: "by API: DingTalk processinstance/get ").dropFirst().first?.prefix { $0.isNumber }
+            let perAPI = card.text.components(separatedBy: "by API: DingTalk processinstance/get ").dropFirst().first?
+                .prefix { $0.isNumber }
             #expect((perAPI.flatMap { Int($0) } ?? 0) >= 4, "\(card.text)")
             #expect(card.text.contains("the main table is nearly full"))
             #expect(card.text.contains("holds 50 of 55 rows"))
@@ -132,7 +136,9 @@ extension MonitoringEndToEnd {
         func emailOverTLSWithAuth(tls: String) async throws {
             let sink = try SMTPSinkProcess(tls: tls)
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
-            try sandbox.addToSection("notification", """
+            try sandbox.addToSection(
+                "notification",
+                """
                 email:
                   enabled: true
                   smtp_server: "127.0.0.1"
@@ -143,8 +149,12 @@ extension MonitoringEndToEnd {
                   recipients: ["ops@example.com", "lead@example.com"]
                 """)
             try sandbox.admin("POST", "scopes/revoke", ["scope": "Workflow.Instance.Read"])
-            let run = try await sandbox.run(["--init"], environment: ["DINGSYNC_SMTP_PASSWORD": SMTPSinkProcess.password,
-                                                                     "DINGSYNC_SMTP_CA_FILE": sink.certificate])
+            let run = try await sandbox.run(
+                ["--init"],
+                environment: [
+                    "DINGSYNC_SMTP_PASSWORD": SMTPSinkProcess.password,
+                    "DINGSYNC_SMTP_CA_FILE": sink.certificate
+                ])
             #expect(run.status == 2)
             let message = try #require(sink.messages().first, "no email arrived:\n\(run.stderr)")
             #expect(message["tls"] as? Bool == true)
@@ -167,7 +177,9 @@ extension MonitoringEndToEnd {
             let sink = try SMTPSinkProcess(tls: "starttls")
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
             try sandbox.setValue("on_success", "true")
-            try sandbox.addToSection("notification", """
+            try sandbox.addToSection(
+                "notification",
+                """
                 email:
                   enabled: true
                   smtp_server: "127.0.0.1"

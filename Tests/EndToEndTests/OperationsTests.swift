@@ -30,8 +30,10 @@ import Testing
         #expect(again.stdout.contains("main: \"\(main)\""))
 
         let text = try String(contentsOfFile: sandbox.configPath, encoding: .utf8)
-        try text.replacingOccurrences(of: "  field_names: {}", with: "  tables: {main: \"\(main)\", action: \"\(action)\"}\n  field_names: {}")
-            .write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "  field_names: {}", with: "  tables: {main: \"\(main)\", action: \"\(action)\"}\n  field_names: {}"
+        )
+        .write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
         let run = try sandbox.dingsync(["--init"])
         #expect(run.status == 0, "\(run.stderr)")
         try assertTablesMatch(sandbox, instances: try sandbox.instances())
@@ -81,7 +83,9 @@ import Testing
         // a quota with nothing left for refresh reads: only status changes are looked for
         try sandbox.setValue("monthly_quota", "1")
         let open = try sandbox.instances(status: "RUNNING")
-        #expect(open.count >= 20, "the dataset should have many running instances (how many depends on the time of day and week)")
+        #expect(
+            open.count >= 20,
+            "the dataset should have many running instances (how many depends on the time of day and week)")
         let target = try #require(open.first?["id"] as? String)
         try sandbox.admin("POST", "instances/\(target)/finish", ["result": "refuse", "remark": "不同意"])
         try sandbox.admin("POST", "counters/reset")
@@ -90,11 +94,13 @@ import Testing
         let counters = try sandbox.counters()
         let details = counters["dingtalk.v1.processInstances.get"]?["calls"] ?? 0
         // besides the finished instance, only instances created within the lookback (listed again) get a detail
-        let listed = run.stdout.components(separatedBy: "instances  listed ").dropFirst().first
+        let listed =
+            run.stdout.components(separatedBy: "instances  listed ").dropFirst().first
             .flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
         // a template with a single open instance re-checks it by detail (cheaper than a listing): at most one per template
-        #expect(details >= 1 && details <= 1 + listed + 5 && details < open.count / 2,
-                "the finished instance, the \(listed) listed and at most one per template need a detail, got \(details)")
+        #expect(
+            details >= 1 && details <= 1 + listed + 5 && details < open.count / 2,
+            "the finished instance, the \(listed) listed and at most one per template need a detail, got \(details)")
         let listings = counters["dingtalk.v1.instanceIds.query"]?["calls"] ?? 0
         #expect(listings <= 5 + (open.count + 19) / 20 + 5, "re-check listing pages: \(listings)")
         #expect(run.stdout.contains("status-filtered listing"))
@@ -104,7 +110,8 @@ import Testing
 
     /// SPEC 5: a change inside a running approval reaches Bitable on the next plain run.
     @Test func commentOnARunningInstanceReachesBitableOnTheNextRun() throws {
-        let sandbox = try SandboxProcess(["--instances", "60", "--days", "6"])   // monthly_quota 0: every open instance is read
+        // monthly_quota 0: every open instance is read
+        let sandbox = try SandboxProcess(["--instances", "60", "--days", "6"])
         #expect(try sandbox.dingsync(["--init"]).status == 0)
         let target = try #require(try sandbox.instances(status: "RUNNING").last?["id"] as? String)
         try sandbox.admin("POST", "instances/\(target)/remark", ["remark": "请补充行程单"])

@@ -14,26 +14,36 @@ func expectedStatus(_ status: String, _ result: String) -> String {
 }
 
 /// Asserts the tables hold exactly one main row per instance and one action row per record.
-func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], sourceLocation: SourceLocation = #_sourceLocation) throws {
+func assertTablesMatch(
+    _ sandbox: SandboxProcess, instances: [[String: Any]], sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let main = try sandbox.rows(sandbox.mainTable)
     let keys = main.compactMap { $0.fields["instance_id"] as? String }
     #expect(keys.count == Set(keys).count, "duplicate main rows", sourceLocation: sourceLocation)
-    #expect(Set(keys) == Set(instances.compactMap { $0["id"] as? String }), "main rows ≠ instances", sourceLocation: sourceLocation)
-    let byId = Dictionary(main.map { (($0.fields["instance_id"] as? String) ?? "", $0.fields) }, uniquingKeysWith: { a, _ in a })
+    #expect(
+        Set(keys) == Set(instances.compactMap { $0["id"] as? String }), "main rows ≠ instances",
+        sourceLocation: sourceLocation)
+    let byId = Dictionary(
+        main.map { (($0.fields["instance_id"] as? String) ?? "", $0.fields) }, uniquingKeysWith: { a, _ in a })
     for instance in instances {
         guard let id = instance["id"] as? String, let row = byId[id] else { continue }
         let status = expectedStatus(instance["status"] as? String ?? "", instance["result"] as? String ?? "")
         #expect(row["status"] as? String == status, "\(id): status", sourceLocation: sourceLocation)
         #expect(row["business_id"] as? String == instance["business_id"] as? String, sourceLocation: sourceLocation)
         // new-API times carry minutes only; legacy ones seconds
-        let start = (row["start_time"] as? NSNumber)?.int64Value ?? 0, created = (instance["create_time"] as? NSNumber)?.int64Value ?? -1
-        #expect(abs(start - created) < 60_000, "\(id): start_time \(start) vs created \(created)", sourceLocation: sourceLocation)
+        let start = (row["start_time"] as? NSNumber)?.int64Value ?? 0
+        let created = (instance["create_time"] as? NSNumber)?.int64Value ?? -1
+        #expect(
+            abs(start - created) < 60_000, "\(id): start_time \(start) vs created \(created)",
+            sourceLocation: sourceLocation)
     }
     let actions = try sandbox.rows(sandbox.actionTable)
     let actionKeys = actions.compactMap { $0.fields["action_key"] as? String }
     #expect(actionKeys.count == Set(actionKeys).count, "duplicate action rows", sourceLocation: sourceLocation)
     let expectedActions = instances.reduce(0) { $0 + ((($1["records"] as? NSNumber)?.intValue) ?? 0) }
-    #expect(actionKeys.count == expectedActions, "action rows \(actionKeys.count) ≠ records \(expectedActions)", sourceLocation: sourceLocation)
+    #expect(
+        actionKeys.count == expectedActions, "action rows \(actionKeys.count) ≠ records \(expectedActions)",
+        sourceLocation: sourceLocation)
 }
 
 @Suite(.serialized) struct PipelineTests {
@@ -57,7 +67,9 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
     @Test func openInstanceFinishedLaterIsPickedUp() throws {
         let sandbox = try SandboxProcess(["--instances", "60", "--days", "6"])
         #expect(try sandbox.dingsync(["--init"]).status == 0)
-        let running = try sandbox.instances(status: "RUNNING").sorted { (($0["create_time"] as? NSNumber)?.int64Value ?? 0) < (($1["create_time"] as? NSNumber)?.int64Value ?? 0) }
+        let running = try sandbox.instances(status: "RUNNING").sorted {
+            (($0["create_time"] as? NSNumber)?.int64Value ?? 0) < (($1["create_time"] as? NSNumber)?.int64Value ?? 0)
+        }
         let target = try #require(running.first?["id"] as? String)
         try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree", "remark": "终于批了"])
         let run = try sandbox.dingsync([])
@@ -87,11 +99,15 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
         let run = try sandbox.dingsync(["--start-time", formatter.string(from: start)])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.components(separatedBy: "window ").count - 1 >= 2 * 4, "expected ≥2 slices per template:\n\(run.stdout)")
+        #expect(
+            run.stdout.components(separatedBy: "window ").count - 1 >= 2 * 4,
+            "expected ≥2 slices per template:\n\(run.stdout)")
         let startMs = Int64((formatter.date(from: formatter.string(from: start)) ?? start).timeIntervalSince1970 * 1000)
         let expected = try sandbox.instances().filter { (($0["create_time"] as? NSNumber)?.int64Value ?? 0) >= startMs }
         try assertTablesMatch(sandbox, instances: expected)
-        #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/checkpoint.json"), "a backfill must not move the checkpoint")
+        #expect(
+            !FileManager.default.fileExists(atPath: sandbox.folder + "/checkpoint.json"),
+            "a backfill must not move the checkpoint")
     }
 
     @Test func legacyAPIFamily() throws {
@@ -106,12 +122,16 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
 
     @Test func faultsAreRetriedWithoutDuplicates() throws {
         let sandbox = try SandboxProcess(["--instances", "50", "--days", "5"])
-        try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 3, "fault": "throttle"])
-        try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.instanceIds.query", "count": 1, "fault": "token_invalid"])
+        try sandbox.admin(
+            "POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 3, "fault": "throttle"])
+        try sandbox.admin(
+            "POST", "faults", ["endpoint": "dingtalk.v1.instanceIds.query", "count": 1, "fault": "token_invalid"])
         try sandbox.admin("POST", "faults", ["endpoint": "feishu.records.batch_create", "count": 1, "fault": "timeout"])
-        try sandbox.admin("POST", "faults", ["endpoint": "feishu.records.batch_create", "count": 1, "fault": "write_conflict"])
+        try sandbox.admin(
+            "POST", "faults", ["endpoint": "feishu.records.batch_create", "count": 1, "fault": "write_conflict"])
         try sandbox.admin("POST", "faults", ["endpoint": "feishu.records.search", "count": 1, "fault": "server_error"])
-        try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.topapi.user.get", "count": 2, "fault": "server_error"])
+        try sandbox.admin(
+            "POST", "faults", ["endpoint": "dingtalk.topapi.user.get", "count": 2, "fault": "server_error"])
         let run = try sandbox.dingsync(["--init"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         try assertTablesMatch(sandbox, instances: try sandbox.instances())
@@ -160,9 +180,12 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
         #expect(try sandbox.dingsync(["--init"]).status == 0)
         let main = sandbox.mainTable
         let rows = try sandbox.rows(main)
-        let edited = rows[0], deleted = rows[1], duplicated = rows[2]
+        let edited = rows[0]
+        let deleted = rows[1]
+        let duplicated = rows[2]
         let originalStatus = edited.fields["status"] as? String
-        try sandbox.admin("PATCH", "tables/\(main)/records/\(edited.id)", ["fields": ["status": "被人改过", "amount": NSNull()]])
+        try sandbox.admin(
+            "PATCH", "tables/\(main)/records/\(edited.id)", ["fields": ["status": "被人改过", "amount": NSNull()]])
         try sandbox.admin("DELETE", "tables/\(main)/records/\(deleted.id)")
         try sandbox.admin("POST", "tables/\(main)/records/\(duplicated.id)/duplicate")
         let actions = try sandbox.rows(sandbox.actionTable)
@@ -170,12 +193,17 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
 
         let run = try sandbox.dingsync(["--full-check"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.components(separatedBy: "restored").count - 1 == 1, "only the edited row is restored:\n\(run.stdout)")
+        #expect(
+            run.stdout.components(separatedBy: "restored").count - 1 == 1,
+            "only the edited row is restored:\n\(run.stdout)")
         #expect(run.stdout.contains("repaired"))
         let after = try sandbox.rows(main)
         #expect(after.first { $0.id == edited.id }?.fields["status"] as? String == originalStatus)
-        #expect(after.filter { $0.fields["instance_id"] as? String == deleted.fields["instance_id"] as? String }.count == 1)
-        #expect(after.filter { $0.fields["instance_id"] as? String == duplicated.fields["instance_id"] as? String }.count == 1)
+        #expect(
+            after.filter { $0.fields["instance_id"] as? String == deleted.fields["instance_id"] as? String }.count == 1)
+        #expect(
+            after.filter { $0.fields["instance_id"] as? String == duplicated.fields["instance_id"] as? String }.count
+                == 1)
         try assertTablesMatch(sandbox, instances: try sandbox.instances())
     }
 
@@ -183,7 +211,8 @@ func assertTablesMatch(_ sandbox: SandboxProcess, instances: [[String: Any]], so
         let sandbox = try SandboxProcess(["--instances", "120", "--days", "5", "--latency-ms", "15"])
         // smaller batches so that a kill lands between writes
         let text = try String(contentsOfFile: sandbox.configPath, encoding: .utf8)
-        try text.replacingOccurrences(of: "batch_size: 500", with: "batch_size: 7").write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "batch_size: 500", with: "batch_size: 7").write(
+            toFile: sandbox.configPath, atomically: true, encoding: .utf8)
         for delay in [300_000, 900_000, 1_500_000, 2_200_000] as [useconds_t] {
             let process = try sandbox.startDingsync(["--init"])
             usleep(delay)

@@ -1,10 +1,10 @@
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
 import Foundation
 import Testing
 
@@ -15,12 +15,15 @@ import Testing
 extension MonitoringEndToEnd {
     @Suite(.serialized) struct ReliabilityTests {
         func mainRows(_ sandbox: SandboxProcess) throws -> [String: String] {
-            Dictionary(try sandbox.rows(sandbox.mainTable).map { (($0.fields["instance_id"] as? String) ?? "", $0.id) },
-                       uniquingKeysWith: { a, _ in a })
+            Dictionary(
+                try sandbox.rows(sandbox.mainTable).map { (($0.fields["instance_id"] as? String) ?? "", $0.id) },
+                uniquingKeysWith: { a, _ in a })
         }
 
         func runningInstance(_ sandbox: SandboxProcess, skip: Set<String> = []) throws -> String {
-            let running = try sandbox.instances(status: "RUNNING").compactMap { $0["id"] as? String }.filter { !skip.contains($0) }
+            let running = try sandbox.instances(status: "RUNNING").compactMap { $0["id"] as? String }.filter {
+                !skip.contains($0)
+            }
             return try #require(running.first)
         }
 
@@ -38,7 +41,8 @@ extension MonitoringEndToEnd {
             let other = try runningInstance(sandbox, skip: [target])
             let mainRecord = try #require(try mainRows(sandbox)[target])
             try sandbox.admin("DELETE", "tables/\(sandbox.mainTable)/records/\(mainRecord)")
-            let actionRecord = try #require(try sandbox.rows(sandbox.actionTable).first { $0.fields["instance_id"] as? String == target }?.id)
+            let actionRecord = try #require(
+                try sandbox.rows(sandbox.actionTable).first { $0.fields["instance_id"] as? String == target }?.id)
             try sandbox.admin("DELETE", "tables/\(sandbox.actionTable)/records/\(actionRecord)")
             // both finish (a change a plain run picks up): one whose rows were deleted by hand, one untouched
             try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree", "remark": "请补充发票"])
@@ -47,7 +51,9 @@ extension MonitoringEndToEnd {
             let run = try await sandbox.run([])
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
             let instances = try sandbox.instances()
-            #expect(Set(try mainRows(sandbox).keys) == Set(instances.compactMap { $0["id"] as? String }), "the deleted main row is back")
+            #expect(
+                Set(try mainRows(sandbox).keys) == Set(instances.compactMap { $0["id"] as? String }),
+                "the deleted main row is back")
             let comments = try sandbox.rows(sandbox.actionTable).compactMap { $0.fields["comment"] as? String }
             #expect(comments.contains("请补充发票") && comments.contains("已核对"), "both instances' changes are written")
             // an unchanged action row deleted by hand is not looked at by a plain run: the full check restores it
@@ -65,15 +71,23 @@ extension MonitoringEndToEnd {
             let sandbox = try SandboxProcess(["--instances", "40", "--days", "5"])
             #expect(try await sandbox.run(["--init"]).status == 0)
             let target = try runningInstance(sandbox)
-            let comment = String(repeating: "长评论", count: 50_000)   // 150,000 characters
+            let comment = String(repeating: "长评论", count: 50_000)  // 150,000 characters
             try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree", "remark": comment])
             let run = try await sandbox.run([])
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-            #expect(run.stderr.contains("more than a Bitable cell holds") || sandbox.log.contains("more than a Bitable cell holds"))
+            #expect(
+                run.stderr.contains("more than a Bitable cell holds")
+                    || sandbox.log.contains("more than a Bitable cell holds"))
             try assertTablesMatch(sandbox, instances: try sandbox.instances())
-            let cell = try #require(try sandbox.rows(sandbox.actionTable).compactMap { $0.fields["comment"] as? String }.first { $0.hasPrefix("长评论长评论") })
+            let cell = try #require(
+                try sandbox.rows(sandbox.actionTable).compactMap { $0.fields["comment"] as? String }.first {
+                    $0.hasPrefix("长评论长评论")
+                })
             #expect(cell.utf16.count <= 100_000 && cell.contains("已截断"))
-            let mirrored = try query(sandbox, "SELECT LENGTH(remark) FROM operation_records WHERE instance_id = '\(target)' ORDER BY LENGTH(remark) DESC LIMIT 1")
+            let mirrored = try query(
+                sandbox,
+                "SELECT LENGTH(remark) FROM operation_records WHERE instance_id = '\(target)' ORDER BY LENGTH(remark) DESC LIMIT 1"
+            )
             #expect(mirrored.first?.first?.int == 150_000, "the mirror keeps the full comment")
             #expect(try await sandbox.run([]).status == 0, "a capped row is not rewritten every run")
         }
@@ -96,7 +110,9 @@ extension MonitoringEndToEnd {
             #expect(full.status == 0, "\(full.stdout)\n\(full.stderr)")
             try assertTablesMatch(sandbox, instances: try sandbox.instances())
             #expect(try mainRows(sandbox) == original)
-            #expect(Set(try sandbox.rows(sandbox.actionTable).map(\.id)) == originalActions, "no original action row deleted")
+            #expect(
+                Set(try sandbox.rows(sandbox.actionTable).map(\.id)) == originalActions,
+                "no original action row deleted")
         }
 
         // 3b. duplicates made by hand: the repair keeps the oldest record
@@ -137,7 +153,8 @@ extension MonitoringEndToEnd {
             #expect(run.stdout.contains("ahead of DingTalk's clock"), "\(run.stdout)")
             try assertTablesMatch(sandbox, instances: try sandbox.instances())
             let saved = try FileCheckpointStore(path: sandbox.folder + "/checkpoint.json", timeZone: .current).load()
-            #expect(saved.values.allSatisfy { $0 < Date().addingTimeInterval(120) }, "the saved checkpoint is corrected")
+            #expect(
+                saved.values.allSatisfy { $0 < Date().addingTimeInterval(120) }, "the saved checkpoint is corrected")
             let cards = try sandbox.webhookMessages().compactMap(ReceivedCard.init)
             #expect(cards.contains { $0.text.contains("ahead of DingTalk's clock") }, "an alert is sent")
         }
@@ -150,9 +167,11 @@ extension MonitoringEndToEnd {
             #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
             #expect(first.stdout.contains("the local clock is ahead of DingTalk's"), "\(first.stdout)")
             let doctor = try await sandbox.run(["doctor"])
-            #expect(doctor.status == 1 && doctor.stdout.contains("the local clock is ahead of DingTalk's"), "\(doctor.stdout)")
+            #expect(
+                doctor.status == 1 && doctor.stdout.contains("the local clock is ahead of DingTalk's"),
+                "\(doctor.stdout)")
             try sandbox.admin("POST", "instances", ["count": 4])
-            sleep(2)   // created "now" on DingTalk's clock: let the run start after them
+            sleep(2)  // created "now" on DingTalk's clock: let the run start after them
             let run = try await sandbox.run([])
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
             try assertTablesMatch(sandbox, instances: try sandbox.instances())
@@ -164,7 +183,8 @@ extension MonitoringEndToEnd {
             #expect(try await sandbox.run(["--init"]).status == 0)
             let before = try FileCheckpointStore(path: sandbox.folder + "/checkpoint.json", timeZone: .current).load()
             try sandbox.admin("POST", "instances", ["count": 25])
-            try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.instanceIds.query", "count": 1, "fault": "stuck_cursor"])
+            try sandbox.admin(
+                "POST", "faults", ["endpoint": "dingtalk.v1.instanceIds.query", "count": 1, "fault": "stuck_cursor"])
             let run = try await sandbox.run([])
             #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("did not finish"), "\(run.stdout)")
@@ -181,12 +201,17 @@ extension MonitoringEndToEnd {
             #expect(try await sandbox.run(["--init"]).status == 0)
             let rowsBefore = try sandbox.rows(sandbox.mainTable).map { $0.fields["title"] as? String ?? "" }.sorted()
             let actionsBefore = try sandbox.rows(sandbox.actionTable).count
-            try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 1, "fault": "custom", "status": 200,
-                                                 "body": ["success": true, "result": ["status": "RUNNING"]]])
+            try sandbox.admin(
+                "POST", "faults",
+                [
+                    "endpoint": "dingtalk.v1.processInstances.get", "count": 1, "fault": "custom", "status": 200,
+                    "body": ["success": true, "result": ["status": "RUNNING"]]
+                ])
             let run = try await sandbox.run(["--full-check"])
             #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("lacks the originator"), "\(run.stdout)")
-            #expect(try sandbox.rows(sandbox.mainTable).map { $0.fields["title"] as? String ?? "" }.sorted() == rowsBefore)
+            #expect(
+                try sandbox.rows(sandbox.mainTable).map { $0.fields["title"] as? String ?? "" }.sorted() == rowsBefore)
             #expect(try sandbox.rows(sandbox.actionTable).count == actionsBefore)
             #expect(try await sandbox.run([]).status == 0, "retried and synced on the next run")
             try assertTablesMatch(sandbox, instances: try sandbox.instances())
@@ -200,7 +225,9 @@ extension MonitoringEndToEnd {
             #expect(try await sandbox.run(["--init"]).status == 0)
             let target = try runningInstance(sandbox)
             try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree"])
-            try sandbox.admin("POST", "faults", ["endpoint": "dingtalk.v1.processInstances.get", "count": 50, "fault": "trickle", "interval_ms": 1000])
+            try sandbox.admin(
+                "POST", "faults",
+                ["endpoint": "dingtalk.v1.processInstances.get", "count": 50, "fault": "trickle", "interval_ms": 1000])
             let started = Date()
             let run = try await sandbox.run([])
             #expect(Date().timeIntervalSince(started) < 60, "the run ends")
@@ -216,7 +243,8 @@ extension MonitoringEndToEnd {
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
             #expect(try await sandbox.run(["--init"]).status == 0)
             let codes = sandbox.processCodesFromConfig
-            let entries = Dictionary(uniqueKeysWithValues: codes.map { ($0, ["synced_until_ms": 1e20] as [String: Any]) })
+            let entries = Dictionary(
+                uniqueKeysWithValues: codes.map { ($0, ["synced_until_ms": 1e20] as [String: Any]) })
             try JSONSerialization.data(withJSONObject: ["version": 1, "process_codes": entries])
                 .write(to: URL(fileURLWithPath: sandbox.folder + "/checkpoint.json"))
             let run = try await sandbox.run([])
@@ -238,15 +266,18 @@ extension MonitoringEndToEnd {
             try process.run()
             let deadline = Date().addingTimeInterval(60)
             while try sandbox.rows(sandbox.mainTable).isEmpty, Date() < deadline { usleep(100_000) }
-            process.terminate()   // SIGTERM
+            process.terminate()  // SIGTERM
             let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 143, "\(output)")
             #expect(output.contains("stopped by SIGTERM"), "\(output)")
             let runs = try query(sandbox, "SELECT exit_code FROM runs")
             #expect(runs.last?.first?.int == 143, "the run is recorded")
-            #expect(try sandbox.webhookMessages().compactMap(ReceivedCard.init).contains { $0.title.contains("stopped") })
-            #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/checkpoint.json"), "the checkpoint did not move")
+            #expect(
+                try sandbox.webhookMessages().compactMap(ReceivedCard.init).contains { $0.title.contains("stopped") })
+            #expect(
+                !FileManager.default.fileExists(atPath: sandbox.folder + "/checkpoint.json"),
+                "the checkpoint did not move")
             let again = try await sandbox.run(["--init"])
             #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
             try assertTablesMatch(sandbox, instances: try sandbox.instances())
@@ -288,13 +319,17 @@ extension MonitoringEndToEnd {
             try sandbox.setValue("checkpoint_file", "\"blocker/checkpoint.json\"")
             let unsaved = try await sandbox.run(["--init"])
             #expect(unsaved.status == 2, "\(unsaved.stdout)")
-            #expect((unsaved.stdout + unsaved.stderr).contains("blocker/checkpoint.json could not be written ("), "\(unsaved.stdout)")
+            #expect(
+                (unsaved.stdout + unsaved.stderr).contains("blocker/checkpoint.json could not be written ("),
+                "\(unsaved.stdout)")
             try sandbox.setValue("checkpoint_file", "\"checkpoint.json\"")
 
             try sandbox.setValue("api_base_url", "\"http://127.0.0.1:1\"")
             let refused = try await sandbox.run(["--init"])
             #expect(refused.status == 2, "\(refused.stdout)")
-            #expect((refused.stdout + refused.stderr).contains("check that this host reaches http://127.0.0.1:1"), "\(refused.stdout)")
+            #expect(
+                (refused.stdout + refused.stderr).contains("check that this host reaches http://127.0.0.1:1"),
+                "\(refused.stdout)")
             #expect(!(refused.stdout + refused.stderr).contains("lower dingtalk.qps"))
         }
 

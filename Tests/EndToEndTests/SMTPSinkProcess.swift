@@ -17,15 +17,25 @@ final class SMTPSinkProcess: @unchecked Sendable {
         folder = try CLIRunner.tempDirectory()
         certificate = folder + "/cert.pem"
         outFile = folder + "/messages.jsonl"
-        let openssl = try CLIRunner.runTool("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                                                            "-keyout", folder + "/key.pem", "-out", certificate, "-days", "1",
-                                                            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        guard openssl == 0 else { throw SandboxFailure("openssl could not make a test certificate (is openssl installed? scripts/install-deps)") }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let openssl = try CLIRunner.runTool(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", folder + "/key.pem", "-out", certificate, "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"
+            ])
+        guard openssl == 0 else {
+            throw SandboxFailure(
+                "openssl could not make a test certificate (is openssl installed? scripts/install-deps)")
+        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("scripts/smtp-sink").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--port", "0", "--tls", tls, "--cert", certificate, "--key", folder + "/key.pem",
-                             "--user", Self.user, "--password", Self.password, "--out", outFile]
+        process.arguments = [
+            "python3", script, "--port", "0", "--tls", tls, "--cert", certificate, "--key", folder + "/key.pem",
+            "--user", Self.user, "--password", Self.password, "--out", outFile
+        ]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -55,7 +65,9 @@ final class SMTPSinkProcess: @unchecked Sendable {
     /// Messages received so far.
     func messages() -> [[String: Any]] {
         let text = (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 }
 
@@ -93,7 +105,9 @@ struct ReceivedEmail {
         var subjectBytes = Data()
         for word in (headers["Subject"] ?? "").components(separatedBy: "\r\n ") {
             let trimmed = word.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("=?UTF-8?B?"), trimmed.hasSuffix("?="), let data = Data(base64Encoded: String(trimmed.dropFirst(10).dropLast(2))) {
+            if trimmed.hasPrefix("=?UTF-8?B?"), trimmed.hasSuffix("?="),
+                let data = Data(base64Encoded: String(trimmed.dropFirst(10).dropLast(2)))
+            {
                 subjectBytes += data
             } else {
                 subjectBytes += Data(trimmed.utf8)

@@ -23,7 +23,9 @@ extension SandboxProcess {
     /// Adds lines right after a section's header line (`sync:`, `notification:`, …).
     func addToSection(_ section: String, _ lines: String) throws {
         try editConfig { text in
-            text.replacingOccurrences(of: "\n\(section):\n", with: "\n\(section):\n" + lines.split(separator: "\n").map { "  \($0)\n" }.joined())
+            text.replacingOccurrences(
+                of: "\n\(section):\n",
+                with: "\n\(section):\n" + lines.split(separator: "\n").map { "  \($0)\n" }.joined())
         }
     }
 
@@ -59,7 +61,9 @@ extension SandboxProcess {
     }
 
     var processCodesFromConfig: [String] {
-        guard let line = configText.components(separatedBy: "\n").first(where: { $0.contains("process_codes:") }) else { return [] }
+        guard let line = configText.components(separatedBy: "\n").first(where: { $0.contains("process_codes:") }) else {
+            return []
+        }
         return line.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
     }
 }
@@ -74,7 +78,8 @@ struct ReceivedCard {
 
     init?(_ message: [String: Any]) {
         guard let body = message["body"] as? [String: Any], body["msg_type"] as? String == "interactive",
-              let card = body["card"] as? [String: Any], let header = card["header"] as? [String: Any] else { return nil }
+            let card = body["card"] as? [String: Any], let header = card["header"] as? [String: Any]
+        else { return nil }
         template = header["template"] as? String ?? ""
         title = (header["title"] as? [String: Any])?["content"] as? String ?? ""
         let elements = card["elements"] as? [[String: Any]] ?? []

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A `dingsync-sandbox` started as a separate process on 127.0.0.1, as any client would
@@ -51,7 +52,8 @@ final class SandboxProcess: @unchecked Sendable {
     /// Runs dingsync with this sandbox's config.
     func dingsync(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let subcommands: Set<String> = ["setup", "doctor", "stats", "report", "export", "sync", "migrate-db"]
-        let args = arguments.first.map(subcommands.contains) == true
+        let args =
+            arguments.first.map(subcommands.contains) == true
             ? [arguments[0], "--config", configPath] + arguments.dropFirst() : ["--config", configPath] + arguments
         return try CLIRunner.run(args, environment: environment)
     }
@@ -94,7 +96,8 @@ final class SandboxProcess: @unchecked Sendable {
         semaphore.wait()
         if let error = box.error { throw error }
         guard (200..<300).contains(box.status) else {
-            throw SandboxFailure("admin \(method) \(path): HTTP \(box.status) \(String(decoding: box.data ?? Data(), as: UTF8.self))")
+            throw SandboxFailure(
+                "admin \(method) \(path): HTTP \(box.status) \(String(decoding: box.data ?? Data(), as: UTF8.self))")
         }
         return (box.data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }) ?? [:]
     }
@@ -113,7 +116,9 @@ final class SandboxProcess: @unchecked Sendable {
     /// Every row of a table: record id and plain field values.
     func rows(_ table: String) throws -> [(id: String, fields: [String: Any])] {
         let answer = try admin("GET", "tables/\(table)/records")
-        return ((answer["records"] as? [[String: Any]]) ?? []).map { ($0["record_id"] as? String ?? "", $0["fields"] as? [String: Any] ?? [:]) }
+        return ((answer["records"] as? [[String: Any]]) ?? []).map {
+            ($0["record_id"] as? String ?? "", $0["fields"] as? [String: Any] ?? [:])
+        }
     }
 
     func instances(status: String? = nil, processCode: String? = nil) throws -> [[String: Any]] {
@@ -135,12 +140,15 @@ final class SandboxProcess: @unchecked Sendable {
     }
 
     func writeCalls() throws -> Int {
-        try counters().filter { $0.key.hasPrefix("feishu.records.batch") && !$0.key.hasSuffix("batch_get") }.values.reduce(0) { $0 + ($1["calls"] ?? 0) }
+        try counters().filter { $0.key.hasPrefix("feishu.records.batch") && !$0.key.hasSuffix("batch_get") }.values
+            .reduce(0) { $0 + ($1["calls"] ?? 0) }
     }
 
     func tableConflicts() throws -> Int {
         let answer = try admin("GET", "counters")
-        return (answer["tables"] as? [String: Any] ?? [:]).values.reduce(0) { $0 + (((($1 as? [String: Any])?["conflicts"]) as? NSNumber)?.intValue ?? 0) }
+        return (answer["tables"] as? [String: Any] ?? [:]).values.reduce(0) {
+            $0 + (((($1 as? [String: Any])?["conflicts"]) as? NSNumber)?.intValue ?? 0)
+        }
     }
 }
 

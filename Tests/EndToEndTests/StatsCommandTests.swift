@@ -39,7 +39,9 @@ import Testing
 
         let before = try sandbox.dingsync(["stats"])
         #expect(before.status == 2)
-        #expect(before.stderr.contains("no state database at \(sandbox.folder)/dingsync.sqlite: run a sync first"), "\(before.stderr)")
+        #expect(
+            before.stderr.contains("no state database at \(sandbox.folder)/dingsync.sqlite: run a sync first"),
+            "\(before.stderr)")
 
         let sync = try sandbox.dingsync(["--start-time", Self.day(Date().addingTimeInterval(-41 * 86_400))])
         #expect(sync.status == 0, "\(sync.stdout)\n\(sync.stderr)")
@@ -62,7 +64,9 @@ import Testing
         let finished = 80 - count("审批中")
         #expect(overview["finished"] as? Int == finished)
         if finished > 0 {
-            #expect(abs(((overview["pass_rate"] as? NSNumber)?.doubleValue ?? -1) - Double(count("已同意")) / Double(finished)) < 0.0001)
+            #expect(
+                abs(((overview["pass_rate"] as? NSNumber)?.doubleValue ?? -1) - Double(count("已同意")) / Double(finished))
+                    < 0.0001)
         }
         let applicants = Set(instances.compactMap { $0["originator_userid"] as? String }).count
         #expect(overview["applicants"] as? Int == applicants)
@@ -80,9 +84,14 @@ import Testing
         let report = try sandbox.dingsync(["report", "--month", month, "-o", reportPath])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("3 charts"))
-        let book = try #require(try JSONSerialization.jsonObject(with: Data(try Self.python([Self.inspector, reportPath]).utf8)) as? [String: Any])
+        let book = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Self.python([Self.inspector, reportPath]).utf8))
+                as? [String: Any])
         let sheets = book["sheets"] as? [[String: Any]] ?? []
-        #expect(sheets.map { $0["name"] as? String } == ["总体概览", "部门统计", "类别统计", "个人排行榜", "处理效率分析", "月度趋势", "审批人负载", "异常与瓶颈"])
+        #expect(
+            sheets.map { $0["name"] as? String } == [
+                "总体概览", "部门统计", "类别统计", "个人排行榜", "处理效率分析", "月度趋势", "审批人负载", "异常与瓶颈"
+            ])
         #expect(book["charts"] as? Int == 3)
         let cells = sheets.first?["cells"] as? [String: Any] ?? [:]
         #expect(cells["A1"] as? String == "审批统计月报 · \(month) · 总体概览")
@@ -93,22 +102,29 @@ import Testing
         let emptyPath = sandbox.folder + "/empty.xlsx"
         let empty = try sandbox.dingsync(["report", "--month", "2020-01", "-o", emptyPath])
         #expect(empty.status == 0, "\(empty.stderr)")
-        let emptyBook = try #require(try JSONSerialization.jsonObject(with: Data(try Self.python([Self.inspector, emptyPath]).utf8)) as? [String: Any])
+        let emptyBook = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Self.python([Self.inspector, emptyPath]).utf8))
+                as? [String: Any])
         let emptyCells = (emptyBook["sheets"] as? [[String: Any]])?.first?["cells"] as? [String: Any] ?? [:]
         #expect((emptyCells["A3"] as? String)?.contains("没有审批实例") == true)
 
         // export: BOM, header, one record per instance (read with python's csv module)
         let csvPath = sandbox.folder + "/export.csv"
-        let export = try sandbox.dingsync(["export", "--from", Self.day(Date().addingTimeInterval(-41 * 86_400)), "-o", csvPath, "--actions"])
+        let export = try sandbox.dingsync([
+            "export", "--from", Self.day(Date().addingTimeInterval(-41 * 86_400)), "-o", csvPath, "--actions"
+        ])
         #expect(export.status == 0, "\(export.stderr)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: csvPath))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        let summary = try Self.python(["-c", """
+        let summary = try Self.python([
+            "-c",
+            """
             import csv, sys
             rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
             actions = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig", newline="")))
             print(rows[0][0], rows[0][4], len(rows) - 1, len(actions) - 1, len({r[0] for r in rows[1:]}))
-            """, csvPath, sandbox.folder + "/export-actions.csv"])
+            """, csvPath, sandbox.folder + "/export-actions.csv"
+        ])
         let records = instances.reduce(0) { $0 + (($1["records"] as? NSNumber)?.intValue ?? 0) }
         #expect(summary.trimmingCharacters(in: .whitespacesAndNewlines) == "instance_id status 80 \(records) 80")
     }

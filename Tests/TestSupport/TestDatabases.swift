@@ -1,11 +1,11 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
-import DingSyncPipeline
-import DingSyncReports
 import DingSyncOperations
+import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// The state store's backends under test. MySQL needs a server: `scripts/test` starts a
 /// throwaway MariaDB and sets `DINGSYNC_TEST_MYSQL=host:port:user:password` (an account that
@@ -27,7 +27,8 @@ public enum TestBackend: String, CustomStringConvertible, Sendable {
                 .appendingPathComponent("dingsync-store-\(UUID().uuidString)/state.sqlite").path
             return try StateStore(path: path, timeZone: timeZone)
         case .mysql:
-            return try StateStore(database: try MySQLDatabase(endpoint: try TestMySQL.freshDatabase()), timeZone: timeZone)
+            return try StateStore(
+                database: try MySQLDatabase(endpoint: try TestMySQL.freshDatabase()), timeZone: timeZone)
         }
     }
 }
@@ -43,14 +44,19 @@ public enum TestMySQL {
     /// The administrator account of the test server (database left empty).
     public static func admin() throws -> MySQLEndpoint {
         guard let setting, !setting.isEmpty else {
-            throw TestMySQLUnavailable(description: "MySQL tests need a server: run scripts/test (it starts a throwaway MariaDB), or set DINGSYNC_TEST_MYSQL=host:port:user:password (DINGSYNC_TEST_MYSQL=skip leaves these tests out)")
+            throw TestMySQLUnavailable(
+                description:
+                    "MySQL tests need a server: run scripts/test (it starts a throwaway MariaDB), or set DINGSYNC_TEST_MYSQL=host:port:user:password (DINGSYNC_TEST_MYSQL=skip leaves these tests out)"
+            )
         }
         if setting.hasPrefix("unavailable") {
-            throw TestMySQLUnavailable(description: "MySQL tests cannot run: the test server did not start (\(setting))")
+            throw TestMySQLUnavailable(
+                description: "MySQL tests cannot run: the test server did not start (\(setting))")
         }
         let parts = setting.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, let port = Int(parts[1]) else {
-            throw TestMySQLUnavailable(description: "DINGSYNC_TEST_MYSQL must be host:port:user:password, got \(parts.count) part(s)")
+            throw TestMySQLUnavailable(
+                description: "DINGSYNC_TEST_MYSQL must be host:port:user:password, got \(parts.count) part(s)")
         }
         var endpoint = MySQLEndpoint()
         endpoint.host = parts[0]

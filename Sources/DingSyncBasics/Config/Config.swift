@@ -92,7 +92,9 @@ public struct SyncConfig: Sendable, Equatable {
     public init() {}
 
     /// The configured zone; validated at load time, so this never falls back in practice.
-    public var timeZone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai") ?? .current }
+    public var timeZone: TimeZone {
+        TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai") ?? .current
+    }
 }
 
 public struct MappingConfig: Sendable, Equatable {
@@ -156,7 +158,12 @@ public struct NotificationConfig: Sendable, Equatable {
 }
 
 public enum LogLevelSetting: String, Sendable, CaseIterable {
-    case trace = "TRACE", debug = "DEBUG", info = "INFO", warning = "WARNING", error = "ERROR", critical = "CRITICAL"
+    case trace = "TRACE"
+    case debug = "DEBUG"
+    case info = "INFO"
+    case warning = "WARNING"
+    case error = "ERROR"
+    case critical = "CRITICAL"
 }
 
 public struct LoggingConfig: Sendable, Equatable {

@@ -5,7 +5,8 @@
 /// with their `DINGSYNC_*` overrides all derive from it.
 struct ConfigKey: Sendable {
     /// Reads the key's node (nil when absent) at `path`, reporting a bad value to the reader.
-    typealias Read = @Sendable (_ reader: ConfigReader, _ node: YAMLNode?, _ path: String, _ config: inout Config) -> Void
+    typealias Read =
+        @Sendable (_ reader: ConfigReader, _ node: YAMLNode?, _ path: String, _ config: inout Config) -> Void
 
     enum Body: Sendable {
         case value(Read)
@@ -23,21 +24,29 @@ struct ConfigKey: Sendable {
     }
 
     /// A key whose value `read` produces (nil: absent or reported) and that is stored at `target`.
-    static func key<Value>(_ name: String, _ target: WritableKeyPath<Config, Value> & Sendable,
-                           _ read: @escaping @Sendable (ConfigReader, YAMLNode?, String) -> Value?) -> ConfigKey {
-        ConfigKey(name: name, body: .value { reader, node, path, config in
-            if let value = read(reader, node, path) { config[keyPath: target] = value }
-        })
+    static func key<Value>(
+        _ name: String, _ target: WritableKeyPath<Config, Value> & Sendable,
+        _ read: @escaping @Sendable (ConfigReader, YAMLNode?, String) -> Value?
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name,
+            body: .value { reader, node, path, config in
+                if let value = read(reader, node, path) { config[keyPath: target] = value }
+            })
     }
 
     /// A string; with `overriddenBy`, a secret that variable replaces.
-    static func string(_ name: String, _ target: WritableKeyPath<Config, String> & Sendable, overriddenBy variable: String? = nil) -> ConfigKey {
+    static func string(
+        _ name: String, _ target: WritableKeyPath<Config, String> & Sendable, overriddenBy variable: String? = nil
+    ) -> ConfigKey {
         var key = key(name, target) { $0.string($1, path: $2) }
         key.secret = variable.map { ($0, target) }
         return key
     }
 
-    static func int(_ name: String, _ target: WritableKeyPath<Config, Int> & Sendable, _ range: ClosedRange<Int>) -> ConfigKey {
+    static func int(_ name: String, _ target: WritableKeyPath<Config, Int> & Sendable, _ range: ClosedRange<Int>)
+        -> ConfigKey
+    {
         key(name, target) { $0.int($1, path: $2, range: range) }
     }
 
@@ -46,8 +55,10 @@ struct ConfigKey: Sendable {
     }
 
     /// One of the cases of `T`, case-insensitive.
-    static func choice<T: RawRepresentable & CaseIterable & Sendable>(_ name: String, _ target: WritableKeyPath<Config, T> & Sendable) -> ConfigKey
-        where T.RawValue == String {
+    static func choice<T: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ target: WritableKeyPath<Config, T> & Sendable
+    ) -> ConfigKey
+    where T.RawValue == String {
         key(name, target) { $0.choice($1, path: $2, as: T.self) }
     }
 
@@ -77,7 +88,9 @@ enum ConfigDecoder {
     }
 
     /// Reads the mapping `node` at `path` (reporting keys not in `keys`), then each key in table order.
-    private static func decode(_ keys: [ConfigKey], in node: YAMLNode?, path: String, reader: ConfigReader, into config: inout Config) {
+    private static func decode(
+        _ keys: [ConfigKey], in node: YAMLNode?, path: String, reader: ConfigReader, into config: inout Config
+    ) {
         let entries = reader.entries(node, path: path, known: keys.map(\.name))
         for key in keys {
             let keyPath = ConfigSchema.join(path, key.name)

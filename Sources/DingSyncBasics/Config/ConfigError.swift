@@ -30,8 +30,12 @@ public enum ConfigError: Error, Sendable, Equatable, LocalizedError {
         case .syntax(let file, let error):
             let name = (file as NSString).lastPathComponent
             var text = "\(name):\(error.mark.line):\(error.mark.column): YAML syntax error: \(error.problem)"
-            if let context = error.context { text += error.noticedAt == nil ? " (\(context))" : " (\(context) that starts here)" }
-            if let noticed = error.noticedAt { text += "; libyaml noticed it at line \(noticed.line), column \(noticed.column)" }
+            if let context = error.context {
+                text += error.noticedAt == nil ? " (\(context))" : " (\(context) that starts here)"
+            }
+            if let noticed = error.noticedAt {
+                text += "; libyaml noticed it at line \(noticed.line), column \(noticed.column)"
+            }
             return text + ". Fix the YAML at that line (an unclosed bracket or quote, indentation, a missing ':')."
         case .invalid(let issues):
             let lines = issues.map(\.description)

@@ -25,14 +25,19 @@ public struct LoadedConfig: Sendable {
 /// Reads `config.yaml` (SPEC section 3): YAML → typed `Config`, env overrides, validation.
 public enum ConfigLoader {
     /// Environment variables that override secrets in the file (environment wins), from `ConfigSchema`.
-    public static let secretOverrides: [(variable: String, path: String)] = ConfigSchema.secrets.map { ($0.variable, $0.path) }
+    public static let secretOverrides: [(variable: String, path: String)] = ConfigSchema.secrets.map {
+        ($0.variable, $0.path)
+    }
 
     /// The config path to use: the explicit one, else `./config.yaml`, else `$DINGSYNC_CONFIG`.
-    public static func resolvePath(explicit: String?, environment: [String: String], currentDirectory: String) -> String {
+    public static func resolvePath(explicit: String?, environment: [String: String], currentDirectory: String) -> String
+    {
         if let explicit, !explicit.isEmpty { return absolute(explicit, base: currentDirectory) }
         let local = absolute("config.yaml", base: currentDirectory)
         if FileManager.default.fileExists(atPath: local) { return local }
-        if let fromEnv = environment["DINGSYNC_CONFIG"], !fromEnv.isEmpty { return absolute(fromEnv, base: currentDirectory) }
+        if let fromEnv = environment["DINGSYNC_CONFIG"], !fromEnv.isEmpty {
+            return absolute(fromEnv, base: currentDirectory)
+        }
         return local
     }
 
@@ -51,18 +56,29 @@ public enum ConfigLoader {
     }
 
     /// Loads and validates the file at `path`.
-    public static func load(path: String, requirements: ConfigRequirements,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> LoadedConfig {
+    public static func load(
+        path: String, requirements: ConfigRequirements,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> LoadedConfig {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .fileNotFound(path: path, hint: "Pass --config PATH, set DINGSYNC_CONFIG, or copy config.yaml.example to config.yaml and fill it in.")
+            throw .fileNotFound(
+                path: path,
+                hint:
+                    "Pass --config PATH, set DINGSYNC_CONFIG, or copy config.yaml.example to config.yaml and fill it in."
+            )
         }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a directory; give the path of the YAML file") }
+        if isDirectory.boolValue {
+            throw .unreadable(path: path, reason: "it is a directory; give the path of the YAML file")
+        }
         if let kind = nonRegularKind(path) {
             throw .unreadable(path: path, reason: "it is \(kind), not a regular file; give the path of the YAML file")
         }
         if access(path, R_OK) != 0 {
-            throw .unreadable(path: path, reason: "permission denied; the user running dingsync needs read access (chmod 600, owned by that user)")
+            throw .unreadable(
+                path: path,
+                reason: "permission denied; the user running dingsync needs read access (chmod 600, owned by that user)"
+            )
         }
         let data: Data
         do {
@@ -81,8 +97,10 @@ public enum ConfigLoader {
     }
 
     /// Parses YAML text as if read from `file` (used by `load` and by tests).
-    public static func parse(_ text: String, file: String, requirements: ConfigRequirements,
-                             environment: [String: String]) throws(ConfigError) -> (result: LoadedConfig, literalSecretPaths: [String]) {
+    public static func parse(
+        _ text: String, file: String, requirements: ConfigRequirements,
+        environment: [String: String]
+    ) throws(ConfigError) -> (result: LoadedConfig, literalSecretPaths: [String]) {
         let tree: YAMLNode
         do {
             tree = try YAMLParser.parse(text)
@@ -97,7 +115,10 @@ public enum ConfigLoader {
         }
         ConfigValidator.validate(&config, reader: reader, requirements: requirements, warnings: &warnings)
         if !reader.issues.isEmpty {
-            throw .invalid(reader.issues.sorted { ($0.mark?.line ?? 0, $0.mark?.column ?? 0) < ($1.mark?.line ?? 0, $1.mark?.column ?? 0) })
+            throw .invalid(
+                reader.issues.sorted {
+                    ($0.mark?.line ?? 0, $0.mark?.column ?? 0) < ($1.mark?.line ?? 0, $1.mark?.column ?? 0)
+                })
         }
 
         config.sourcePath = file
@@ -107,9 +128,12 @@ public enum ConfigLoader {
         config.sync.stateDB = absolute(config.sync.stateDB, base: folder)
         config.sync.lockFile = absolute(config.sync.lockFile, base: folder)
         config.logging.file = absolute(config.logging.file, base: folder)
-        if !config.database.mysql.tlsCA.isEmpty { config.database.mysql.tlsCA = absolute(config.database.mysql.tlsCA, base: folder) }
+        if !config.database.mysql.tlsCA.isEmpty {
+            config.database.mysql.tlsCA = absolute(config.database.mysql.tlsCA, base: folder)
+        }
         let literalSecrets = ConfigSchema.secrets.filter { secret in
-            reader.literalPaths.contains(secret.path) && !config[keyPath: secret.target].isEmpty && environment[secret.variable] == nil
+            reader.literalPaths.contains(secret.path) && !config[keyPath: secret.target].isEmpty
+                && environment[secret.variable] == nil
         }.map(\.path).sorted()
         return (LoadedConfig(config: config, warnings: warnings), literalSecrets)
     }
@@ -117,11 +141,13 @@ public enum ConfigLoader {
     /// A warning when a file holding literal secrets can be read by group or others.
     static func permissionWarning(path: String, literalSecrets: [String]) -> String? {
         guard !literalSecrets.isEmpty,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
-              mode & 0o044 != 0 else { return nil }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
+            mode & 0o044 != 0
+        else { return nil }
         let octal = String(mode & 0o777, radix: 8)
-        return "\(path) holds secrets (\(literalSecrets.joined(separator: ", "))) and is readable by other users (mode \(octal)). Run `chmod 600 \(path)`, or move the secrets to environment variables (DINGSYNC_DINGTALK_APP_SECRET, …)."
+        return
+            "\(path) holds secrets (\(literalSecrets.joined(separator: ", "))) and is readable by other users (mode \(octal)). Run `chmod 600 \(path)`, or move the secrets to environment variables (DINGSYNC_DINGTALK_APP_SECRET, …)."
     }
 
     static func absolute(_ path: String, base: String) -> String {

@@ -29,7 +29,9 @@ final class ConfigReader {
     func entries(_ node: YAMLNode?, path: String, known: [String]? = nil) -> [String: YAMLNode] {
         guard let node, !node.isNull else { return [:] }
         guard case .mapping(let pairs, _) = node else {
-            report("\(path.isEmpty ? "the document" : path) must be a mapping of keys, got \(node.kindDescription)", at: node.mark)
+            report(
+                "\(path.isEmpty ? "the document" : path) must be a mapping of keys, got \(node.kindDescription)",
+                at: node.mark)
             return [:]
         }
         var result: [String: YAMLNode] = [:]
@@ -70,7 +72,9 @@ final class ConfigReader {
         guard let text = string(node, path: path) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
         guard let value = Int(trimmed), range.contains(value) else {
-            let bound = range.upperBound == Int.max ? "of at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+            let bound =
+                range.upperBound == Int.max
+                ? "of at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
             report("\(path) must be a whole number \(bound), got \"\(text)\"", at: node?.mark)
             return nil
         }
@@ -89,7 +93,8 @@ final class ConfigReader {
     }
 
     /// One of a fixed set of words (case-insensitive).
-    func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLNode?, path: String, as type: T.Type) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLNode?, path: String, as type: T.Type) -> T?
+    where T.RawValue == String {
         guard let text = string(node, path: path) else { return nil }
         if let value = T.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) { return value }
         let options = T.allCases.map(\.rawValue).joined(separator: " | ")
@@ -102,7 +107,9 @@ final class ConfigReader {
         guard let text = string(node, path: path) else { return nil }
         let upper = text.uppercased() == "WARN" ? "WARNING" : text.uppercased()
         if let level = LogLevelSetting(rawValue: upper) { return level }
-        report("\(path) must be one of \(LogLevelSetting.allCases.map(\.rawValue).joined(separator: " | ")), got \"\(text)\"", at: node?.mark)
+        report(
+            "\(path) must be one of \(LogLevelSetting.allCases.map(\.rawValue).joined(separator: " | ")), got \"\(text)\"",
+            at: node?.mark)
         return nil
     }
 

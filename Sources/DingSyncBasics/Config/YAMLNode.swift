@@ -46,11 +46,11 @@ public indirect enum YAMLNode: Sendable, Equatable {
 
     public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
         switch (lhs, rhs) {
-        case let (.scalar(a, qa, ma), .scalar(b, qb, mb)):
+        case (.scalar(let a, let qa, let ma), .scalar(let b, let qb, let mb)):
             return a == b && qa == qb && ma == mb
-        case let (.sequence(a, ma), .sequence(b, mb)):
+        case (.sequence(let a, let ma), .sequence(let b, let mb)):
             return a == b && ma == mb
-        case let (.mapping(a, ma), .mapping(b, mb)):
+        case (.mapping(let a, let ma), .mapping(let b, let mb)):
             guard ma == mb, a.count == b.count else { return false }
             return zip(a, b).allSatisfy { $0.key == $1.key && $0.keyMark == $1.keyMark && $0.value == $1.value }
         default:

@@ -24,7 +24,8 @@ public enum YAMLParser {
     public static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLNode {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw YAMLSyntaxError(problem: "libyaml could not initialise a parser", context: nil, mark: YAMLMark(line: 1, column: 1))
+            throw YAMLSyntaxError(
+                problem: "libyaml could not initialise a parser", context: nil, mark: YAMLMark(line: 1, column: 1))
         }
         defer { yaml_parser_delete(&parser) }
         let bytes = Array(text.utf8)
@@ -57,14 +58,17 @@ public enum YAMLParser {
             return YAMLSyntaxError(problem: problem, context: context, mark: noticed)
         }
         let start = YAMLMark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
-        return YAMLSyntaxError(problem: problem, context: context, mark: start, noticedAt: start == noticed ? nil : noticed)
+        return YAMLSyntaxError(
+            problem: problem, context: context, mark: start, noticedAt: start == noticed ? nil : noticed)
     }
 }
 
 /// Turns the event stream into nodes with a stack of open collections.
 private struct TreeBuilder {
     private enum Open {
-        case mapping(entries: [(key: String, keyMark: YAMLMark, value: YAMLNode)], pendingKey: (String, YAMLMark)?, mark: YAMLMark, anchor: String?)
+        case mapping(
+            entries: [(key: String, keyMark: YAMLMark, value: YAMLNode)], pendingKey: (String, YAMLMark)?,
+            mark: YAMLMark, anchor: String?)
         case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?)
     }
 
@@ -85,8 +89,12 @@ private struct TreeBuilder {
             return true
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
-            let quoted = scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+            let text =
+                scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                } ?? ""
+            let quoted =
+                scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
             let node = YAMLNode.scalar(text, quoted: quoted, mark: mark)
             if let anchor = scalar.anchor.map({ String(cString: $0) }) { anchors[anchor] = node }
             try add(node, mark: mark)
@@ -107,8 +115,12 @@ private struct TreeBuilder {
             let node: YAMLNode
             let anchor: String?
             switch open {
-            case .mapping(let entries, _, let start, let a): node = .mapping(entries, mark: start); anchor = a
-            case .sequence(let items, let start, let a): node = .sequence(items, mark: start); anchor = a
+            case .mapping(let entries, _, let start, let a):
+                node = .mapping(entries, mark: start)
+                anchor = a
+            case .sequence(let items, let start, let a):
+                node = .sequence(items, mark: start)
+                anchor = a
             }
             if let anchor { anchors[anchor] = node }
             try add(node, mark: node.mark)
@@ -136,7 +148,9 @@ private struct TreeBuilder {
                 stack.append(.mapping(entries: entries, pendingKey: nil, mark: start, anchor: anchor))
             } else {
                 guard case .scalar(let key, _, _) = node else {
-                    throw YAMLSyntaxError(problem: "a mapping key must be a plain value, not \(node.kindDescription)", context: nil, mark: mark)
+                    throw YAMLSyntaxError(
+                        problem: "a mapping key must be a plain value, not \(node.kindDescription)", context: nil,
+                        mark: mark)
                 }
                 stack.append(.mapping(entries: entries, pendingKey: (key, mark), mark: start, anchor: anchor))
             }

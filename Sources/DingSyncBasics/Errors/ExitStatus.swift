@@ -31,7 +31,6 @@ extension TimeArgumentError: OperatorFacingError {
     public var exitStatus: ExitStatus { .usage }
 }
 
-
 /// A command that is declared but whose work is not part of this build.
 public struct NotAvailableError: OperatorFacingError {
     public var command: String

@@ -80,7 +80,7 @@ private struct JSONTextParser {
         scan: while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "e"), UInt8(ascii: "E"):
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
                 index += 1
             default: break scan
             }
@@ -167,7 +167,8 @@ private struct JSONTextParser {
             case UInt8(ascii: "u"):
                 guard var code = hex4() else { return nil }
                 if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count,
-                   bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                {
                     index += 2
                     guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
@@ -182,7 +183,7 @@ private struct JSONTextParser {
 
     private mutating func hex4() -> UInt32? {
         guard index + 4 <= bytes.count,
-              let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+            let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
         else { return nil }
         index += 4
         return code

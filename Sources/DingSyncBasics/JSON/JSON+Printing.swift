@@ -56,7 +56,10 @@ extension JSON {
         case .null, .bool, .number, .string:
             writeScalar(to: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
+            guard !items.isEmpty else {
+                out += "[]"
+                return
+            }
             out += "[\n"
             for (index, item) in items.enumerated() {
                 out += indent + "  "
@@ -65,7 +68,10 @@ extension JSON {
             }
             out += indent + "]"
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (index, member) in members.enumerated() {
                 out += indent + "  "

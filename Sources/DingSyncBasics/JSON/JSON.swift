@@ -57,7 +57,9 @@ extension JSON: Decodable {
             return
         }
         if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
-            let keys = keyed.allKeys.sorted { Array($0.stringValue.utf8).lexicographicallyPrecedes(Array($1.stringValue.utf8)) }
+            let keys = keyed.allKeys.sorted {
+                Array($0.stringValue.utf8).lexicographicallyPrecedes(Array($1.stringValue.utf8))
+            }
             self = .object(try keys.map { (key: $0.stringValue, value: try keyed.decode(JSON.self, forKey: $0)) })
             return
         }

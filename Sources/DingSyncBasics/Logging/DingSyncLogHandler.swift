@@ -15,8 +15,10 @@ public struct DingSyncLogHandler: LogHandler {
     private let redactor: Redactor
     private let console: @Sendable (String) -> Void
 
-    public init(label: String, level: Logger.Level, consoleLevel: Logger.Level, file: RotatingFileWriter?, redactor: Redactor,
-                console: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(
+        label: String, level: Logger.Level, consoleLevel: Logger.Level, file: RotatingFileWriter?, redactor: Redactor,
+        console: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) {
         self.label = label
         self.logLevel = min(level, consoleLevel)
         self.consoleLevel = consoleLevel
@@ -33,7 +35,9 @@ public struct DingSyncLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        let meta = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let meta =
+            merged.isEmpty
+            ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let text = redactor.redact("\(event.message)\(meta)")
         if event.level >= consoleLevel {
             console(event.level >= .warning ? "\(event.level.shortName): \(text)" : text)
@@ -44,7 +48,9 @@ public struct DingSyncLogHandler: LogHandler {
     }
 
     private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+        Date().formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(
+                .colon))
     }
 }
 

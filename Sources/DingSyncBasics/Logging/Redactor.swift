@@ -22,7 +22,7 @@ public struct Redactor: Sendable {
         #"(?i)((?:x-acs-dingtalk-access-token|authorization)\s*[:=]\s*(?:Bearer\s+)?)[^\s,"']+"#,
         #"(?i)(Bearer\s+)[A-Za-z0-9._\-]+"#,
         // Feishu bot webhook ids
-        #"(/open-apis/bot/v2/hook/)[A-Za-z0-9\-]+"#,
+        #"(/open-apis/bot/v2/hook/)[A-Za-z0-9\-]+"#
     ].compactMap { try? NSRegularExpression(pattern: $0) }
 
     /// The text with every secret and token masked.

@@ -30,7 +30,8 @@ public final class RotatingFileWriter: @unchecked Sendable {
 
     private func open() throws {
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640]) else {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640])
+            else {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
         }
@@ -52,7 +53,8 @@ public final class RotatingFileWriter: @unchecked Sendable {
         } catch {
             if !reportedFailure {
                 reportedFailure = true
-                FileHandle.standardError.write(Data("warning: cannot write log file \(path): \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("warning: cannot write log file \(path): \(error.localizedDescription)\n".utf8))
             }
         }
     }
@@ -66,7 +68,8 @@ public final class RotatingFileWriter: @unchecked Sendable {
         } else {
             try? fm.removeItem(atPath: "\(path).\(backupCount)")
             if backupCount > 1 {
-                for index in stride(from: backupCount - 1, through: 1, by: -1) where fm.fileExists(atPath: "\(path).\(index)") {
+                for index in stride(from: backupCount - 1, through: 1, by: -1)
+                where fm.fileExists(atPath: "\(path).\(index)") {
                     try fm.moveItem(atPath: "\(path).\(index)", toPath: "\(path).\(index + 1)")
                 }
             }

@@ -17,14 +17,17 @@ public enum TimeArgument {
 
     /// Parses `text`; a time without offset is read in `timeZone`. A bare date is the
     /// start of the day for `.start` and its last millisecond for `.end`.
-    public static func parse(_ text: String, role: Role, timeZone: TimeZone, flag: String) throws(TimeArgumentError) -> Date {
+    public static func parse(_ text: String, role: Role, timeZone: TimeZone, flag: String) throws(TimeArgumentError)
+        -> Date
+    {
         let value = text.trimmingCharacters(in: .whitespaces)
         let failure = TimeArgumentError(flag: flag, value: text)
         guard let parts = split(value) else { throw failure }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = parts.offsetSeconds.flatMap { TimeZone(secondsFromGMT: $0) } ?? timeZone
-        var components = DateComponents(year: parts.year, month: parts.month, day: parts.day,
-                                        hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0)
+        var components = DateComponents(
+            year: parts.year, month: parts.month, day: parts.day,
+            hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0)
         components.nanosecond = parts.millisecond.map { $0 * 1_000_000 }
         guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { throw failure }
         if parts.hour == nil, role == .end {
@@ -53,23 +56,29 @@ public enum TimeArgument {
             return v
         }
         guard c.count >= 10, let y = num(0, 4), c[4] == UInt8(ascii: "-"), let mo = num(5, 2),
-              c[7] == UInt8(ascii: "-"), let d = num(8, 2) else { return nil }
+            c[7] == UInt8(ascii: "-"), let d = num(8, 2)
+        else { return nil }
         var p = Parts(year: y, month: mo, day: d)
         var i = 10
         if i == c.count { return p }
         guard c[i] == UInt8(ascii: " ") || c[i] == UInt8(ascii: "T"), let h = num(i + 1, 2),
-              i + 3 < c.count, c[i + 3] == UInt8(ascii: ":"), let mi = num(i + 4, 2) else { return nil }
-        p.hour = h; p.minute = mi
+            i + 3 < c.count, c[i + 3] == UInt8(ascii: ":"), let mi = num(i + 4, 2)
+        else { return nil }
+        p.hour = h
+        p.minute = mi
         i += 6
         if i < c.count, c[i] == UInt8(ascii: ":") {
             guard let sec = num(i + 1, 2) else { return nil }
             p.second = sec
             i += 3
             if i < c.count, c[i] == UInt8(ascii: ".") {
-                var j = i + 1, digits = 0, ms = 0
+                var j = i + 1
+                var digits = 0
+                var ms = 0
                 while j < c.count, c[j] >= 48, c[j] <= 57 {
                     if digits < 3 { ms = ms * 10 + Int(c[j] - 48) }
-                    digits += 1; j += 1
+                    digits += 1
+                    j += 1
                 }
                 guard digits > 0 else { return nil }
                 if digits < 3 { for _ in digits..<3 { ms *= 10 } }
@@ -78,7 +87,10 @@ public enum TimeArgument {
             }
         }
         if i == c.count { return p }
-        if c[i] == UInt8(ascii: "Z"), i + 1 == c.count { p.offsetSeconds = 0; return p }
+        if c[i] == UInt8(ascii: "Z"), i + 1 == c.count {
+            p.offsetSeconds = 0
+            return p
+        }
         guard c[i] == UInt8(ascii: "+") || c[i] == UInt8(ascii: "-"), let oh = num(i + 1, 2) else { return nil }
         var om = 0
         if i + 3 == c.count {

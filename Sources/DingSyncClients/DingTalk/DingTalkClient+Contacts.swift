@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// userid → name and dept id → name, with misses remembered so nothing is asked twice in a run.
 actor NameCache {
@@ -42,8 +42,9 @@ extension DingTalkClient {
     public func userName(_ userId: String) async -> String? {
         guard !userId.isEmpty else { return nil }
         if let cached = await names.user(userId) { return cached }
-        let name = await lookup(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": .string(userId), "language": "zh_CN"],
-                                notFound: ["60121", "33012"], key: "user \(userId)")
+        let name = await lookup(
+            api: "user/get", path: "/topapi/v2/user/get", body: ["userid": .string(userId), "language": "zh_CN"],
+            notFound: ["60121", "33012"], key: "user \(userId)")
         await names.setUser(userId, name)
         return name
     }
@@ -53,23 +54,29 @@ extension DingTalkClient {
         let id = deptId == "-1" ? Self.rootDepartmentId : deptId
         guard let numeric = Int64(id) else { return nil }
         if let cached = await names.department(id) { return cached }
-        let name = await lookup(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": .number(numeric), "language": "zh_CN"],
-                                notFound: ["60003"], key: "department \(id)")
+        let name = await lookup(
+            api: "department/get", path: "/topapi/v2/department/get",
+            body: ["dept_id": .number(numeric), "language": "zh_CN"],
+            notFound: ["60003"], key: "department \(id)")
         await names.setDepartment(id, name)
         return name
     }
 
     /// The user's name, throwing what went wrong (`doctor`): nil when the user does not exist.
     public func readUserName(_ userId: String) async throws -> String? {
-        try await read(api: "user/get", path: "/topapi/v2/user/get", body: ["userid": .string(userId), "language": "zh_CN"], notFound: ["60121", "33012"])
+        try await read(
+            api: "user/get", path: "/topapi/v2/user/get", body: ["userid": .string(userId), "language": "zh_CN"],
+            notFound: ["60121", "33012"])
     }
 
     /// The department's name, throwing what went wrong (`doctor`): nil when it does not exist.
     public func readDepartmentName(_ deptId: String) async throws -> String? {
         let id = deptId == "-1" ? Self.rootDepartmentId : deptId
         guard let numeric = Int64(id) else { return nil }
-        return try await read(api: "department/get", path: "/topapi/v2/department/get", body: ["dept_id": .number(numeric), "language": "zh_CN"],
-                              notFound: ["60003"])
+        return try await read(
+            api: "department/get", path: "/topapi/v2/department/get",
+            body: ["dept_id": .number(numeric), "language": "zh_CN"],
+            notFound: ["60003"])
     }
 
     private func read(api: String, path: String, body: JSON, notFound: Set<String>) async throws -> String? {
@@ -88,11 +95,14 @@ extension DingTalkClient {
             return try await read(api: api, path: path, body: body, notFound: notFound)
         } catch let error as APIError {
             if await names.firstWarning(api + error.code) {
-                logger.warning("cannot read names from contacts (\(error.localizedDescription)); userids are shown instead")
+                logger.warning(
+                    "cannot read names from contacts (\(error.localizedDescription)); userids are shown instead")
             }
             return nil
         } catch {
-            if await names.firstWarning(api) { logger.warning("contacts lookup for \(key) failed: \(error.localizedDescription)") }
+            if await names.firstWarning(api) {
+                logger.warning("contacts lookup for \(key) failed: \(error.localizedDescription)")
+            }
             return nil
         }
     }

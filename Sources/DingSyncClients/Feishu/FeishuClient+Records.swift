@@ -1,12 +1,14 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 extension FeishuClient {
     /// Every record matching `filter` (all when nil), with only `fieldNames` when given, paged to the end.
     /// `automaticFields` adds each record's creation time (``FeishuRecord/createdTime``).
-    public func searchRecords(table: String, fieldNames: [String]? = nil, filter: FeishuFilter? = nil,
-                              automaticFields: Bool = false) async throws -> [FeishuRecord] {
+    public func searchRecords(
+        table: String, fieldNames: [String]? = nil, filter: FeishuFilter? = nil,
+        automaticFields: Bool = false
+    ) async throws -> [FeishuRecord] {
         var records: [FeishuRecord] = []
         try await locks.withLock(table) {
             var pageToken: String?
@@ -16,8 +18,9 @@ extension FeishuClient {
                 var body: JSON = ["automatic_fields": .bool(automaticFields)]
                 if let fieldNames { body["field_names"] = .array(fieldNames.map(JSON.string)) }
                 if let filter { body["filter"] = filter.json }
-                let data = try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/search",
-                                               api: "records/search", limit: .read, table: table, query: query, body: body)
+                let data = try await self.call(
+                    "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/search",
+                    api: "records/search", limit: .read, table: table, query: query, body: body)
                 records += data.children("items").compactMap(Self.record)
                 pageToken = (data.bool("has_more") ?? false) ? data.string("page_token") : nil
             } while pageToken?.isEmpty == false
@@ -30,8 +33,10 @@ extension FeishuClient {
         var records: [FeishuRecord] = []
         for chunk in ids.chunked(Self.maxGetBatch) {
             let data = try await locks.withLock(table) {
-                try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
-                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": .array(chunk.map(JSON.string))])
+                try await self.call(
+                    "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
+                    api: "records/batch_get", limit: .read, table: table,
+                    body: ["record_ids": .array(chunk.map(JSON.string))])
             }
             records += data.children("records").compactMap(Self.record)
         }
@@ -45,29 +50,39 @@ extension FeishuClient {
     /// the caller can persist them before the next call (a crash then loses at most one call's ids).
     /// A batch refused because of one row (1254130, a cell too large) is split in halves until
     /// the refused rows stand alone; the others are written.
-    public func batchCreate(table: String, records: [FeishuFields],
-                            onChunk: @Sendable ([(index: Int, recordId: String)]) async throws -> Void = { _ in }) async throws
-        -> BatchCreateOutcome {
+    public func batchCreate(
+        table: String, records: [FeishuFields],
+        onChunk: @Sendable ([(index: Int, recordId: String)]) async throws -> Void = { _ in }
+    ) async throws
+        -> BatchCreateOutcome
+    {
         let created = CreatedIds(count: records.count)
         var rejected: [Int: APIError] = [:]
         for chunk in Array(records.indices).chunked(options.batchSize) {
-            rejected.merge(try await isolatingRows(Array(chunk)) { indices in
-                let clientToken = self.makeClientToken()   // one per call, reused by every retry of it
-                let body: JSON = ["records": .array(indices.map { ["fields": Self.encode(records[$0], forCreate: true)] })]
-                let data = try await self.locks.withLock(table) {
-                    try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_create",
-                                        api: "records/batch_create", limit: .write, table: table,
-                                        query: [URLQueryItem(name: "client_token", value: clientToken)], body: body)
+            rejected.merge(
+                try await isolatingRows(Array(chunk)) { indices in
+                    let clientToken = self.makeClientToken()  // one per call, reused by every retry of it
+                    let body: JSON = [
+                        "records": .array(indices.map { ["fields": Self.encode(records[$0], forCreate: true)] })
+                    ]
+                    let data = try await self.locks.withLock(table) {
+                        try await self.call(
+                            "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_create",
+                            api: "records/batch_create", limit: .write, table: table,
+                            query: [URLQueryItem(name: "client_token", value: clientToken)], body: body)
+                    }
+                    let ids = data.children("records").map { $0.string("record_id") ?? $0.string("id") ?? "" }
+                    guard ids.count == indices.count, !ids.contains("") else {
+                        throw APIError(
+                            platform: .feishu, api: "records/batch_create", code: "malformed",
+                            message: "asked to create \(indices.count) records, the answer lists \(ids.count)",
+                            kind: .fatal)
+                    }
+                    let pairs = Array(zip(indices, ids)).map { (index: $0.0, recordId: $0.1) }
+                    await created.set(pairs)
+                    try await onChunk(pairs)
                 }
-                let ids = data.children("records").map { $0.string("record_id") ?? $0.string("id") ?? "" }
-                guard ids.count == indices.count, !ids.contains("") else {
-                    throw APIError(platform: .feishu, api: "records/batch_create", code: "malformed",
-                                   message: "asked to create \(indices.count) records, the answer lists \(ids.count)", kind: .fatal)
-                }
-                let pairs = Array(zip(indices, ids)).map { (index: $0.0, recordId: $0.1) }
-                await created.set(pairs)
-                try await onChunk(pairs)
-            }) { a, _ in a }
+            ) { a, _ in a }
         }
         return BatchCreateOutcome(recordIds: await created.ids, rejected: rejected)
     }
@@ -78,34 +93,49 @@ extension FeishuClient {
     /// in Bitable: 1254043 refuses the whole call) is found with `batch_get`, left out and
     /// returned in ``BatchUpdateOutcome/absent``; the call is repeated without it. A row Feishu
     /// refuses on its own (1254130) is isolated as in ``batchCreate(table:records:onChunk:)``.
-    public func batchUpdate(table: String, records: [(recordId: String, fields: FeishuFields)],
-                            onChunk: @Sendable ([Int]) async throws -> Void = { _ in }) async throws -> BatchUpdateOutcome {
+    public func batchUpdate(
+        table: String, records: [(recordId: String, fields: FeishuFields)],
+        onChunk: @Sendable ([Int]) async throws -> Void = { _ in }
+    ) async throws -> BatchUpdateOutcome {
         let absent = IndexCollector()
         var rejected: [Int: APIError] = [:]
         for chunk in Array(records.indices).chunked(options.batchSize) {
-            rejected.merge(try await isolatingRows(Array(chunk)) { indices in
-                var remaining = indices
-                while !remaining.isEmpty {
-                    let body: JSON = ["records": .array(remaining.map {
-                        ["record_id": .string(records[$0].recordId), "fields": Self.encode(records[$0].fields, forCreate: false)]
-                    })]
-                    do {
-                        _ = try await self.locks.withLock(table) {
-                            try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_update",
-                                                api: "records/batch_update", limit: .write, table: table, body: body)
+            rejected.merge(
+                try await isolatingRows(Array(chunk)) { indices in
+                    var remaining = indices
+                    while !remaining.isEmpty {
+                        let body: JSON = [
+                            "records": .array(
+                                remaining.map {
+                                    [
+                                        "record_id": .string(records[$0].recordId),
+                                        "fields": Self.encode(records[$0].fields, forCreate: false)
+                                    ]
+                                })
+                        ]
+                        do {
+                            _ = try await self.locks.withLock(table) {
+                                try await self.call(
+                                    "POST",
+                                    "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_update",
+                                    api: "records/batch_update", limit: .write, table: table, body: body)
+                            }
+                            try await onChunk(remaining)
+                            return
+                        } catch let error as APIError where error.isRecordIdNotFound {
+                            let gone = try await self.absentRecordIds(
+                                table: table, ids: remaining.map { records[$0].recordId })
+                            guard !gone.isEmpty else { throw error }
+                            let goneIndices = remaining.filter { gone.contains(records[$0].recordId) }
+                            self.logger.info(
+                                "\(table): \(goneIndices.count) record(s) no longer exist in Bitable (deleted by hand?); writing the others"
+                            )
+                            await absent.add(goneIndices)
+                            remaining.removeAll { gone.contains(records[$0].recordId) }
                         }
-                        try await onChunk(remaining)
-                        return
-                    } catch let error as APIError where error.isRecordIdNotFound {
-                        let gone = try await self.absentRecordIds(table: table, ids: remaining.map { records[$0].recordId })
-                        guard !gone.isEmpty else { throw error }
-                        let goneIndices = remaining.filter { gone.contains(records[$0].recordId) }
-                        self.logger.info("\(table): \(goneIndices.count) record(s) no longer exist in Bitable (deleted by hand?); writing the others")
-                        await absent.add(goneIndices)
-                        remaining.removeAll { gone.contains(records[$0].recordId) }
                     }
                 }
-            }) { a, _ in a }
+            ) { a, _ in a }
         }
         return BatchUpdateOutcome(absent: await absent.indices, rejected: rejected)
     }
@@ -120,8 +150,10 @@ extension FeishuClient {
             while !remaining.isEmpty {
                 do {
                     _ = try await locks.withLock(table) {
-                        try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_delete",
-                                            api: "records/batch_delete", limit: .write, table: table, body: ["records": .array(remaining.map(JSON.string))])
+                        try await self.call(
+                            "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_delete",
+                            api: "records/batch_delete", limit: .write, table: table,
+                            body: ["records": .array(remaining.map(JSON.string))])
                     }
                     remaining = []
                 } catch let error as APIError where error.isRecordIdNotFound {
@@ -140,8 +172,10 @@ extension FeishuClient {
         var absent = Set<String>()
         for chunk in ids.chunked(Self.maxGetBatch) {
             let data = try await locks.withLock(table) {
-                try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
-                                    api: "records/batch_get", limit: .read, table: table, body: ["record_ids": .array(chunk.map(JSON.string))])
+                try await self.call(
+                    "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/batch_get",
+                    api: "records/batch_get", limit: .read, table: table,
+                    body: ["record_ids": .array(chunk.map(JSON.string))])
             }
             let listed = data.strings("absent_record_ids")
             if listed.isEmpty {
@@ -158,10 +192,11 @@ extension FeishuClient {
     /// How many rows the table holds (one `search` of one row; its `total`).
     public func countRecords(table: String, keyField: String) async throws -> Int {
         let data = try await locks.withLock(table) {
-            try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/search",
-                                api: "records/search", limit: .read, table: table,
-                                query: [URLQueryItem(name: "page_size", value: "1")],
-                                body: ["field_names": [.string(keyField)], "automatic_fields": false])
+            try await self.call(
+                "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/records/search",
+                api: "records/search", limit: .read, table: table,
+                query: [URLQueryItem(name: "page_size", value: "1")],
+                body: ["field_names": [.string(keyField)], "automatic_fields": false])
         }
         if let total = data.int("total") { return Int(total) }
         return data.children("items").count + ((data.bool("has_more") ?? false) ? 1 : 0)

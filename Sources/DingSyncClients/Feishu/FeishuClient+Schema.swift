@@ -1,14 +1,18 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 extension FeishuClient {
     /// Every table of the base.
     public func listTables() async throws -> [FeishuTable] {
         var tables: [FeishuTable] = []
-        try await paginate(path: "/open-apis/bitable/v1/apps/\(appToken)/tables", api: "tables/list", table: nil, pageSize: 100) { data in
+        try await paginate(
+            path: "/open-apis/bitable/v1/apps/\(appToken)/tables", api: "tables/list", table: nil, pageSize: 100
+        ) { data in
             for item in data.children("items") {
-                if let id = item.string("table_id") { tables.append(FeishuTable(tableId: id, name: item.string("name") ?? "")) }
+                if let id = item.string("table_id") {
+                    tables.append(FeishuTable(tableId: id, name: item.string("name") ?? ""))
+                }
             }
         }
         return tables
@@ -18,10 +22,15 @@ extension FeishuClient {
     public func listFields(table: String) async throws -> [FeishuField] {
         var fields: [FeishuField] = []
         try await locks.withLock(table) {
-            try await self.paginate(path: "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/fields", api: "fields/list", table: table, pageSize: 100) { data in
+            try await self.paginate(
+                path: "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/fields", api: "fields/list",
+                table: table, pageSize: 100
+            ) { data in
                 for item in data.children("items") {
-                    fields.append(FeishuField(fieldId: item.string("field_id") ?? "", name: item.string("field_name") ?? "",
-                                              type: Int(item.int("type") ?? 0), isPrimary: item.bool("is_primary") ?? false))
+                    fields.append(
+                        FeishuField(
+                            fieldId: item.string("field_id") ?? "", name: item.string("field_name") ?? "",
+                            type: Int(item.int("type") ?? 0), isPrimary: item.bool("is_primary") ?? false))
                 }
             }
         }
@@ -30,11 +39,18 @@ extension FeishuClient {
 
     /// Creates a table whose first field is the primary one; returns its id.
     public func createTable(name: String, fields: [FeishuFieldSpec]) async throws -> String {
-        let body: JSON = ["table": ["name": .string(name), "default_view_name": "全部",
-                                    "fields": .array(fields.map { ["field_name": .string($0.name), "type": .number($0.type)] })]]
-        let data = try await call("POST", "/open-apis/bitable/v1/apps/\(appToken)/tables", api: "tables/create", limit: .schema, body: body)
+        let body: JSON = [
+            "table": [
+                "name": .string(name), "default_view_name": "全部",
+                "fields": .array(fields.map { ["field_name": .string($0.name), "type": .number($0.type)] })
+            ]
+        ]
+        let data = try await call(
+            "POST", "/open-apis/bitable/v1/apps/\(appToken)/tables", api: "tables/create", limit: .schema, body: body)
         guard let id = data.string("table_id") else {
-            throw APIError(platform: .feishu, api: "tables/create", code: "malformed", message: "no table_id in the answer", kind: .fatal)
+            throw APIError(
+                platform: .feishu, api: "tables/create", code: "malformed", message: "no table_id in the answer",
+                kind: .fatal)
         }
         return id
     }
@@ -42,9 +58,11 @@ extension FeishuClient {
     /// Adds a field to a table; returns its id.
     public func createField(table: String, spec: FeishuFieldSpec) async throws -> String {
         let data = try await locks.withLock(table) {
-            try await self.call("POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/fields", api: "fields/create", limit: .schema,
-                                table: table, query: [URLQueryItem(name: "client_token", value: self.makeClientToken())],
-                                body: ["field_name": .string(spec.name), "type": .number(spec.type)])
+            try await self.call(
+                "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/fields", api: "fields/create",
+                limit: .schema,
+                table: table, query: [URLQueryItem(name: "client_token", value: self.makeClientToken())],
+                body: ["field_name": .string(spec.name), "type": .number(spec.type)])
         }
         return data.child("field")?.string("field_id") ?? ""
     }

@@ -1,7 +1,7 @@
-import Foundation
-import Logging
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
+import Logging
 
 /// Reads and writes a Feishu Bitable: tenant token, tables, fields, records in batches.
 ///
@@ -19,8 +19,10 @@ public final class FeishuClient: Sendable {
         public var readQPS: Int
         public var schemaQPS: Int
 
-        public init(config: FeishuConfig, batchSize: Int = 500, maxRetries: Int = 3, requestTimeout: TimeInterval = 60,
-                    writeQPS: Int = 50, readQPS: Int = 20, schemaQPS: Int = 10) {
+        public init(
+            config: FeishuConfig, batchSize: Int = 500, maxRetries: Int = 3, requestTimeout: TimeInterval = 60,
+            writeQPS: Int = 50, readQPS: Int = 20, schemaQPS: Int = 10
+        ) {
             self.config = config
             self.batchSize = min(max(1, batchSize), 1000)
             self.maxRetries = maxRetries
@@ -47,8 +49,10 @@ public final class FeishuClient: Sendable {
     let schemaLimiter: RateLimiter
     let makeClientToken: @Sendable () -> String
 
-    public init(options: Options, transport: HTTPTransport, logger: Logger, executor: CallExecutor? = nil,
-                makeClientToken: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+    public init(
+        options: Options, transport: HTTPTransport, logger: Logger, executor: CallExecutor? = nil,
+        makeClientToken: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+    ) {
         self.options = options
         self.transport = transport
         self.logger = logger
@@ -67,7 +71,8 @@ public final class FeishuClient: Sendable {
         let timeout = options.requestTimeout
         let counter = self.counter
         token = TokenCache(margin: 300) {
-            try await FeishuClient.fetchToken(config: config, transport: transport, timeout: timeout, counter: counter, executor: exec)
+            try await FeishuClient.fetchToken(
+                config: config, transport: transport, timeout: timeout, counter: counter, executor: exec)
         }
     }
 
@@ -83,48 +88,78 @@ public final class FeishuClient: Sendable {
     enum Limit { case read, write, schema }
 
     /// One authorised call; returns the `data` object of the success envelope.
-    func call(_ method: String, _ path: String, api: String, limit: Limit, table: String? = nil, query: [URLQueryItem] = [],
-              body: JSON? = nil) async throws -> JSON {
+    func call(
+        _ method: String, _ path: String, api: String, limit: Limit, table: String? = nil, query: [URLQueryItem] = [],
+        body: JSON? = nil
+    ) async throws -> JSON {
         let payload = body?.compactData
         return try await send(method, path, api: api, limit: limit, table: table, query: query, payload: payload)
     }
 
-    private func send(_ method: String, _ path: String, api: String, limit: Limit, table: String?, query: [URLQueryItem],
-                      payload: Data?) async throws -> JSON {
+    private func send(
+        _ method: String, _ path: String, api: String, limit: Limit, table: String?, query: [URLQueryItem],
+        payload: Data?
+    ) async throws -> JSON {
         let limiter: RateLimiter = limit == .read ? readLimiter : limit == .write ? writeLimiter : schemaLimiter
         let used = UsedToken()
-        let data: JSON = try await executor.run(api: api, platform: .feishu, before: { try await limiter.acquire() }, attempt: { [self] refresh in
-            let bearer = try await used.next(from: token, afterRejection: refresh)
-            var components = URLComponents(string: options.config.baseURL + path)
-            if !query.isEmpty { components?.queryItems = query }
-            guard let url = components?.url else {
-                return .failure(APIError(platform: .feishu, api: api, code: "config", message: "bad URL", hint: "check feishu.base_url", kind: .fatal, scope: .run))
-            }
-            var headers = ["Authorization": "Bearer \(bearer)"]
-            if payload != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
-            let request = HTTPRequest(method: method, url: url, headers: headers, body: payload, timeout: options.requestTimeout)
-            return try await counter.exchange(request, api: api, over: transport) { FeishuErrors.classify($0, api: api, table: table) }
+        let data: JSON = try await executor.run(
+            api: api, platform: .feishu, before: { try await limiter.acquire() },
+            attempt: { [self] refresh in
+                let bearer = try await used.next(from: token, afterRejection: refresh)
+                var components = URLComponents(string: options.config.baseURL + path)
+                if !query.isEmpty { components?.queryItems = query }
+                guard let url = components?.url else {
+                    return .failure(
+                        APIError(
+                            platform: .feishu, api: api, code: "config", message: "bad URL",
+                            hint: "check feishu.base_url", kind: .fatal, scope: .run))
+                }
+                var headers = ["Authorization": "Bearer \(bearer)"]
+                if payload != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
+                let request = HTTPRequest(
+                    method: method, url: url, headers: headers, body: payload, timeout: options.requestTimeout)
+                return try await counter.exchange(request, api: api, over: transport) {
+                    FeishuErrors.classify($0, api: api, table: table)
+                }
                 .flatMap { .success(JSON.parseObject($0.body)?.child("data") ?? [:]) }
-        }, onRetry: counter.retryObserver(api, limiter: limiter))
+            }, onRetry: counter.retryObserver(api, limiter: limiter))
         return data
     }
 
-    static func fetchToken(config: FeishuConfig, transport: HTTPTransport, timeout: TimeInterval,
-                           counter: CallCounter, executor: CallExecutor) async throws -> AccessToken {
+    static func fetchToken(
+        config: FeishuConfig, transport: HTTPTransport, timeout: TimeInterval,
+        counter: CallCounter, executor: CallExecutor
+    ) async throws -> AccessToken {
         let api = "tenant_access_token"
-        return try await executor.run(api: api, platform: .feishu, attempt: { _ in
-            guard let url = URL(string: config.baseURL + "/open-apis/auth/v3/tenant_access_token/internal") else {
-                return .failure(APIError(platform: .feishu, api: api, code: "config", message: "bad URL", hint: "check feishu.base_url", kind: .fatal, scope: .run))
-            }
-            let body: JSON = ["app_id": .string(config.appID), "app_secret": .string(config.appSecret)]
-            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"],
-                                      body: body.compactData, timeout: timeout)
-            return try await counter.exchange(request, api: api, over: transport) { FeishuErrors.classify($0, api: api) }.flatMap { response in
-                guard let json = JSON.parseObject(response.body), let value = json.string("tenant_access_token"), !value.isEmpty else {
-                    return .failure(APIError(platform: .feishu, api: api, code: "malformed", message: "no tenant_access_token", kind: .transient))
+        return try await executor.run(
+            api: api, platform: .feishu,
+            attempt: { _ in
+                guard let url = URL(string: config.baseURL + "/open-apis/auth/v3/tenant_access_token/internal") else {
+                    return .failure(
+                        APIError(
+                            platform: .feishu, api: api, code: "config", message: "bad URL",
+                            hint: "check feishu.base_url", kind: .fatal, scope: .run))
                 }
-                return .success(AccessToken(value: value, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expire") ?? 7200))))
-            }
-        })
+                let body: JSON = ["app_id": .string(config.appID), "app_secret": .string(config.appSecret)]
+                let request = HTTPRequest(
+                    method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"],
+                    body: body.compactData, timeout: timeout)
+                return try await counter.exchange(request, api: api, over: transport) {
+                    FeishuErrors.classify($0, api: api)
+                }.flatMap { response in
+                    guard let json = JSON.parseObject(response.body), let value = json.string("tenant_access_token"),
+                        !value.isEmpty
+                    else {
+                        return .failure(
+                            APIError(
+                                platform: .feishu, api: api, code: "malformed", message: "no tenant_access_token",
+                                kind: .transient))
+                    }
+                    return .success(
+                        AccessToken(
+                            value: value, expiresAt: Date().addingTimeInterval(TimeInterval(json.int("expire") ?? 7200))
+                        ))
+                }
+            })
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// A Bitable field as the schema lists it.
 public struct FeishuField: Sendable, Equatable {
@@ -53,7 +53,8 @@ public struct FeishuRecord: Sendable, Equatable {
     /// are on it); by record id when creation times are unknown or equal.
     public static func oldest(_ records: [FeishuRecord]) -> FeishuRecord? {
         records.min { a, b in
-            let ta = a.createdTime ?? .max, tb = b.createdTime ?? .max
+            let ta = a.createdTime ?? .max
+            let tb = b.createdTime ?? .max
             return ta != tb ? ta < tb : a.recordId < b.recordId
         }
     }
@@ -102,7 +103,9 @@ public struct FeishuFilter: Sendable, Equatable {
 
     public static func == (l: FeishuFilter, r: FeishuFilter) -> Bool {
         l.conjunction == r.conjunction && l.conditions.count == r.conditions.count
-            && zip(l.conditions, r.conditions).allSatisfy { $0.field == $1.field && $0.op == $1.op && $0.values == $1.values }
+            && zip(l.conditions, r.conditions).allSatisfy {
+                $0.field == $1.field && $0.op == $1.op && $0.values == $1.values
+            }
     }
 
     /// `field is k1 OR field is k2 …`.
@@ -111,8 +114,16 @@ public struct FeishuFilter: Sendable, Equatable {
     }
 
     var json: JSON {
-        ["conjunction": .string(conjunction),
-         "conditions": .array(conditions.map { ["field_name": .string($0.field), "operator": .string($0.op), "value": .array($0.values.map(JSON.string))] })]
+        [
+            "conjunction": .string(conjunction),
+            "conditions": .array(
+                conditions.map {
+                    [
+                        "field_name": .string($0.field), "operator": .string($0.op),
+                        "value": .array($0.values.map(JSON.string))
+                    ]
+                })
+        ]
     }
 }
 

@@ -22,7 +22,7 @@ public actor TableLocks {
         if var queue = waiters[table], !queue.isEmpty {
             let next = queue.removeFirst()
             waiters[table] = queue
-            next.resume()   // ownership passes to the next waiter
+            next.resume()  // ownership passes to the next waiter
         } else {
             busy.remove(table)
         }

@@ -1,10 +1,13 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// A call to DingTalk or Feishu that failed for good, in words an operator can act on.
 public struct APIError: OperatorFacingError, Equatable {
-    public enum Platform: String, Sendable { case dingtalk = "DingTalk", feishu = "Feishu" }
+    public enum Platform: String, Sendable {
+        case dingtalk = "DingTalk"
+        case feishu = "Feishu"
+    }
 
     public var platform: Platform
     /// The API's short name (`listids`, `processinstance/get`, `records/batch_create`, …).
@@ -45,8 +48,10 @@ public struct APIError: OperatorFacingError, Equatable {
         case other
     }
 
-    public init(platform: Platform, api: String, code: String, message: String, hint: String = "", kind: FailureKind,
-                scope: Scope = .call, condition: Condition = .other, httpStatus: Int? = nil) {
+    public init(
+        platform: Platform, api: String, code: String, message: String, hint: String = "", kind: FailureKind,
+        scope: Scope = .call, condition: Condition = .other, httpStatus: Int? = nil
+    ) {
         self.platform = platform
         self.api = api
         self.code = code

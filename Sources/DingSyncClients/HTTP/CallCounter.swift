@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// Counts the HTTP requests a client sends, per API, for the run summary and quota tracking.
 public actor CallCounter {
@@ -38,8 +38,10 @@ public actor CallCounter {
     public var total: Int { calls.values.reduce(0, +) }
 
     /// Counts the call, sends it, and classifies the answer with the platform's rules.
-    nonisolated func exchange(_ request: HTTPRequest, api: String, over transport: HTTPTransport,
-                              classify: (HTTPResponse) -> APIError?) async throws -> CallResult<HTTPResponse> {
+    nonisolated func exchange(
+        _ request: HTTPRequest, api: String, over transport: HTTPTransport,
+        classify: (HTTPResponse) -> APIError?
+    ) async throws -> CallResult<HTTPResponse> {
         await record(api)
         let response = try await transport.send(request)
         await recordServerDate(response.headers["date"], receivedAt: Date())

@@ -1,7 +1,7 @@
-import Foundation
-import Logging
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
+import Logging
 
 /// A response classified by the client that understands its platform.
 public enum CallResult<Value: Sendable>: Sendable {
@@ -35,9 +35,13 @@ public struct CallExecutor: Sendable {
     /// Told of every failed attempt except a rejected token (for the run's error count).
     public var onFailure: (@Sendable (_ api: String, _ error: APIError) async -> Void)?
 
-    public init(policy: RetryPolicy, logger: Logger,
-                sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(
+        policy: RetryPolicy, logger: Logger,
+        sleep: @escaping @Sendable (TimeInterval) async throws -> Void = {
+            try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000))
+        },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.policy = policy
         self.logger = logger
         self.sleep = sleep
@@ -52,10 +56,12 @@ public struct CallExecutor: Sendable {
 
     /// Performs the call. `attempt` builds and sends one request with the current token
     /// (`refresh` true after an invalid-token answer) and classifies the answer.
-    public func run<Value: Sendable>(api: String, platform: APIError.Platform,
-                                     before: @Sendable () async throws -> Void = {},
-                                     attempt: @Sendable (_ refresh: Bool) async throws -> CallResult<Value>,
-                                     onRetry: @Sendable (APIError) async -> Void = { _ in }) async throws -> Value {
+    public func run<Value: Sendable>(
+        api: String, platform: APIError.Platform,
+        before: @Sendable () async throws -> Void = {},
+        attempt: @Sendable (_ refresh: Bool) async throws -> CallResult<Value>,
+        onRetry: @Sendable (APIError) async -> Void = { _ in }
+    ) async throws -> Value {
         var number = 1
         var refreshed = false
         var refreshNext = false
@@ -67,12 +73,16 @@ public struct CallExecutor: Sendable {
                 result = try await attempt(refreshNext)
             } catch let error as TransportError {
                 if error.isCancelled { throw CancellationError() }
-                result = .failure(APIError(platform: platform, api: api, code: error.isTimeout ? "timeout" : "transport",
-                                           message: "\(error.url): \(error.reason)",
-                                           hint: "check that this host reaches \(Self.host(of: error.url)) (network, proxy, firewall, DNS) and that "
-                                               + (platform == .dingtalk ? "dingtalk.api_base_url and dingtalk.base_url are" : "feishu.base_url is")
-                                               + " right; the run is safe to repeat",
-                                           kind: .transient, condition: error.isTimeout ? .timeout : .unreachable))
+                result = .failure(
+                    APIError(
+                        platform: platform, api: api, code: error.isTimeout ? "timeout" : "transport",
+                        message: "\(error.url): \(error.reason)",
+                        hint:
+                            "check that this host reaches \(Self.host(of: error.url)) (network, proxy, firewall, DNS) and that "
+                            + (platform == .dingtalk
+                                ? "dingtalk.api_base_url and dingtalk.base_url are" : "feishu.base_url is")
+                            + " right; the run is safe to repeat",
+                        kind: .transient, condition: error.isTimeout ? .timeout : .unreachable))
             }
             refreshNext = false
             switch result {
@@ -84,11 +94,15 @@ public struct CallExecutor: Sendable {
                 case .giveUp:
                     throw error
                 case .refreshTokenAndRetry:
-                    logger.info("\(platform.rawValue) \(api): token rejected (\(error.code)); fetching a new one and retrying once")
+                    logger.info(
+                        "\(platform.rawValue) \(api): token rejected (\(error.code)); fetching a new one and retrying once"
+                    )
                     refreshed = true
                     refreshNext = true
                 case .retry(let delay):
-                    logger.notice("\(platform.rawValue) \(api): \(error.code) \(error.message); retry \(number)/\(policy.maxRetries) in \(String(format: "%.1f", delay)) s")
+                    logger.notice(
+                        "\(platform.rawValue) \(api): \(error.code) \(error.message); retry \(number)/\(policy.maxRetries) in \(String(format: "%.1f", delay)) s"
+                    )
                     await onRetry(error)
                     try await sleep(delay)
                     number += 1

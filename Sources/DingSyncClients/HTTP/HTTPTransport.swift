@@ -1,9 +1,10 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// One HTTP request, as the clients build it.
 public struct HTTPRequest: Sendable, Equatable {
@@ -15,7 +16,9 @@ public struct HTTPRequest: Sendable, Equatable {
     /// (an overall deadline, not an idle timeout: a server that trickles its answer is cut off too).
     public var timeout: TimeInterval
 
-    public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 30) {
+    public init(
+        method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 30
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -90,10 +93,12 @@ public final class URLSessionTransport: HTTPTransport {
             group.addTask { try await self.perform(request) }
             group.addTask {
                 try await Task.sleep(nanoseconds: UInt64(deadline * 1_000_000_000))
-                throw TransportError(url: Self.describe(request.url),
-                                     reason: "no complete answer within \(Self.seconds(deadline)) (the server is not answering, or answers "
-                                         + "too slowly); sync.request_timeout_seconds sets this limit",
-                                     isTimeout: true)
+                throw TransportError(
+                    url: Self.describe(request.url),
+                    reason:
+                        "no complete answer within \(Self.seconds(deadline)) (the server is not answering, or answers "
+                        + "too slowly); sync.request_timeout_seconds sets this limit",
+                    isTimeout: true)
             }
             defer { group.cancelAll() }
             guard let first = try await group.next() else { throw CancellationError() }
@@ -118,19 +123,23 @@ public final class URLSessionTransport: HTTPTransport {
                         let ns = error as NSError
                         let cancelled = ns.domain == NSURLErrorDomain && ns.code == NSURLErrorCancelled
                         let timedOut = ns.domain == NSURLErrorDomain && ns.code == NSURLErrorTimedOut
-                        continuation.resume(throwing: TransportError(url: Self.describe(request.url), reason: ns.localizedDescription,
-                                                                     isTimeout: timedOut, isCancelled: cancelled))
+                        continuation.resume(
+                            throwing: TransportError(
+                                url: Self.describe(request.url), reason: ns.localizedDescription,
+                                isTimeout: timedOut, isCancelled: cancelled))
                         return
                     }
                     guard let http = response as? HTTPURLResponse else {
-                        continuation.resume(throwing: TransportError(url: Self.describe(request.url), reason: "no HTTP response"))
+                        continuation.resume(
+                            throwing: TransportError(url: Self.describe(request.url), reason: "no HTTP response"))
                         return
                     }
                     var headers: [String: String] = [:]
                     for (key, value) in http.allHeaderFields {
                         if let k = key as? String, let v = value as? String { headers[k.lowercased()] = v }
                     }
-                    continuation.resume(returning: HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
+                    continuation.resume(
+                        returning: HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
                 }
                 box.set(task)
                 task.resume()

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// Grants at most `limit` calls in any sliding `window`, in arrival order, whatever the
 /// concurrency of its callers.
@@ -63,7 +63,10 @@ public actor RateLimiter {
     /// Records a release at `now` if the window ending there has room; otherwise returns when it will.
     func release(at now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         while releasedHead < released.count, released[releasedHead] + window <= now { releasedHead += 1 }
-        if releasedHead > 1024 { released.removeFirst(releasedHead); releasedHead = 0 }
+        if releasedHead > 1024 {
+            released.removeFirst(releasedHead)
+            releasedHead = 0
+        }
         if released.count - releasedHead >= limit {
             return released[released.count - limit] + window
         }
@@ -75,7 +78,10 @@ public actor RateLimiter {
     func reserve(at now: ContinuousClock.Instant) -> ContinuousClock.Instant {
         recover(at: now)
         while head < grants.count, grants[head] + window <= now { head += 1 }
-        if head > 1024 { grants.removeFirst(head); head = 0 }
+        if head > 1024 {
+            grants.removeFirst(head)
+            head = 0
+        }
         var slot = now
         let active = grants.count - head
         if active >= limit {

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// How a failed call should be treated, as classified by the client that made it.
 public enum FailureKind: Sendable, Equatable {
@@ -32,7 +32,9 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Minimum wait after a throttling answer (DingTalk asks for at least 1 s).
     public var throttleFloor: TimeInterval
 
-    public init(maxRetries: Int = 3, baseDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 16, throttleFloor: TimeInterval = 1) {
+    public init(
+        maxRetries: Int = 3, baseDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 16, throttleFloor: TimeInterval = 1
+    ) {
         self.maxRetries = maxRetries
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// The API server's clock as its answers tell it (the HTTP `Date` header), against ours.
 ///
@@ -50,11 +50,14 @@ public struct ServerClock: Sendable, Equatable {
     /// (this runs on every answer).
     static func parseIMFFixdate(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]) else { return nil }
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]),
+            let month = months.firstIndex(of: String(parts[2])),
+            let year = Int(parts[3])
+        else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]),
-              (0...60).contains(clock[2]) else { return nil }
+            (0...60).contains(clock[2])
+        else { return nil }
         // days from 1970-01-01 to the civil date (Howard Hinnant's days_from_civil)
         let y = month < 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

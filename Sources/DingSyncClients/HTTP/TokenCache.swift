@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// An access token and how long it stays valid.
 public struct AccessToken: Sendable, Equatable {
@@ -25,8 +25,10 @@ public actor TokenCache {
     private var inflight: Task<AccessToken, Error>?
     public private(set) var fetchCount = 0
 
-    public init(margin: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() },
-                fetch: @escaping @Sendable () async throws -> AccessToken) {
+    public init(
+        margin: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() },
+        fetch: @escaping @Sendable () async throws -> AccessToken
+    ) {
         self.fetch = fetch
         self.margin = margin
         self.now = now
@@ -40,7 +42,9 @@ public actor TokenCache {
 
     /// Called after `rejected` was refused by the server: fetch a new one unless that already happened.
     public func refresh(rejected: String?) async throws -> String {
-        if let current, current.value != rejected, current.expiresAt.timeIntervalSince(now()) > margin { return current.value }
+        if let current, current.value != rejected, current.expiresAt.timeIntervalSince(now()) > margin {
+            return current.value
+        }
         current = nil
         return try await refreshNow()
     }

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// One HTTP transport per host a run talks to, chosen by whoever builds the run.
 ///

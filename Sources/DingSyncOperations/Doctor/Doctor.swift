@@ -1,11 +1,11 @@
-import Foundation
-import Logging
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
+import Logging
 
 /// `dingsync doctor`: one pass over everything a sync needs, one line per check.
 ///
@@ -30,14 +30,18 @@ public struct Doctor: Sendable {
     let feishu: FeishuClient
     let now: Date
 
-    public init(config: Config, configWarnings: [String] = [], transport: HTTPTransport, logger: Logger, now: Date = Date()) {
+    public init(
+        config: Config, configWarnings: [String] = [], transport: HTTPTransport, logger: Logger, now: Date = Date()
+    ) {
         self.config = config
         self.configWarnings = configWarnings
         // One retry at most, short timeouts: a health check should answer quickly.
-        dingtalk = DingTalkClient(options: .init(config: config.dingtalk, timeZone: config.sync.timeZone, maxRetries: 1, requestTimeout: 15),
-                                  transport: transport, logger: logger)
-        feishu = FeishuClient(options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: 1, requestTimeout: 15),
-                              transport: transport, logger: logger)
+        dingtalk = DingTalkClient(
+            options: .init(config: config.dingtalk, timeZone: config.sync.timeZone, maxRetries: 1, requestTimeout: 15),
+            transport: transport, logger: logger)
+        feishu = FeishuClient(
+            options: .init(config: config.feishu, batchSize: config.sync.batchSize, maxRetries: 1, requestTimeout: 15),
+            transport: transport, logger: logger)
         self.now = now
     }
 
@@ -72,10 +76,14 @@ public struct Doctor: Sendable {
         guard n.enabled else { return .ok("notifications", "off (notification.enabled is false)") }
         var channels: [String] = []
         if !n.webhookURL.isEmpty { channels.append("Feishu bot\(n.secret.isEmpty ? "" : " (signed)")") }
-        if n.email.enabled { channels.append("email to \(n.email.recipients.joined(separator: ", ")) via \(n.email.smtpServer):\(n.email.smtpPort)") }
+        if n.email.enabled {
+            channels.append(
+                "email to \(n.email.recipients.joined(separator: ", ")) via \(n.email.smtpServer):\(n.email.smtpPort)")
+        }
         guard !channels.isEmpty else {
-            return .warn("notifications", "notification.enabled is true but no channel is set",
-                         fix: "set notification.webhook_url (a Feishu group bot) and/or notification.email")
+            return .warn(
+                "notifications", "notification.enabled is true but no channel is set",
+                fix: "set notification.webhook_url (a Feishu group bot) and/or notification.email")
         }
         let when = n.onSuccess ? "after every run" : "on failed or partial runs and alerts"
         return .ok("notifications", "\(channels.joined(separator: " + ")), \(when) (not sent by doctor)")

@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// One line of `dingsync doctor`: what was checked, how it went, and the fix.
 public struct DoctorCheck: Sendable, Equatable {
@@ -30,13 +30,18 @@ public struct DoctorCheck: Sendable, Equatable {
     }
 
     public static func ok(_ name: String, _ detail: String) -> DoctorCheck { DoctorCheck(name, .ok, detail) }
-    public static func warn(_ name: String, _ detail: String, fix: String) -> DoctorCheck { DoctorCheck(name, .warn, detail, fix: fix) }
-    public static func fail(_ name: String, _ detail: String, fix: String) -> DoctorCheck { DoctorCheck(name, .fail, detail, fix: fix) }
+    public static func warn(_ name: String, _ detail: String, fix: String) -> DoctorCheck {
+        DoctorCheck(name, .warn, detail, fix: fix)
+    }
+    public static func fail(_ name: String, _ detail: String, fix: String) -> DoctorCheck {
+        DoctorCheck(name, .fail, detail, fix: fix)
+    }
 
     /// A failed API call as a check line: its code and message as the detail, its hint as the fix.
     public static func from(_ error: Error, name: String, status: Status = .fail, fallbackFix: String) -> DoctorCheck {
         if let api = error as? APIError {
-            let detail = "\(api.platform.rawValue) \(api.api): \(api.code)\(api.message.isEmpty ? "" : " \(api.message)")"
+            let detail =
+                "\(api.platform.rawValue) \(api.api): \(api.code)\(api.message.isEmpty ? "" : " \(api.message)")"
             return DoctorCheck(name, status, detail, fix: api.hint.isEmpty ? fallbackFix : api.hint)
         }
         let text = (error as? LocalizedError)?.errorDescription ?? "\(error)"
@@ -64,13 +69,17 @@ public struct DoctorReport: Sendable, Equatable {
         let width = min(30, checks.map(\.name.count).max() ?? 0)
         var lines = checks.map { check -> String in
             let status = check.status.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)
-            let name = check.name.count >= width ? check.name : check.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let name =
+                check.name.count >= width
+                ? check.name : check.name.padding(toLength: width, withPad: " ", startingAt: 0)
             let fix = check.fix.isEmpty || check.status == .ok ? "" : " → \(check.fix)"
             return "\(status) \(name)  \(check.detail)\(fix)"
         }
         let count = { (s: DoctorCheck.Status) in checks.filter { $0.status == s }.count }
         lines.append("")
-        lines.append("doctor: \(count(.ok)) ok · \(count(.warn)) warning(s) · \(count(.fail)) failure(s) → exit \(exitStatus.rawValue)")
+        lines.append(
+            "doctor: \(count(.ok)) ok · \(count(.warn)) warning(s) · \(count(.fail)) failure(s) → exit \(exitStatus.rawValue)"
+        )
         return lines.joined(separator: "\n")
     }
 }

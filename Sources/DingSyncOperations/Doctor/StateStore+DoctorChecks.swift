@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncStore
+import Foundation
 
 /// Checks of the state database that only `doctor` runs.
 extension StateStore {

@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// What the alert rules look at besides the run itself, read from the state database and
 /// the checkpoint after the run.
@@ -19,8 +19,10 @@ public struct MonitoringSnapshot: Sendable, Equatable {
     public var tableRows: [TableKind: Int]
     public var now: Date
 
-    public init(history: [RunRecord] = [], checkpoints: [String: Date] = [:], dingtalkCalls: [String: Int] = [:],
-                tableRows: [TableKind: Int] = [:], now: Date) {
+    public init(
+        history: [RunRecord] = [], checkpoints: [String: Date] = [:], dingtalkCalls: [String: Int] = [:],
+        tableRows: [TableKind: Int] = [:], now: Date
+    ) {
         self.history = history
         self.checkpoints = checkpoints
         self.dingtalkCalls = dingtalkCalls
@@ -39,8 +41,11 @@ public struct AlertThresholds: Sendable, Equatable {
     /// Table ids per kind, for the message (`main table tblX`).
     public var tables: [TableKind: String]
 
-    public init(alerts: AlertConfig = AlertConfig(), staleAfterHours: Int = 24, monthlyQuota: Int = 5000, rowLimit: Int = 20_000,
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current, tables: [TableKind: String] = [:]) {
+    public init(
+        alerts: AlertConfig = AlertConfig(), staleAfterHours: Int = 24, monthlyQuota: Int = 5000,
+        rowLimit: Int = 20_000,
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current, tables: [TableKind: String] = [:]
+    ) {
         self.alerts = alerts
         self.staleAfterHours = staleAfterHours
         self.monthlyQuota = monthlyQuota
@@ -52,8 +57,9 @@ public struct AlertThresholds: Sendable, Equatable {
     public init(config: Config) {
         var tables: [TableKind: String] = [.main: config.feishu.tables.main]
         if !config.feishu.tables.action.isEmpty { tables[.action] = config.feishu.tables.action }
-        self.init(alerts: config.notification.alerts, staleAfterHours: config.sync.staleAfterHours,
-                  monthlyQuota: config.dingtalk.monthlyQuota, rowLimit: config.feishu.rowLimit,
-                  timeZone: config.sync.timeZone, tables: tables)
+        self.init(
+            alerts: config.notification.alerts, staleAfterHours: config.sync.staleAfterHours,
+            monthlyQuota: config.dingtalk.monthlyQuota, rowLimit: config.feishu.rowLimit,
+            timeZone: config.sync.timeZone, tables: tables)
     }
 }

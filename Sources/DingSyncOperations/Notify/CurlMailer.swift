@@ -1,11 +1,11 @@
 import CCurl
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// Sends an email; never throws.
 public protocol Mailer: Sendable {
@@ -32,14 +32,17 @@ public struct CurlMailer: Mailer {
 
     /// The URL libcurl connects to, and whether STARTTLS is required.
     public static func endpoint(_ config: EmailConfig) -> (url: String, requireSTARTTLS: Bool) {
-        let host = config.smtpServer.contains(":") && !config.smtpServer.hasPrefix("[") ? "[\(config.smtpServer)]" : config.smtpServer
+        let host =
+            config.smtpServer.contains(":") && !config.smtpServer.hasPrefix("[")
+            ? "[\(config.smtpServer)]" : config.smtpServer
         let implicit = config.tls == .ssl || (config.tls == .auto && config.smtpPort == 465)
         let scheme = implicit ? "smtps" : "smtp"
         return ("\(scheme)://\(host):\(config.smtpPort)", !implicit && config.tls != .none)
     }
 
     public func send(_ email: EmailMessage, config: EmailConfig) async -> DeliveryResult {
-        let caFile = self.caFile, timeout = self.timeout
+        let caFile = self.caFile
+        let timeout = self.timeout
         return await withCheckedContinuation { continuation in
             // libcurl blocks: keep it off the cooperative pool.
             Thread.detachNewThread {
@@ -52,8 +55,12 @@ public struct CurlMailer: Mailer {
     private static let globalInit: CURLcode = dingsync_curl_global_init()
 
     static func perform(_ email: EmailMessage, config: EmailConfig, caFile: String?, timeout: Int) -> DeliveryResult {
-        func failed(_ detail: String) -> DeliveryResult { DeliveryResult(channel: channel, delivered: false, detail: detail) }
-        guard globalInit == CURLE_OK, let curl = curl_easy_init() else { return failed("libcurl could not be initialised") }
+        func failed(_ detail: String) -> DeliveryResult {
+            DeliveryResult(channel: channel, delivered: false, detail: detail)
+        }
+        guard globalInit == CURLE_OK, let curl = curl_easy_init() else {
+            return failed("libcurl could not be initialised")
+        }
         defer { curl_easy_cleanup(curl) }
         let (url, requireTLS) = endpoint(config)
         let source = UploadSource(Array(email.rendered.utf8))
@@ -73,11 +80,12 @@ public struct CurlMailer: Mailer {
             dingsync_curl_set_long(curl, CURLOPT_UPLOAD, 1),
             dingsync_curl_set_read_callback(curl, uploadCallback),
             dingsync_curl_set_pointer(curl, CURLOPT_READDATA, unmanaged.toOpaque()),
-            dingsync_curl_set_long(curl, CURLOPT_USE_SSL, requireTLS ? dingsync_curl_use_ssl_all() : dingsync_curl_use_ssl_none()),
+            dingsync_curl_set_long(
+                curl, CURLOPT_USE_SSL, requireTLS ? dingsync_curl_use_ssl_all() : dingsync_curl_use_ssl_none()),
             dingsync_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT, 10),
             dingsync_curl_set_long(curl, CURLOPT_TIMEOUT, timeout),
             dingsync_curl_set_long(curl, CURLOPT_NOSIGNAL, 1),
-            dingsync_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer),
+            dingsync_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer)
         ]
         if !config.username.isEmpty {
             setup.append(dingsync_curl_set_string(curl, CURLOPT_USERNAME, config.username))
@@ -101,13 +109,19 @@ public struct CurlMailer: Mailer {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST: return "check notification.email.smtp_server"
         case CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT:
-            return "check notification.email.smtp_server and smtp_port, and that this machine may connect there (firewall)"
-        case CURLE_LOGIN_DENIED: return "check notification.email.username and the password (DINGSYNC_SMTP_PASSWORD); some providers need an app password (授权码)"
-        case CURLE_USE_SSL_FAILED: return "the server offers no STARTTLS: use port 465 with tls: ssl, or tls: none for a relay on this machine"
+            return
+                "check notification.email.smtp_server and smtp_port, and that this machine may connect there (firewall)"
+        case CURLE_LOGIN_DENIED:
+            return
+                "check notification.email.username and the password (DINGSYNC_SMTP_PASSWORD); some providers need an app password (授权码)"
+        case CURLE_USE_SSL_FAILED:
+            return "the server offers no STARTTLS: use port 465 with tls: ssl, or tls: none for a relay on this machine"
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
-            return "the server's certificate is not trusted: fix its certificate, or point DINGSYNC_SMTP_CA_FILE at its CA bundle"
+            return
+                "the server's certificate is not trusted: fix its certificate, or point DINGSYNC_SMTP_CA_FILE at its CA bundle"
         case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR:
-            return "TLS failed: port \(config.smtpPort) may expect \(config.smtpPort == 465 ? "implicit TLS (tls: ssl)" : "STARTTLS (tls: starttls)")"
+            return
+                "TLS failed: port \(config.smtpPort) may expect \(config.smtpPort == 465 ? "implicit TLS (tls: ssl)" : "STARTTLS (tls: starttls)")"
         case CURLE_SEND_ERROR, CURLE_WRITE_ERROR, CURLE_READ_ERROR, CURLE_ABORTED_BY_CALLBACK:
             return "the connection broke while sending; it is tried again with the next run's notification"
         default:

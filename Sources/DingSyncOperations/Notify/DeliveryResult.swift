@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// What became of one notification on one channel.
 public struct DeliveryResult: Sendable, Equatable {

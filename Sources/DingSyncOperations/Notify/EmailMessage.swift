@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// A plain-text email (RFC 5322) with a UTF-8 subject (RFC 2047 encoded words) and a UTF-8
 /// body in base64, so that Chinese text survives every relay. Pure.
@@ -28,8 +28,9 @@ public struct EmailMessage: Sendable, Equatable {
     /// The notification as an email from `config`.
     public init(_ message: NotificationMessage, config: EmailConfig, date: Date, host: String) {
         let domain = config.fromAddress.split(separator: "@").last.map(String.init) ?? "dingsync.invalid"
-        self.init(from: config.fromAddress, to: config.recipients, subject: message.title, body: message.plainText,
-                  date: date, messageID: "<\(UUID().uuidString.lowercased()).\(host.isEmpty ? "dingsync" : host)@\(domain)>")
+        self.init(
+            from: config.fromAddress, to: config.recipients, subject: message.title, body: message.plainText,
+            date: date, messageID: "<\(UUID().uuidString.lowercased()).\(host.isEmpty ? "dingsync" : host)@\(domain)>")
     }
 
     /// The message as sent after DATA: headers and body with CRLF line ends.
@@ -43,7 +44,7 @@ public struct EmailMessage: Sendable, Equatable {
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=UTF-8",
             "Content-Transfer-Encoding: base64",
-            "X-Mailer: dingsync \(DingSyncVersion.current)",
+            "X-Mailer: dingsync \(DingSyncVersion.current)"
         ]
         let normalized = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + Self.base64Lines(Data(normalized.utf8)) + "\r\n"

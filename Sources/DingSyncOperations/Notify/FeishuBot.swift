@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// Posts a notification to a Feishu custom group bot (reference §6): an interactive card in
 /// the top-level `card`, signed with `timestamp` + `sign` when the bot has a secret.
@@ -21,8 +21,12 @@ public struct FeishuBot: Sendable {
     let now: @Sendable () -> Date
     let sleep: @Sendable (TimeInterval) async -> Void
 
-    public init(webhookURL: String, secret: String, transport: HTTPTransport, now: @escaping @Sendable () -> Date = { Date() },
-                sleep: @escaping @Sendable (TimeInterval) async -> Void = { try? await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) }) {
+    public init(
+        webhookURL: String, secret: String, transport: HTTPTransport, now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (TimeInterval) async -> Void = {
+            try? await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000))
+        }
+    ) {
         self.webhookURL = webhookURL
         self.secret = secret
         self.transport = transport
@@ -38,7 +42,7 @@ public struct FeishuBot: Sendable {
     /// The JSON body: the card, plus `timestamp` (seconds, a string) and `sign` with a secret.
     public static func payload(_ message: NotificationMessage, secret: String, timestamp: String) -> JSON {
         var elements: [JSON] = [
-            ["tag": "div", "text": ["tag": "lark_md", "content": .string(message.factsMarkdown)]],
+            ["tag": "div", "text": ["tag": "lark_md", "content": .string(message.factsMarkdown)]]
         ]
         if !message.fixes.isEmpty {
             elements.append(["tag": "hr"])
@@ -47,8 +51,11 @@ public struct FeishuBot: Sendable {
         elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": .string(message.footer)]]])
         let card: JSON = [
             "config": ["wide_screen_mode": true],
-            "header": ["title": ["tag": "plain_text", "content": .string(message.title)], "template": .string(message.severity.template)],
-            "elements": .array(elements),
+            "header": [
+                "title": ["tag": "plain_text", "content": .string(message.title)],
+                "template": .string(message.severity.template)
+            ],
+            "elements": .array(elements)
         ]
         var body: JSON = ["msg_type": "interactive", "card": card]
         if !secret.isEmpty {
@@ -68,20 +75,37 @@ public struct FeishuBot: Sendable {
         } else if let status = json?.int("StatusCode"), status == 0 {
             return nil
         }
-        let message = json?.string("msg") ?? json?.string("StatusMessage") ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        let message =
+            json?.string("msg") ?? json?.string("StatusMessage")
+            ?? String(decoding: response.body.prefix(200), as: UTF8.self)
         let label = code.map { "\($0) \(message)" } ?? "HTTP \(response.status) \(message)"
         switch code {
         case 19001:
-            return (false, "\(label): notification.webhook_url is wrong or the bot was removed — copy the webhook address again (群设置 → 群机器人 → the bot)")
+            return (
+                false,
+                "\(label): notification.webhook_url is wrong or the bot was removed — copy the webhook address again (群设置 → 群机器人 → the bot)"
+            )
         case 19021:
-            return (false, "\(label): the signature was refused — notification.secret must be the bot's 签名校验 secret, and this machine's clock must be right (within 1 h)")
+            return (
+                false,
+                "\(label): the signature was refused — notification.secret must be the bot's 签名校验 secret, and this machine's clock must be right (within 1 h)"
+            )
         case 19022:
-            return (false, "\(label): this machine's IP is not in the bot's IP allow-list — add it, or remove the restriction (群机器人 → 安全设置)")
+            return (
+                false,
+                "\(label): this machine's IP is not in the bot's IP allow-list — add it, or remove the restriction (群机器人 → 安全设置)"
+            )
         case 19024:
-            return (false, "\(label): the bot requires a keyword — add the keyword \"dingsync\" (every message title contains it)")
+            return (
+                false,
+                "\(label): the bot requires a keyword — add the keyword \"dingsync\" (every message title contains it)"
+            )
         case 9499:
-            return (false, "\(label): the message was refused as malformed or too large; this is a bug in dingsync, please report it")
-        case 11232, 99991400:
+            return (
+                false,
+                "\(label): the message was refused as malformed or too large; this is a bug in dingsync, please report it"
+            )
+        case 11232, 99_991_400:
             return (true, "\(label): the bot is rate limited")
         default:
             return (response.status == 429 || response.status >= 500, label)
@@ -91,7 +115,8 @@ public struct FeishuBot: Sendable {
     /// Sends the message; never throws.
     public func send(_ message: NotificationMessage) async -> DeliveryResult {
         guard let url = URL(string: webhookURL), url.scheme != nil else {
-            return DeliveryResult(channel: Self.channel, delivered: false, detail: "notification.webhook_url is not a URL")
+            return DeliveryResult(
+                channel: Self.channel, delivered: false, detail: "notification.webhook_url is not a URL")
         }
         var problem = ""
         for attempt in 1...3 {
@@ -99,15 +124,22 @@ public struct FeishuBot: Sendable {
             var body = Self.payload(message, secret: secret, timestamp: timestamp).compactData
             if body.count > Self.maxBodyBytes {
                 var shorter = message
-                shorter.facts = Array(message.facts.prefix(8)) + [(label: "Note", value: "message shortened; the full summary is in the log")]
+                shorter.facts =
+                    Array(message.facts.prefix(8)) + [
+                        (label: "Note", value: "message shortened; the full summary is in the log")
+                    ]
                 body = Self.payload(shorter, secret: secret, timestamp: timestamp).compactData
             }
-            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"], body: body, timeout: 15)
+            let request = HTTPRequest(
+                method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"], body: body,
+                timeout: 15)
             let retry: Bool
             do {
                 let response = try await transport.send(request)
                 guard let failure = Self.interpret(response) else {
-                    return DeliveryResult(channel: Self.channel, delivered: true, detail: attempt == 1 ? "sent" : "sent (attempt \(attempt))")
+                    return DeliveryResult(
+                        channel: Self.channel, delivered: true,
+                        detail: attempt == 1 ? "sent" : "sent (attempt \(attempt))")
                 }
                 (retry, problem) = failure
             } catch {

@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// Decides whether a run is worth a notification and writes it. Pure.
 ///
@@ -42,7 +42,8 @@ public enum NotificationComposer {
             title = "dingsync: the \(summary.mode) run failed (exit \(summary.exitStatus.rawValue)) · 同步失败"
         case .partial:
             severity = .partial
-            title = summary.failed == 0 && !summary.incomplete.isEmpty
+            title =
+                summary.failed == 0 && !summary.incomplete.isEmpty
                 ? "dingsync: a listing did not finish, its checkpoint stays (exit 1) · 部分失败"
                 : "dingsync: \(summary.failed) instance(s) could not be synced (exit 1) · 部分失败"
         case .interrupted, .terminated:
@@ -54,7 +55,8 @@ public enum NotificationComposer {
                 title = "dingsync: \(alerts.count == 1 ? alerts[0].title : "\(alerts.count) alerts") · 告警"
             } else if context.onSuccess {
                 severity = .success
-                title = "dingsync: the \(summary.mode) run synced \(summary.created) new, \(summary.updated) changed · 同步成功"
+                title =
+                    "dingsync: the \(summary.mode) run synced \(summary.created) new, \(summary.updated) changed · 同步成功"
             } else {
                 return nil
             }
@@ -63,14 +65,31 @@ public enum NotificationComposer {
         let zone = context.timeZone
         var facts: [(label: String, value: String)] = []
         let finishedTime = TimeText.format(summary.finished, zone).suffix(8)
-        facts.append(("Run", "\(summary.mode) on \(context.host), \(TimeText.format(summary.started, zone)) → \(finishedTime) (\(String(format: "%.1f", summary.duration)) s), exit \(summary.exitStatus.rawValue)"))
+        facts.append(
+            (
+                "Run",
+                "\(summary.mode) on \(context.host), \(TimeText.format(summary.started, zone)) → \(finishedTime) (\(String(format: "%.1f", summary.duration)) s), exit \(summary.exitStatus.rawValue)"
+            ))
         if let stop = summary.fatalError { facts.append(("Stopped", cut(stop))) }
         facts += list("Window", compactWindows(summary.windows))
-        facts.append(("Instances", "listed \(summary.listed) · re-checked \(summary.rechecked) · retried \(summary.retried) · fetched \(summary.fetched)"))
-        facts.append(("Main rows", "created \(summary.created) · updated \(summary.updated) · unchanged \(summary.unchanged) · failed \(summary.failed)"))
-        facts.append(("Action rows", "created \(summary.actionsCreated) · updated \(summary.actionsUpdated) · deleted \(summary.actionsDeleted)"))
+        facts.append(
+            (
+                "Instances",
+                "listed \(summary.listed) · re-checked \(summary.rechecked) · retried \(summary.retried) · fetched \(summary.fetched)"
+            ))
+        facts.append(
+            (
+                "Main rows",
+                "created \(summary.created) · updated \(summary.updated) · unchanged \(summary.unchanged) · failed \(summary.failed)"
+            ))
+        facts.append(
+            (
+                "Action rows",
+                "created \(summary.actionsCreated) · updated \(summary.actionsUpdated) · deleted \(summary.actionsDeleted)"
+            ))
         if !summary.repairs.isEmpty { facts += list("Repaired", summary.repairs) }
-        let dingtalk = summary.dingtalkCalls.values.reduce(0, +), feishu = summary.feishuCalls.values.reduce(0, +)
+        let dingtalk = summary.dingtalkCalls.values.reduce(0, +)
+        let feishu = summary.feishuCalls.values.reduce(0, +)
         var calls = "DingTalk \(dingtalk) · Feishu \(feishu)"
         if summary.apiErrorCount > 0 { calls += " · error answers \(summary.apiErrorCount)" }
         facts.append(("API calls", calls))
@@ -81,16 +100,24 @@ public enum NotificationComposer {
         var fixes: [String] = []
         switch severity {
         case .failure:
-            fixes.append("Fix what the \"Stopped\" line names, then run `dingsync doctor --config \(context.configPath)` on \(context.host): it checks credentials, permissions, tables, state and quota in one screen.")
+            fixes.append(
+                "Fix what the \"Stopped\" line names, then run `dingsync doctor --config \(context.configPath)` on \(context.host): it checks credentials, permissions, tables, state and quota in one screen."
+            )
             fixes.append("Nothing is lost: the next run continues from the checkpoint.")
         case .partial:
             if summary.exitStatus == .interrupted || summary.exitStatus == .terminated {
-                fixes.append("Nothing is lost: what was fetched was written, the checkpoint did not move, and the next run continues from it.")
+                fixes.append(
+                    "Nothing is lost: what was fetched was written, the checkpoint did not move, and the next run continues from it."
+                )
             } else if !summary.incomplete.isEmpty {
-                fixes.append("The next run lists the incomplete window again. If it keeps failing, DingTalk's listing is misbehaving for that template: see the log.")
+                fixes.append(
+                    "The next run lists the incomplete window again. If it keeps failing, DingTalk's listing is misbehaving for that template: see the log."
+                )
             }
             if summary.failed > 0 {
-                fixes.append("The failed instances are retried on the next run. If one keeps failing, its error is in the log and in failed_instances of the state database.")
+                fixes.append(
+                    "The failed instances are retried on the next run. If one keeps failing, its error is in the log and in failed_instances of the state database."
+                )
             }
         case .alert, .success:
             break
@@ -101,7 +128,8 @@ public enum NotificationComposer {
     }
 
     /// A message saying a run could not even start (the state database could not be opened).
-    public static func startFailure(mode: String, error: String, context: Context, at date: Date) -> NotificationMessage {
+    public static func startFailure(mode: String, error: String, context: Context, at date: Date) -> NotificationMessage
+    {
         var summary = RunSummary(mode: mode)
         summary.started = date
         summary.finished = date
@@ -109,7 +137,9 @@ public enum NotificationComposer {
         summary.fatalError = error
         // compose never returns nil for a failed run
         return compose(summary: summary, alerts: [], context: context)
-            ?? NotificationMessage(severity: .failure, title: "dingsync: the \(mode) run failed", facts: [("Stopped", error)], fixes: [], footer: context.host)
+            ?? NotificationMessage(
+                severity: .failure, title: "dingsync: the \(mode) run failed", facts: [("Stopped", error)], fixes: [],
+                footer: context.host)
     }
 
     /// "PROC-A 2025-04-01 08:00:00 … 12:00:00" lines sharing one range become one line with the count.
@@ -117,7 +147,11 @@ public enum NotificationComposer {
         var order: [String] = []
         var codes: [String: [String]] = [:]
         for window in windows {
-            guard let space = window.firstIndex(of: " ") else { order.append(window); codes[window] = []; continue }
+            guard let space = window.firstIndex(of: " ") else {
+                order.append(window)
+                codes[window] = []
+                continue
+            }
             let range = String(window[window.index(after: space)...])
             if codes[range] == nil { order.append(range) }
             codes[range, default: []].append(String(window[..<space]))

@@ -1,10 +1,10 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
 
 /// One notification: what happened, the counts, what to do. Rendered as a Feishu card and
 /// as a plain-text email by their senders.
@@ -39,7 +39,9 @@ public struct NotificationMessage: Sendable, Equatable {
     /// Where it comes from (host, config path, version).
     public var footer: String
 
-    public init(severity: Severity, title: String, facts: [(label: String, value: String)], fixes: [String], footer: String) {
+    public init(
+        severity: Severity, title: String, facts: [(label: String, value: String)], fixes: [String], footer: String
+    ) {
         self.severity = severity
         self.title = title
         self.facts = facts

@@ -1,11 +1,11 @@
-import Foundation
-import Logging
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
+import Logging
 
 /// Sends a run's notification on every configured channel (Feishu bot, email) and logs what
 /// became of each. A notification that cannot be sent is logged, never thrown: it must not
@@ -17,8 +17,10 @@ public struct Notifier: Sendable {
     let logger: Logger
     let host: String
 
-    public init(config: NotificationConfig, transport: HTTPTransport, mailer: Mailer = CurlMailer(), logger: Logger,
-                host: String = Notifier.hostName) {
+    public init(
+        config: NotificationConfig, transport: HTTPTransport, mailer: Mailer = CurlMailer(), logger: Logger,
+        host: String = Notifier.hostName
+    ) {
         self.config = config
         self.transport = transport
         self.mailer = mailer
@@ -45,7 +47,9 @@ public struct Notifier: Sendable {
         guard config.enabled else { return [] }
         var results: [DeliveryResult] = []
         if !config.webhookURL.isEmpty {
-            results.append(await FeishuBot(webhookURL: config.webhookURL, secret: config.secret, transport: transport).send(message))
+            results.append(
+                await FeishuBot(webhookURL: config.webhookURL, secret: config.secret, transport: transport).send(
+                    message))
         }
         if config.email.enabled {
             let email = EmailMessage(message, config: config.email, date: now, host: host)
@@ -55,7 +59,9 @@ public struct Notifier: Sendable {
             if result.delivered {
                 logger.info("notification (\(message.severity.rawValue)) via \(result.channel): \(result.detail)")
             } else {
-                logger.error("notification (\(message.severity.rawValue)) via \(result.channel) could not be sent: \(result.detail). The run's outcome is unchanged; the message was: \(message.title)")
+                logger.error(
+                    "notification (\(message.severity.rawValue)) via \(result.channel) could not be sent: \(result.detail). The run's outcome is unchanged; the message was: \(message.title)"
+                )
             }
         }
         return results

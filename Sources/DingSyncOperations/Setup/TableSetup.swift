@@ -1,11 +1,11 @@
-import Foundation
-import Logging
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
 import DingSyncReports
+import DingSyncStore
+import Foundation
+import Logging
 
 /// What `dingsync setup` did and found.
 public struct SetupReport: Sendable, Equatable {
@@ -37,25 +37,35 @@ public struct TableSetup: Sendable {
     public func run() async throws -> SetupReport {
         var report = SetupReport()
         let naming = FieldNaming(config.feishu.fieldNames)
-        let extra = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns.map(\.column)
+        let extra = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns.map(
+            \.column)
         let tables = try await feishu.listTables()
-        report.mainTable = try await ensure(label: "main", configured: config.feishu.tables.main, name: Self.mainName,
-                                            columns: SchemaCheck.mainColumns(naming: naming, extraColumns: extra), tables: tables, &report)
-        report.actionTable = try await ensure(label: "action", configured: config.feishu.tables.action, name: Self.actionName,
-                                              columns: SchemaCheck.actionColumns(naming: naming), tables: tables, &report)
+        report.mainTable = try await ensure(
+            label: "main", configured: config.feishu.tables.main, name: Self.mainName,
+            columns: SchemaCheck.mainColumns(naming: naming, extraColumns: extra), tables: tables, &report)
+        report.actionTable = try await ensure(
+            label: "action", configured: config.feishu.tables.action, name: Self.actionName,
+            columns: SchemaCheck.actionColumns(naming: naming), tables: tables, &report)
         return report
     }
 
-    private func ensure(label: String, configured: String, name: String, columns: [SchemaCheck.Column],
-                        tables: [FeishuTable], _ report: inout SetupReport) async throws -> String {
-        let existing = tables.first { !configured.isEmpty && $0.tableId == configured } ?? tables.first { $0.name == name }
+    private func ensure(
+        label: String, configured: String, name: String, columns: [SchemaCheck.Column],
+        tables: [FeishuTable], _ report: inout SetupReport
+    ) async throws -> String {
+        let existing =
+            tables.first { !configured.isEmpty && $0.tableId == configured } ?? tables.first { $0.name == name }
         if !configured.isEmpty, existing?.tableId != configured {
-            throw APIError(platform: .feishu, api: "tables/list", code: "not found",
-                           message: "feishu.tables.\(label) is \(configured), which is not a table of base \(config.feishu.appToken)",
-                           hint: "remove feishu.tables.\(label) from the config to let setup create the table, or fix the id", kind: .fatal, scope: .run)
+            throw APIError(
+                platform: .feishu, api: "tables/list", code: "not found",
+                message:
+                    "feishu.tables.\(label) is \(configured), which is not a table of base \(config.feishu.appToken)",
+                hint: "remove feishu.tables.\(label) from the config to let setup create the table, or fix the id",
+                kind: .fatal, scope: .run)
         }
         guard let table = existing else {
-            let id = try await feishu.createTable(name: name, fields: columns.map { FeishuFieldSpec(name: $0.column, type: $0.type) })
+            let id = try await feishu.createTable(
+                name: name, fields: columns.map { FeishuFieldSpec(name: $0.column, type: $0.type) })
             report.created += 1
             report.lines.append("created \(label) table \(name) (\(id)) with \(columns.count) fields")
             return id
@@ -66,16 +76,23 @@ public struct TableSetup: Sendable {
         for column in columns {
             if let field = byName[column.column] {
                 if field.type != column.type {
-                    report.problems.append("\(label) table \(table.tableId): field \"\(column.column)\" is \(SchemaCheck.typeName(field.type)), needs \(SchemaCheck.typeName(column.type)) — change its type in Bitable (setup does not touch data)")
+                    report.problems.append(
+                        "\(label) table \(table.tableId): field \"\(column.column)\" is \(SchemaCheck.typeName(field.type)), needs \(SchemaCheck.typeName(column.type)) — change its type in Bitable (setup does not touch data)"
+                    )
                 }
                 continue
             }
-            _ = try await feishu.createField(table: table.tableId, spec: FeishuFieldSpec(name: column.column, type: column.type))
-            report.lines.append("added field \"\(column.column)\" (\(SchemaCheck.typeName(column.type))) to \(label) table \(table.tableId)")
+            _ = try await feishu.createField(
+                table: table.tableId, spec: FeishuFieldSpec(name: column.column, type: column.type))
+            report.lines.append(
+                "added field \"\(column.column)\" (\(SchemaCheck.typeName(column.type))) to \(label) table \(table.tableId)"
+            )
             added += 1
         }
         report.created += added
-        if added == 0 { report.lines.append("\(label) table \(table.name) (\(table.tableId)): all \(columns.count) fields present") }
+        if added == 0 {
+            report.lines.append("\(label) table \(table.name) (\(table.tableId)): all \(columns.count) fields present")
+        }
         return table.tableId
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncClients
+import Foundation
 
 /// A checkpoint ahead of DingTalk's clock (a local clock that ran ahead, a hand edit) would list
 /// nothing created before it: it is moved back to the creation time of the newest instance the
@@ -12,10 +12,14 @@ public struct CheckpointCorrection: Sendable, Equatable {
     public var corrected: Date
     public var apiNow: Date
 
-    public static func make(_ saved: [String: Date], apiNow: Date, processCodes: [String], defaultHours: Int,
-                            newestMirrored: (String) throws -> Date?) rethrows -> [CheckpointCorrection] {
+    public static func make(
+        _ saved: [String: Date], apiNow: Date, processCodes: [String], defaultHours: Int,
+        newestMirrored: (String) throws -> Date?
+    ) rethrows -> [CheckpointCorrection] {
         try processCodes.compactMap { code in
-            guard let checkpoint = saved[code], checkpoint > apiNow.addingTimeInterval(ServerClock.tolerance) else { return nil }
+            guard let checkpoint = saved[code], checkpoint > apiNow.addingTimeInterval(ServerClock.tolerance) else {
+                return nil
+            }
             let fallback = apiNow.addingTimeInterval(-TimeInterval(defaultHours * 3600))
             let corrected = min(try newestMirrored(code) ?? fallback, apiNow)
             return CheckpointCorrection(code: code, checkpoint: checkpoint, corrected: corrected, apiNow: apiNow)

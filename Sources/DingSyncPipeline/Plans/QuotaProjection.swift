@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 /// DingTalk calls this calendar month against `dingtalk.monthly_quota`, and where the month
 /// ends at the current rate. Pure.

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncStore
+import Foundation
 
 /// How a run re-checks the open instances it holds (SPEC 5). Pure: made from the mirror's open
 /// instances, carried out by ``RecheckStage``.
@@ -46,14 +46,18 @@ public struct RecheckPlan: Sendable, Equatable {
         let limit = now.addingTimeInterval(-SyncPlan.maxAge + 3600)
         for (code, instances) in Dictionary(grouping: open, by: \.processCode).sorted(by: { $0.key < $1.key }) {
             let dated = instances.filter { ($0.createTime ?? .distantPast) > limit }
-            plan.byDetail += instances.filter { ($0.createTime ?? .distantPast) <= limit }   // too old to list: only a detail can tell
-            guard let first = dated.compactMap(\.createTime).min(), let last = dated.compactMap(\.createTime).max() else { continue }
+            // too old to list: only a detail can tell
+            plan.byDetail += instances.filter { ($0.createTime ?? .distantPast) <= limit }
+            guard let first = dated.compactMap(\.createTime).min(), let last = dated.compactMap(\.createTime).max()
+            else { continue }
             // new-API times carry minutes only: widen by a minute so the last one is inside
-            let span = TimeWindow(start: max(limit, first.addingTimeInterval(-60)), end: min(now, last.addingTimeInterval(61)))
+            let span = TimeWindow(
+                start: max(limit, first.addingTimeInterval(-60)), end: min(now, last.addingTimeInterval(61)))
             let slices = span.slices(maxSpan: SyncPlan.maxSliceSpan).count
             let estimatedListing = max(slices, (dated.count + 19) / 20)
             if estimatedListing < dated.count {
-                plan.listings.append(Listing(code: code, span: span, instances: dated, withNew: dated.contains { $0.status == "NEW" }))
+                plan.listings.append(
+                    Listing(code: code, span: span, instances: dated, withNew: dated.contains { $0.status == "NEW" }))
             } else {
                 plan.byDetail += dated
             }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncStore
+import Foundation
 
 /// How many open instances a batch run may read in full to keep their rows true (SPEC 5):
 /// everything with `dingtalk.monthly_quota: 0`, else this run's share of what the month has left,
@@ -16,8 +16,12 @@ public struct RefreshBudget: Sendable, Equatable {
     ///   - used: calls counted against it this month, this run's so far included.
     ///   - reserved: calls this run spends anyway (new and failed instances, changed ones).
     ///   - runsPerDay: the observed cadence (runs of the last days), at least 1.
-    public static func make(quota: Int, used: Int, reserved: Int, runsPerDay: Double, now: Date, timeZone: TimeZone) -> RefreshBudget {
-        guard quota > 0 else { return RefreshBudget(reads: nil, reason: "dingtalk.monthly_quota is 0: every open instance is read") }
+    public static func make(quota: Int, used: Int, reserved: Int, runsPerDay: Double, now: Date, timeZone: TimeZone)
+        -> RefreshBudget
+    {
+        guard quota > 0 else {
+            return RefreshBudget(reads: nil, reason: "dingtalk.monthly_quota is 0: every open instance is read")
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let month = calendar.dateInterval(of: .month, for: now)
@@ -26,7 +30,8 @@ public struct RefreshBudget: Sendable, Equatable {
         let remaining = max(0, quota - used)
         let share = Int((Double(remaining) / runsLeft).rounded(.down))
         let reads = max(0, share - reserved)
-        let text = "\(remaining) of \(quota) calls left this month over ~\(Int(runsLeft.rounded(.up))) run(s) "
+        let text =
+            "\(remaining) of \(quota) calls left this month over ~\(Int(runsLeft.rounded(.up))) run(s) "
             + "(\(String(format: "%.1f", runsPerDay)) a day): this run's share \(share), \(reserved) spent on new and changed instances"
         return RefreshBudget(reads: reads, reason: text)
     }

@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 /// What `--full-check` repairs in one table: every Bitable row compared with what the state
 /// database says it should be. Pure: made from the rows read and the rows expected, carried
@@ -24,8 +24,10 @@ public struct RepairPlan: Sendable {
     /// Compares `records` (read from the table) with `ledger` and the rows `expected` gives for
     /// a ledger entry (nil when the mirror does not hold its instance: left alone).
     /// `column` maps a canonical field name to the table's column name.
-    public static func make(kind: TableKind, records: [FeishuRecord], ledger: [LedgerEntry], keyColumn: String,
-                            column: (String) -> String, expected: (LedgerEntry) throws -> BitableRow?) rethrows -> RepairPlan {
+    public static func make(
+        kind: TableKind, records: [FeishuRecord], ledger: [LedgerEntry], keyColumn: String,
+        column: (String) -> String, expected: (LedgerEntry) throws -> BitableRow?
+    ) rethrows -> RepairPlan {
         var plan = RepairPlan()
         let byKey = Dictionary(grouping: records, by: { $0.fields[keyColumn] ?? "" })
         let ledgerByKey = Dictionary(ledger.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -51,7 +53,8 @@ public struct RepairPlan: Sendable {
                 .filter { !ValueComparison.matches($0.value, keep.fields[column($0.name)]) }.map(\.name)
             if !edited.isEmpty {
                 plan.updates.append((current, row))
-                plan.repairs.append("\(kind.rawValue) \(key): restored \(edited.joined(separator: ", ")) (edited in Bitable)")
+                plan.repairs.append(
+                    "\(kind.rawValue) \(key): restored \(edited.joined(separator: ", ")) (edited in Bitable)")
             }
         }
         for entry in ledger.sorted(by: { $0.key < $1.key }) where byKey[entry.key] == nil {

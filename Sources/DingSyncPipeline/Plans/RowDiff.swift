@@ -1,7 +1,7 @@
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
 
 /// What to do with a table's rows after comparing them with the ledger. Pure.
 public struct RowDiff: Sendable, Equatable {
@@ -20,7 +20,8 @@ public struct RowDiff: Sendable, Equatable {
 
     /// Rows keyed by `row.key`: new keys are created, changed hashes (or unknown ones) updated,
     /// equal hashes skipped. `stale` ledger entries not matched by any row are deleted.
-    public static func compute(rows: [BitableRow], ledger: [String: LedgerEntry], stale: [LedgerEntry] = []) -> RowDiff {
+    public static func compute(rows: [BitableRow], ledger: [String: LedgerEntry], stale: [LedgerEntry] = []) -> RowDiff
+    {
         var diff = RowDiff()
         var keys = Set<String>()
         for row in rows {

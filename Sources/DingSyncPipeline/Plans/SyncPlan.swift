@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 /// Which kind of run was asked for on the command line (SPEC section 2).
 public enum SyncMode: Sendable, Equatable {
@@ -44,7 +44,8 @@ public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
         case .startTooOld(let start, let limit, let fromCheckpoint):
             let why = "DingTalk lists instances only up to 365 days back (the listing API refuses an older start)"
             if fromCheckpoint {
-                return "the checkpoint asks for instances since \(start), but \(why). Run a backfill from a start after \(limit) with --start-time, or delete the checkpoint file to start from the last sync.default_hours."
+                return
+                    "the checkpoint asks for instances since \(start), but \(why). Run a backfill from a start after \(limit) with --start-time, or delete the checkpoint file to start from the last sync.default_hours."
             }
             return "the start \(start) is too old: \(why). Choose a start after \(limit)."
         }
@@ -75,13 +76,17 @@ public struct SyncPlan: Sendable, Equatable {
     public static let maxAge: TimeInterval = 365 * 86_400 - 3_600
 
     public static func == (lhs: SyncPlan, rhs: SyncPlan) -> Bool {
-        lhs.mode == rhs.mode && lhs.now == rhs.now && lhs.notes == rhs.notes && lhs.advancesCheckpoint == rhs.advancesCheckpoint
-            && lhs.windows.map(\.code) == rhs.windows.map(\.code) && lhs.windows.map(\.slices) == rhs.windows.map(\.slices)
+        lhs.mode == rhs.mode && lhs.now == rhs.now && lhs.notes == rhs.notes
+            && lhs.advancesCheckpoint == rhs.advancesCheckpoint
+            && lhs.windows.map(\.code) == rhs.windows.map(\.code)
+            && lhs.windows.map(\.slices) == rhs.windows.map(\.slices)
     }
 
     /// Computes the plan from the mode, the per-code checkpoints and the clock. Pure.
-    public static func make(mode: SyncMode, processCodes: [String], checkpoints: [String: Date],
-                            now: Date, sync: SyncConfig) throws(SyncPlanError) -> SyncPlan {
+    public static func make(
+        mode: SyncMode, processCodes: [String], checkpoints: [String: Date],
+        now: Date, sync: SyncConfig
+    ) throws(SyncPlanError) -> SyncPlan {
         let zone = sync.timeZone
         var notes: [String] = []
         var windows: [(code: String, slices: [TimeWindow])] = []
@@ -97,7 +102,9 @@ public struct SyncPlan: Sendable, Equatable {
                     fromCheckpoint = true
                     var base = checkpoint
                     if base > now {
-                        notes.append("checkpoint of \(code) (\(TimeText.format(checkpoint, zone))) is in the future; listing from now minus the lookback instead")
+                        notes.append(
+                            "checkpoint of \(code) (\(TimeText.format(checkpoint, zone))) is in the future; listing from now minus the lookback instead"
+                        )
                         base = now
                     }
                     start = base.addingTimeInterval(-TimeInterval(sync.lookbackMinutes * 60))
@@ -113,8 +120,12 @@ public struct SyncPlan: Sendable, Equatable {
                 start = s
                 end = e ?? now
                 advances = false
-                guard start <= now else { throw .startInFuture(start: TimeText.format(start, zone), now: TimeText.format(now, zone)) }
-                guard end >= start else { throw .endBeforeStart(start: TimeText.format(start, zone), end: TimeText.format(end, zone)) }
+                guard start <= now else {
+                    throw .startInFuture(start: TimeText.format(start, zone), now: TimeText.format(now, zone))
+                }
+                guard end >= start else {
+                    throw .endBeforeStart(start: TimeText.format(start, zone), end: TimeText.format(end, zone))
+                }
                 if end > now { end = now }
             }
             if start < limit {
@@ -123,8 +134,9 @@ public struct SyncPlan: Sendable, Equatable {
                     notes.append("window of \(code) trimmed to the 365 days the API can list")
                     start = limit
                 } else {
-                    throw .startTooOld(start: TimeText.format(start, zone), limit: TimeText.format(limit, zone),
-                                       fromCheckpoint: fromCheckpoint)
+                    throw .startTooOld(
+                        start: TimeText.format(start, zone), limit: TimeText.format(limit, zone),
+                        fromCheckpoint: fromCheckpoint)
                 }
             }
             if start > end { start = end }

@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 /// What a run did, for the console, the log, the state database and notifications.
 public struct RunSummary: Sendable, Equatable {
@@ -53,7 +53,8 @@ public struct RunSummary: Sendable, Equatable {
     public init(mode: String) { self.mode = mode }
 
     public static func == (l: RunSummary, r: RunSummary) -> Bool {
-        l.mode == r.mode && l.listed == r.listed && l.fetched == r.fetched && l.created == r.created && l.updated == r.updated
+        l.mode == r.mode && l.listed == r.listed && l.fetched == r.fetched && l.created == r.created
+            && l.updated == r.updated
             && l.unchanged == r.unchanged && l.failed == r.failed && l.exitStatus == r.exitStatus
     }
 
@@ -73,8 +74,10 @@ public struct RunSummary: Sendable, Equatable {
 
     /// The row the history table keeps of this run.
     public var historyRow: RunRow {
-        RunRow(started: started, finished: finished, mode: mode, exitCode: exitStatus.rawValue, listed: listed, fetched: fetched,
-               created: created, updated: updated, unchanged: unchanged, failed: failed, stopped: fatalError)
+        RunRow(
+            started: started, finished: finished, mode: mode, exitCode: exitStatus.rawValue, listed: listed,
+            fetched: fetched,
+            created: created, updated: updated, unchanged: unchanged, failed: failed, stopped: fatalError)
     }
 
     public var duration: TimeInterval { finished.timeIntervalSince(started) }
@@ -85,21 +88,32 @@ public struct RunSummary: Sendable, Equatable {
     /// The one-screen summary of SPEC section 2.
     public func text(timeZone: TimeZone) -> String {
         func calls(_ c: [String: Int]) -> String {
-            c.isEmpty ? "none" : "\(c.values.reduce(0, +)) (" + c.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+            c.isEmpty
+                ? "none"
+                : "\(c.values.reduce(0, +)) ("
+                    + c.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         }
         var lines = ["── dingsync \(mode)\(dryRun ? " (dry run: nothing written)" : "") ──"]
         lines += windows.map { "window     \($0)" }
-        lines.append("instances  listed \(listed) · re-checked \(rechecked) · refreshed \(refreshed) · retried \(retried) · fetched \(fetched)")
-        lines.append("main rows  \(dryRun ? "would create" : "created") \(created) · updated \(updated) · unchanged \(unchanged) · failed \(failed)")
+        lines.append(
+            "instances  listed \(listed) · re-checked \(rechecked) · refreshed \(refreshed) · retried \(retried) · fetched \(fetched)"
+        )
+        lines.append(
+            "main rows  \(dryRun ? "would create" : "created") \(created) · updated \(updated) · unchanged \(unchanged) · failed \(failed)"
+        )
         lines.append("actions    created \(actionsCreated) · updated \(actionsUpdated) · deleted \(actionsDeleted)")
         if !recheckStrategy.isEmpty { lines.append("re-check   \(recheckStrategy), \(recheckCalls) call(s)") }
-        if let stalestOpen { lines.append("open rows  the stalest was last refreshed \(TimeText.age(stalestOpen)) ago") }
+        if let stalestOpen {
+            lines.append("open rows  the stalest was last refreshed \(TimeText.age(stalestOpen)) ago")
+        }
         if !repairs.isEmpty {
             lines.append("repaired   \(repairs.count)")
             lines += repairs.prefix(20).map { "  · \($0)" }
             if repairs.count > 20 { lines.append("  · … and \(repairs.count - 20) more (see the log)") }
         }
-        lines.append("API calls  DingTalk \(calls(dingtalkCalls)); Feishu \(calls(feishuCalls))\(throttled > 0 ? "; throttled answers \(throttled)" : "")\(apiErrorCount > 0 ? "; error answers \(apiErrorCount)" : "")")
+        lines.append(
+            "API calls  DingTalk \(calls(dingtalkCalls)); Feishu \(calls(feishuCalls))\(throttled > 0 ? "; throttled answers \(throttled)" : "")\(apiErrorCount > 0 ? "; error answers \(apiErrorCount)" : "")"
+        )
         for line in incomplete { lines.append("incomplete \(line)") }
         for line in checkpointCorrections { lines.append("checkpoint \(line)") }
         for failure in failures.prefix(10) { lines.append("failed     \(failure.instanceId): \(failure.error)") }

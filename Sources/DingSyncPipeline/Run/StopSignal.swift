@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 /// A request to stop a run at its next safe point (SIGINT/SIGTERM), set by the executable.
 ///

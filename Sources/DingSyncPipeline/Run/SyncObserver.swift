@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncStore
+import Foundation
 
 /// What a run tells whoever runs it, as it goes: the executable shows progress on a terminal,
 /// log lines under cron, prints the writes a dry run would make, and tunes memory between

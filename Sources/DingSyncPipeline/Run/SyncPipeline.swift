@@ -1,9 +1,9 @@
-import Foundation
-import Logging
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
+import Logging
 
 /// The one linear pipeline of DESIGN.md:
 /// plan → list ids ∪ open ∪ failed → fetch details (concurrent, ≤ qps) → DataProcessor →
@@ -16,7 +16,9 @@ public final class SyncPipeline: @unchecked Sendable {
         public var now: Date
         /// Set by SIGINT/SIGTERM: the run stops at its next safe point.
         public var stop: StopSignal?
-        public init(mode: SyncMode, processCodes: [String], dryRun: Bool = false, now: Date = Date(), stop: StopSignal? = nil) {
+        public init(
+            mode: SyncMode, processCodes: [String], dryRun: Bool = false, now: Date = Date(), stop: StopSignal? = nil
+        ) {
             self.mode = mode
             self.processCodes = processCodes
             self.dryRun = dryRun
@@ -37,8 +39,11 @@ public final class SyncPipeline: @unchecked Sendable {
     /// Instances processed per chunk: details in memory at once.
     let chunkSize: Int
 
-    public init(config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, checkpoints: any CheckpointStore,
-                logger: Logger, observer: SyncObserver = SilentObserver(), chunkSize: Int = 200) {
+    public init(
+        config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore,
+        checkpoints: any CheckpointStore,
+        logger: Logger, observer: SyncObserver = SilentObserver(), chunkSize: Int = 200
+    ) {
         self.config = config
         self.dingtalk = dingtalk
         self.feishu = feishu
@@ -46,7 +51,8 @@ public final class SyncPipeline: @unchecked Sendable {
         self.checkpoints = checkpoints
         self.logger = logger
         self.observer = observer
-        self.instances = InstanceSync(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger, observer: observer)
+        self.instances = InstanceSync(
+            config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger, observer: observer)
         self.chunkSize = max(1, chunkSize)
     }
 
@@ -61,11 +67,12 @@ public final class SyncPipeline: @unchecked Sendable {
         do {
             try await execute(request, &summary)
             summary.exitStatus = summary.failed > 0 || !summary.incomplete.isEmpty ? .partial : .success
-        } catch where request.stop?.isRequested == true {
+        } catch  where request.stop?.isRequested == true {
             // stopped at a safe point: what was fetched is written and committed, the checkpoint did not move
             let stop = request.stop
             summary.exitStatus = stop?.exitStatus ?? .terminated
-            summary.fatalError = "stopped by \(stop?.name ?? "a signal") at a safe point: rows written so far are committed, "
+            summary.fatalError =
+                "stopped by \(stop?.name ?? "a signal") at a safe point: rows written so far are committed, "
                 + "the checkpoint did not move; the next run continues"
             logger.warning("\(summary.fatalError ?? "")")
         } catch let error as OperatorFacingError {
@@ -93,24 +100,30 @@ public final class SyncPipeline: @unchecked Sendable {
         if let clock {
             request.now = request.now.addingTimeInterval(clock.offset)
             summary.clockOffset = clock.offset
-            let message = "\(clock.describe(platform: "DingTalk")) (its answers are dated \(TimeText.format(request.now, zone))): "
+            let message =
+                "\(clock.describe(platform: "DingTalk")) (its answers are dated \(TimeText.format(request.now, zone))): "
                 + "windows and checkpoints follow DingTalk's clock in this run; fix the local clock (timedatectl, NTP)"
             logger.warning("\(message)")
             summary.warnings.append(message)
         }
-        let corrections = try CheckpointCorrection.make(saved, apiNow: request.now, processCodes: request.processCodes,
-                                                        defaultHours: config.sync.defaultHours) { try store.latestCreateTime(processCode: $0) }
+        let corrections = try CheckpointCorrection.make(
+            saved, apiNow: request.now, processCodes: request.processCodes,
+            defaultHours: config.sync.defaultHours
+        ) { try store.latestCreateTime(processCode: $0) }
         for correction in corrections {
             saved[correction.code] = correction.corrected
             let line = correction.text(zone)
             logger.warning("\(line)")
             summary.checkpointCorrections.append(line)
         }
-        let plan = try SyncPlan.make(mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now, sync: config.sync)
+        let plan = try SyncPlan.make(
+            mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now,
+            sync: config.sync)
         for note in plan.notes { logger.info("\(note)") }
         for (code, slices) in plan.windows {
             for slice in slices {
-                summary.windows.append("\(code) \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
+                summary.windows.append(
+                    "\(code) \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
             }
         }
         try await checkSchema()
@@ -133,7 +146,9 @@ public final class SyncPipeline: @unchecked Sendable {
                     incompleteCodes.insert(code)
                     summary.incomplete += listing.incomplete
                 }
-                logger.info("\(code): \(listing.ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
+                logger.info(
+                    "\(code): \(listing.ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))"
+                )
                 for id in listing.ids where seen.insert(id).inserted {
                     work.append(WorkItem(id: id, code: code))
                     summary.listed += 1
@@ -141,42 +156,53 @@ public final class SyncPipeline: @unchecked Sendable {
             }
         }
         let open = try store.openInstances(processCodes: request.processCodes).filter { !seen.contains($0.instanceId) }
-        let recheckPlan = RecheckPlan.make(open: open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
-                                           now: request.now)
+        let recheckPlan = RecheckPlan.make(
+            open: open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
+            now: request.now)
         let recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
         for instance in recheck.instances where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.rechecked += 1
         }
         // open rows stay true: read unchanged open instances too, within this run's share of the quota
-        let budget = try await refreshBudget(reserved: work.count + (try store.failedInstances(processCodes: request.processCodes).count),
-                                             now: request.now)
+        let budget = try await refreshBudget(
+            reserved: work.count + (try store.failedInstances(processCodes: request.processCodes).count),
+            now: request.now)
         let refresh = budget.pick(recheck.unchanged.filter { !seen.contains($0.instanceId) })
         for instance in refresh where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.refreshed += 1
         }
         if !open.isEmpty {
-            logger.info("refresh of open rows: \(budget.reason); \(refresh.count) of \(recheck.unchanged.count) unchanged open instance(s) read")
-            summary.recheckStrategy = "\(recheckPlan.strategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
+            logger.info(
+                "refresh of open rows: \(budget.reason); \(refresh.count) of \(recheck.unchanged.count) unchanged open instance(s) read"
+            )
+            summary.recheckStrategy =
+                "\(recheckPlan.strategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
             summary.recheckCalls = recheck.calls + recheck.instances.count + refresh.count
             // how stale the stalest open row is after this run
             let refreshedNow = Set(work.map(\.id))
-            summary.stalestOpen = open.filter { !refreshedNow.contains($0.instanceId) }
+            summary.stalestOpen =
+                open.filter { !refreshedNow.contains($0.instanceId) }
                 .map { request.now.timeIntervalSince($0.lastRefreshed ?? $0.createTime ?? request.now) }.max() ?? 0
         }
-        for failed in try store.failedInstances(processCodes: request.processCodes) where seen.insert(failed.instanceId).inserted {
+        for failed in try store.failedInstances(processCodes: request.processCodes)
+        where seen.insert(failed.instanceId).inserted {
             work.append(WorkItem(id: failed.instanceId, code: failed.processCode))
             summary.retried += 1
         }
-        logger.info("\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried")
+        logger.info(
+            "\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried"
+        )
 
         // 2. fetch, process, write — chunk by chunk, memory bounded
         // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
         observer.started(total: work.count)
         let chunks = work.chunked(chunkSize).map { Array($0) }
         let instances = self.instances
-        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in Task { try await instances.fetch(first, stop: stop) } }
+        var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in
+            Task { try await instances.fetch(first, stop: stop) }
+        }
         defer { next?.cancel() }
         var carry = ActionCarry()
         var done = 0
@@ -184,9 +210,13 @@ public final class SyncPipeline: @unchecked Sendable {
             guard let current = next else { break }
             let results = try await current.value
             let stopping = stop?.isRequested == true
-            next = index + 1 < chunks.count && !stopping ? Task { [chunks] in try await instances.fetch(chunks[index + 1], stop: stop) } : nil
+            next =
+                index + 1 < chunks.count && !stopping
+                ? Task { [chunks] in try await instances.fetch(chunks[index + 1], stop: stop) } : nil
             do {
-                summary.add(try await instances.process(chunk, results: results, at: request.now, dryRun: request.dryRun, carry: &carry))
+                summary.add(
+                    try await instances.process(
+                        chunk, results: results, at: request.now, dryRun: request.dryRun, carry: &carry))
             } catch let partial as PartialWrite {
                 summary.add(partial.counts)
                 throw partial.error
@@ -211,7 +241,8 @@ public final class SyncPipeline: @unchecked Sendable {
             let (repaired, unknown) = try await instances.reconcile(at: request.now, dryRun: request.dryRun)
             summary.repairs += repaired.repairs
             for (kind, count) in unknown.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                summary.warnings.append("\(kind.rawValue) table: \(count) row(s) whose key dingsync does not know were left alone")
+                summary.warnings.append(
+                    "\(kind.rawValue) table: \(count) row(s) whose key dingsync does not know were left alone")
             }
         }
         if plan.advancesCheckpoint && !request.dryRun {
@@ -220,10 +251,13 @@ public final class SyncPipeline: @unchecked Sendable {
             for code in advancing { updated[code] = max(saved[code] ?? request.now, request.now) }
             try checkpoints.save(updated, now: Date())
             if !advancing.isEmpty {
-                logger.info("checkpoint moved to \(TimeText.format(request.now, zone)) for \(advancing.joined(separator: ", "))")
+                logger.info(
+                    "checkpoint moved to \(TimeText.format(request.now, zone)) for \(advancing.joined(separator: ", "))"
+                )
             }
             for code in request.processCodes where incompleteCodes.contains(code) {
-                logger.warning("checkpoint of \(code) not moved: its listing did not finish; the next run lists the window again")
+                logger.warning(
+                    "checkpoint of \(code) not moved: its listing did not finish; the next run lists the window again")
             }
         }
     }
@@ -234,8 +268,9 @@ public final class SyncPipeline: @unchecked Sendable {
         let earlier = try store.calls(month: month, platform: "dingtalk")
         let used = QuotaProjection.counted(earlier) + QuotaProjection.counted(await dingtalk.counter.calls)
         let runsPerDay = RefreshBudget.runsPerDay(history: try store.recentRuns(limit: 100), now: now)
-        return RefreshBudget.make(quota: config.dingtalk.monthlyQuota, used: used, reserved: reserved, runsPerDay: runsPerDay,
-                                  now: now, timeZone: zone)
+        return RefreshBudget.make(
+            quota: config.dingtalk.monthlyQuota, used: used, reserved: reserved, runsPerDay: runsPerDay,
+            now: now, timeZone: zone)
     }
 
     /// DingTalk's clock against ours when they differ by more than a minute (read from the
@@ -274,11 +309,16 @@ public final class SyncPipeline: @unchecked Sendable {
         let naming = instances.naming
         let mainTable = instances.mainTable
         let main = try await feishu.listFields(table: mainTable)
-        problems += SchemaCheck.problems(table: mainTable, label: "main", required: SchemaCheck.mainColumns(naming: naming,
-                                         extraColumns: instances.processor.extraColumns.map(\.column)), actual: main)
+        problems += SchemaCheck.problems(
+            table: mainTable, label: "main",
+            required: SchemaCheck.mainColumns(
+                naming: naming,
+                extraColumns: instances.processor.extraColumns.map(\.column)), actual: main)
         if let actionTable = instances.actionTable {
             let action = try await feishu.listFields(table: actionTable)
-            problems += SchemaCheck.problems(table: actionTable, label: "action", required: SchemaCheck.actionColumns(naming: naming), actual: action)
+            problems += SchemaCheck.problems(
+                table: actionTable, label: "action", required: SchemaCheck.actionColumns(naming: naming), actual: action
+            )
         }
         if !problems.isEmpty { throw SchemaError(problems: problems) }
     }

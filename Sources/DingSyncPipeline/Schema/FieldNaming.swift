@@ -1,7 +1,7 @@
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
 
 /// Canonical field names (SPEC 4) ↔ the column names in Bitable (`feishu.field_names`).
 public struct FieldNaming: Sendable, Equatable {

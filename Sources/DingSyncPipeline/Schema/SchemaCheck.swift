@@ -1,7 +1,7 @@
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
 
 /// The Bitable schema the sync needs, and what is wrong with a table's actual fields. Pure.
 public enum SchemaCheck {
@@ -35,12 +35,16 @@ public enum SchemaCheck {
     }
 
     public static func mainColumns(naming: FieldNaming, extraColumns: [String]) -> [Column] {
-        MainTableColumn.allCases.map { Column(canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind)) }
+        MainTableColumn.allCases.map {
+            Column(canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind))
+        }
             + extraColumns.sorted().map { Column(canonical: $0, column: naming.column($0), type: FeishuFieldSpec.text) }
     }
 
     public static func actionColumns(naming: FieldNaming) -> [Column] {
-        ActionTableColumn.allCases.map { Column(canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind)) }
+        ActionTableColumn.allCases.map {
+            Column(canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind))
+        }
     }
 
     /// Every problem of one table, as lines an operator can act on.
@@ -49,12 +53,15 @@ public enum SchemaCheck {
         let byName = Dictionary(actual.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for column in required {
             guard let field = byName[column.column] else {
-                problems.append("\(label) table \(table): field \"\(column.column)\" is missing (\(typeName(column.type)))")
+                problems.append(
+                    "\(label) table \(table): field \"\(column.column)\" is missing (\(typeName(column.type)))")
                 continue
             }
             // A text column may also be the primary field; numbers and datetimes must match.
             if field.type != column.type {
-                problems.append("\(label) table \(table): field \"\(column.column)\" is \(typeName(field.type)), needs \(typeName(column.type))")
+                problems.append(
+                    "\(label) table \(table): field \"\(column.column)\" is \(typeName(field.type)), needs \(typeName(column.type))"
+                )
             }
         }
         return problems

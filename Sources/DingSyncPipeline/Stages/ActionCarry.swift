@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncProcessing
 import DingSyncStore
+import Foundation
 
 /// Action rows waiting for a full batch, and the instances whose mirror waits for them. Pure.
 ///
@@ -17,8 +17,10 @@ public struct ActionCarry: Sendable {
     public init() {}
 
     /// Queues a chunk's action rows and the instances they belong to.
-    public mutating func add(creates: [BitableRow], updates: [(entry: LedgerEntry, row: BitableRow)], waiting: [InstanceCommit],
-                             names: NameLookup?) {
+    public mutating func add(
+        creates: [BitableRow], updates: [(entry: LedgerEntry, row: BitableRow)], waiting: [InstanceCommit],
+        names: NameLookup?
+    ) {
         self.creates += creates
         self.updates += updates
         self.waiting += waiting

@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 extension InstanceSync {
     /// Details of a chunk, fetched concurrently (the client's rate limiter keeps them ≤ qps).
@@ -14,7 +14,8 @@ extension InstanceSync {
             var next = 0
             func add() {
                 guard next < chunk.count, stop?.isRequested != true else { return }
-                let index = next, item = chunk[next]
+                let index = next
+                let item = chunk[next]
                 next += 1
                 group.addTask { [dingtalk] in
                     do {
@@ -52,7 +53,9 @@ extension InstanceSync {
             for await (id, name) in group { if let name { users[id] = name } }
         }
         var departments: [String: String] = [:]
-        if needRoot, let root = await dingtalk.departmentName("-1") { departments[DingTalkClient.rootDepartmentId] = root }
+        if needRoot, let root = await dingtalk.departmentName("-1") {
+            departments[DingTalkClient.rootDepartmentId] = root
+        }
         return NameLookup(users: users, departments: departments)
     }
 }

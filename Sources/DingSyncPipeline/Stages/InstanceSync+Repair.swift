@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 extension InstanceSync {
     /// Rows a killed run may have created without storing their record ids: find them by key
@@ -13,21 +13,29 @@ extension InstanceSync {
             guard let table = table(kind) else { continue }
             let pending = try store.pendingCreates(kind)
             guard !pending.isEmpty else { continue }
-            logger.info("\(pending.count) \(kind.rawValue) row(s) may have been created by an interrupted run; looking them up")
+            logger.info(
+                "\(pending.count) \(kind.rawValue) row(s) may have been created by an interrupted run; looking them up")
             var found: [LedgerEntry] = []
             var duplicates: [String] = []
             for group in pending.chunked(50) {
-                let records = try await feishu.searchRecords(table: table, fieldNames: [keyColumn(kind)],
-                                                             filter: .anyOf(field: keyColumn(kind), values: Array(group)), automaticFields: true)
-                for (key, matches) in Dictionary(grouping: records, by: { $0.fields[keyColumn(kind)] ?? "" }) where !key.isEmpty {
+                let records = try await feishu.searchRecords(
+                    table: table, fieldNames: [keyColumn(kind)],
+                    filter: .anyOf(field: keyColumn(kind), values: Array(group)), automaticFields: true)
+                for (key, matches) in Dictionary(grouping: records, by: { $0.fields[keyColumn(kind)] ?? "" })
+                where !key.isEmpty {
                     guard let oldest = FeishuRecord.oldest(matches) else { continue }
-                    found.append(LedgerEntry(key: key, instanceId: Self.instanceId(forKey: key), recordId: oldest.recordId, contentHash: nil))
+                    found.append(
+                        LedgerEntry(
+                            key: key, instanceId: Self.instanceId(forKey: key), recordId: oldest.recordId,
+                            contentHash: nil))
                     duplicates += matches.filter { $0.recordId != oldest.recordId }.map(\.recordId)
                 }
             }
             if !duplicates.isEmpty { try await feishu.batchDelete(table: table, recordIds: duplicates) }
             try store.resolvePendingCreates(kind, found: found, at: Date())
-            if !found.isEmpty { repairs.append("adopted \(found.count) \(kind.rawValue) row(s) created by an interrupted run") }
+            if !found.isEmpty {
+                repairs.append("adopted \(found.count) \(kind.rawValue) row(s) created by an interrupted run")
+            }
             if !duplicates.isEmpty { repairs.append("removed \(duplicates.count) duplicate \(kind.rawValue) row(s)") }
         }
         return repairs
@@ -42,21 +50,25 @@ extension InstanceSync {
         // must not be "restored" to the user id the old cache had)
         let cached = try store.names()
         let learnt = await dingtalk.learntNames()
-        let names = NameLookup(users: cached.users.merging(learnt.users) { $1 },
-                               departments: cached.departments.merging(learnt.departments) { $1 })
+        let names = NameLookup(
+            users: cached.users.merging(learnt.users) { $1 },
+            departments: cached.departments.merging(learnt.departments) { $1 })
         var counts = SyncCounts()
         var unknown: [TableKind: Int] = [:]
         for kind in TableKind.allCases {
             guard let table = table(kind) else { continue }
             let records = try await feishu.searchRecords(table: table, automaticFields: true)
             var expectedCache: [String: [String: BitableRow]] = [:]
-            let plan = try RepairPlan.make(kind: kind, records: records, ledger: try store.allLedger(kind), keyColumn: keyColumn(kind),
-                                           column: naming.column) { entry in
+            let plan = try RepairPlan.make(
+                kind: kind, records: records, ledger: try store.allLedger(kind), keyColumn: keyColumn(kind),
+                column: naming.column
+            ) { entry in
                 if expectedCache[entry.instanceId] == nil {
                     guard let detail = try store.mirroredDetail(entry.instanceId) else { return nil }
                     let p = processor.process(detail, names: names, syncedAt: now)
-                    expectedCache[entry.instanceId] = Dictionary((kind == .main ? [p.main] : p.actions).map { ($0.key, $0) },
-                                                                 uniquingKeysWith: { a, _ in a })
+                    expectedCache[entry.instanceId] = Dictionary(
+                        (kind == .main ? [p.main] : p.actions).map { ($0.key, $0) },
+                        uniquingKeysWith: { a, _ in a })
                 }
                 return expectedCache[entry.instanceId]?[entry.key]
             }
@@ -68,7 +80,8 @@ extension InstanceSync {
             var diff = RowDiff()
             diff.create = plan.creates
             diff.update = plan.updates
-            _ = try await write(diff, table: table, kind: kind, at: now)   // repairs are listed, not counted as sync writes
+            // repairs are listed, not counted as sync writes
+            _ = try await write(diff, table: table, kind: kind, at: now)
         }
         logger.info("full check: \(counts.repairs.count) repair(s)")
         return (counts, unknown)

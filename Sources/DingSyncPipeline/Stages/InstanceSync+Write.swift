@@ -1,8 +1,8 @@
-import Foundation
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
 
 /// What one table write did: ledger entries written, rows counted as they went out, and the
 /// instances one of whose rows Feishu refused (they fail alone and are retried next run).
@@ -65,7 +65,8 @@ extension InstanceSync {
             let lookup = total > known
             keyLookup.set(kind, lookup)
             if lookup {
-                let note = "\(kind.rawValue) table \(table) holds \(total) row(s), the state database knows \(known): "
+                let note =
+                    "\(kind.rawValue) table \(table) holds \(total) row(s), the state database knows \(known): "
                     + "new keys are looked up in Bitable and existing rows adopted, not duplicated"
                 logger.notice("\(note)")
             }
@@ -81,8 +82,10 @@ extension InstanceSync {
     /// - An update whose record was deleted in Bitable drops the stale record id and recreates
     ///   the row (or adopts one found by key) in the same run.
     /// - A delete of a record already gone counts as done.
-    func write(_ diff: RowDiff, table: String, kind: TableKind, at now: Date, lookup: Bool? = nil,
-               tally: WriteTally = WriteTally()) async throws -> WriteResult {
+    func write(
+        _ diff: RowDiff, table: String, kind: TableKind, at now: Date, lookup: Bool? = nil,
+        tally: WriteTally = WriteTally()
+    ) async throws -> WriteResult {
         var result = WriteResult()
         var creates = diff.create
         var updates = diff.update
@@ -90,9 +93,15 @@ extension InstanceSync {
             let found = try await existingRecords(keys: creates.map(\.key), table: table, kind: kind)
             if !found.isEmpty {
                 result.adopted += found.count
-                logger.info("\(kind.rawValue): adopting \(found.count) row(s) found in Bitable by key instead of creating them")
+                logger.info(
+                    "\(kind.rawValue): adopting \(found.count) row(s) found in Bitable by key instead of creating them")
                 updates += creates.compactMap { row in
-                    found[row.key].map { (LedgerEntry(key: row.key, instanceId: Self.instanceId(of: row), recordId: $0, contentHash: nil), row) }
+                    found[row.key].map {
+                        (
+                            LedgerEntry(
+                                key: row.key, instanceId: Self.instanceId(of: row), recordId: $0, contentHash: nil), row
+                        )
+                    }
                 }
                 creates.removeAll { found[$0.key] != nil }
             }
@@ -103,24 +112,33 @@ extension InstanceSync {
             let partial = creates.map { (key: $0.key, instanceId: Self.instanceId(of: $0), hash: $0.contentHash) }
             let store = self.store
             let outcome = try await feishu.batchCreate(table: table, records: creates.map(naming.encode)) { pairs in
-                let entries = pairs.map { LedgerEntry(key: partial[$0.index].key, instanceId: partial[$0.index].instanceId,
-                                                      recordId: $0.recordId, contentHash: partial[$0.index].hash) }
+                let entries = pairs.map {
+                    LedgerEntry(
+                        key: partial[$0.index].key, instanceId: partial[$0.index].instanceId,
+                        recordId: $0.recordId, contentHash: partial[$0.index].hash)
+                }
                 try store.recordWritten(kind, entries, at: now)
                 tally.add(created: entries.count)
             }
             for (index, id) in outcome.recordIds.enumerated() {
                 guard let id else { continue }
-                result.written.append(LedgerEntry(key: partial[index].key, instanceId: partial[index].instanceId, recordId: id,
-                                                  contentHash: partial[index].hash))
+                result.written.append(
+                    LedgerEntry(
+                        key: partial[index].key, instanceId: partial[index].instanceId, recordId: id,
+                        contentHash: partial[index].hash))
             }
             try refuse(outcome.rejected, keys: partial.map(\.key), kind: kind, into: &result)
         }
         if !updates.isEmpty {
             let entries = updates.map {
-                LedgerEntry(key: $0.row.key, instanceId: $0.entry.instanceId, recordId: $0.entry.recordId, contentHash: $0.row.contentHash)
+                LedgerEntry(
+                    key: $0.row.key, instanceId: $0.entry.instanceId, recordId: $0.entry.recordId,
+                    contentHash: $0.row.contentHash)
             }
             let store = self.store
-            let outcome = try await feishu.batchUpdate(table: table, records: updates.map { ($0.entry.recordId, naming.encode($0.row)) }) { indices in
+            let outcome = try await feishu.batchUpdate(
+                table: table, records: updates.map { ($0.entry.recordId, naming.encode($0.row)) }
+            ) { indices in
                 try store.recordWritten(kind, indices.map { entries[$0] }, at: now)
                 tally.add(updated: indices.count)
             }
@@ -149,7 +167,9 @@ extension InstanceSync {
     }
 
     /// Records rows Feishu refused: their instances fail alone; nothing was created for them.
-    private func refuse(_ rejected: [Int: APIError], keys: [String], kind: TableKind, into result: inout WriteResult) throws {
+    private func refuse(_ rejected: [Int: APIError], keys: [String], kind: TableKind, into result: inout WriteResult)
+        throws
+    {
         guard !rejected.isEmpty else { return }
         try store.clearPendingCreates(kind, keys: rejected.keys.map { keys[$0] })
         for (index, error) in rejected {
@@ -165,8 +185,9 @@ extension InstanceSync {
         var found: [String: String] = [:]
         let column = keyColumn(kind)
         for group in keys.chunked(50) {
-            let records = try await feishu.searchRecords(table: table, fieldNames: [column], filter: .anyOf(field: column, values: Array(group)),
-                                                         automaticFields: true)
+            let records = try await feishu.searchRecords(
+                table: table, fieldNames: [column], filter: .anyOf(field: column, values: Array(group)),
+                automaticFields: true)
             for (key, matches) in Dictionary(grouping: records, by: { $0.fields[column] ?? "" }) where !key.isEmpty {
                 if let oldest = FeishuRecord.oldest(matches) { found[key] = oldest.recordId }
             }

@@ -1,9 +1,9 @@
-import Foundation
-import Logging
 import DingSyncBasics
+import DingSyncClients
 import DingSyncProcessing
 import DingSyncStore
-import DingSyncClients
+import Foundation
+import Logging
 
 /// One instance id to sync and the process code it belongs to.
 public struct WorkItem: Sendable, Equatable, Hashable {
@@ -36,17 +36,21 @@ public final class InstanceSync: @unchecked Sendable {
     /// Tables where a new key is looked up before its row is created (rows unknown to the ledger exist).
     let keyLookup = KeyLookupPolicy()
 
-    public init(config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
-                observer: SyncObserver = SilentObserver()) {
+    public init(
+        config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
+        observer: SyncObserver = SilentObserver()
+    ) {
         self.config = config
         self.dingtalk = dingtalk
         self.feishu = feishu
         self.store = store
         self.logger = logger
         self.observer = observer
-        self.processor = DataProcessor(options: ProcessorOptions(
-            amountFields: config.mapping.amountFields, formFields: config.mapping.formFields,
-            statusOverrides: config.mapping.status, actionOverrides: config.mapping.actions, timeZone: config.sync.timeZone))
+        self.processor = DataProcessor(
+            options: ProcessorOptions(
+                amountFields: config.mapping.amountFields, formFields: config.mapping.formFields,
+                statusOverrides: config.mapping.status, actionOverrides: config.mapping.actions,
+                timeZone: config.sync.timeZone))
         self.naming = FieldNaming(config.feishu.fieldNames)
     }
 
@@ -75,8 +79,10 @@ public final class InstanceSync: @unchecked Sendable {
 
     /// Maps, diffs and writes one chunk of fetched instances; queues its action rows in `carry`
     /// and commits every instance whose rows are all written.
-    func process(_ items: [WorkItem], results: [Result<InstanceDetail, Error>], at now: Date, dryRun: Bool,
-                 carry: inout ActionCarry) async throws -> SyncCounts {
+    func process(
+        _ items: [WorkItem], results: [Result<InstanceDetail, Error>], at now: Date, dryRun: Bool,
+        carry: inout ActionCarry
+    ) async throws -> SyncCounts {
         var counts = SyncCounts()
         do {
             try await process(items, results: results, at: now, dryRun: dryRun, carry: &carry, into: &counts)
@@ -86,17 +92,21 @@ public final class InstanceSync: @unchecked Sendable {
         return counts
     }
 
-    private func process(_ items: [WorkItem], results: [Result<InstanceDetail, Error>], at now: Date, dryRun: Bool,
-                         carry: inout ActionCarry, into counts: inout SyncCounts) async throws {
+    private func process(
+        _ items: [WorkItem], results: [Result<InstanceDetail, Error>], at now: Date, dryRun: Bool,
+        carry: inout ActionCarry, into counts: inout SyncCounts
+    ) async throws {
         var details: [InstanceDetail] = []
         for (item, result) in zip(items, results) {
             switch result {
             case .success(let detail): details.append(detail)
             case .failure(is StopRequested):
-                continue   // not fetched: a stop was requested; the next run takes it
+                continue  // not fetched: a stop was requested; the next run takes it
             case .failure(let error):
                 if let api = error as? APIError, api.stopsRun { throw api }
-                try recordFailure(item.id, processCode: item.code, message: error.localizedDescription, at: now, &counts, remember: !dryRun)
+                try recordFailure(
+                    item.id, processCode: item.code, message: error.localizedDescription, at: now, &counts,
+                    remember: !dryRun)
             }
         }
         counts.fetched += details.count
@@ -114,7 +124,8 @@ public final class InstanceSync: @unchecked Sendable {
         if actionTable != nil {
             let actionLedger = try store.actionLedger(instanceIds: details.map(\.instanceId))
             let rows = processed.flatMap(\.actions)
-            let ledger = Dictionary(actionLedger.values.flatMap { $0 }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let ledger = Dictionary(
+                actionLedger.values.flatMap { $0 }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             actionDiff = RowDiff.compute(rows: rows, ledger: ledger, stale: actionLedger.values.flatMap { $0 })
         }
         counts.unchanged += mainDiff.unchanged.count
@@ -124,9 +135,15 @@ public final class InstanceSync: @unchecked Sendable {
             counts.actionsCreated += actionDiff.create.count
             counts.actionsUpdated += actionDiff.update.count
             counts.actionsDeleted += actionDiff.delete.count
-            for row in mainDiff.create { observer.wouldWrite(PlannedWrite(action: .create, table: .main, key: row.key)) }
-            for (_, row) in mainDiff.update { observer.wouldWrite(PlannedWrite(action: .update, table: .main, key: row.key)) }
-            for entry in actionDiff.delete { observer.wouldWrite(PlannedWrite(action: .delete, table: .action, key: entry.key)) }
+            for row in mainDiff.create {
+                observer.wouldWrite(PlannedWrite(action: .create, table: .main, key: row.key))
+            }
+            for (_, row) in mainDiff.update {
+                observer.wouldWrite(PlannedWrite(action: .update, table: .main, key: row.key))
+            }
+            for entry in actionDiff.delete {
+                observer.wouldWrite(PlannedWrite(action: .delete, table: .action, key: entry.key))
+            }
             return
         }
 
@@ -149,8 +166,10 @@ public final class InstanceSync: @unchecked Sendable {
         }
         // the mirror of an instance (and the end of its failure) is committed once all its rows are written
         let waiting = zip(details, processed).filter { mainResult.failed[$0.0.instanceId] == nil }.map { detail, p in
-            InstanceCommit(detail: detail, processed: p, ledger: (mainByInstance[detail.instanceId] ?? []).map { (TableKind.main, $0) },
-                           removedActionKeys: (deleted[detail.instanceId] ?? []).map(\.key))
+            InstanceCommit(
+                detail: detail, processed: p,
+                ledger: (mainByInstance[detail.instanceId] ?? []).map { (TableKind.main, $0) },
+                removedActionKeys: (deleted[detail.instanceId] ?? []).map(\.key))
         }
         carry.add(creates: actionDiff.create, updates: actionDiff.update, waiting: waiting, names: names)
         try await flush(&carry, final: false, names: nil, at: now, into: &counts)
@@ -168,8 +187,10 @@ public final class InstanceSync: @unchecked Sendable {
         return counts
     }
 
-    private func flush(_ carry: inout ActionCarry, final: Bool, names: NameLookup?, at now: Date,
-                       into counts: inout SyncCounts) async throws {
+    private func flush(
+        _ carry: inout ActionCarry, final: Bool, names: NameLookup?, at now: Date,
+        into counts: inout SyncCounts
+    ) async throws {
         carry.add(creates: [], updates: [], waiting: [], names: names)
         var refused: [String: String] = [:]
         if let actionTable {
@@ -183,16 +204,19 @@ public final class InstanceSync: @unchecked Sendable {
         }
         // an instance one of whose action rows Feishu refused fails alone: its mirror is not committed
         for dropped in carry.drop(Set(refused.keys)) {
-            try recordFailure(dropped.detail.instanceId, processCode: dropped.detail.processCode,
-                              message: refused[dropped.detail.instanceId] ?? "", at: now, &counts)
+            try recordFailure(
+                dropped.detail.instanceId, processCode: dropped.detail.processCode,
+                message: refused[dropped.detail.instanceId] ?? "", at: now, &counts)
         }
         let ready = carry.takeReady()
         if !ready.isEmpty { try store.commit(ready, names: carry.names, at: now) }
     }
 
     /// Records one instance as failed (retried next run) and counts it.
-    func recordFailure(_ id: String, processCode: String, message: String, at now: Date, _ counts: inout SyncCounts,
-                       remember: Bool = true) throws {
+    func recordFailure(
+        _ id: String, processCode: String, message: String, at now: Date, _ counts: inout SyncCounts,
+        remember: Bool = true
+    ) throws {
         logger.warning("instance \(id) (\(processCode)) failed: \(message)")
         counts.failures.append(.init(instanceId: id, processCode: processCode, error: message))
         if remember { try store.recordFailure(instanceId: id, processCode: processCode, error: message, at: now) }

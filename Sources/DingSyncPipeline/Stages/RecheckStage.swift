@@ -1,8 +1,8 @@
+import DingSyncBasics
+import DingSyncClients
+import DingSyncStore
 import Foundation
 import Logging
-import DingSyncBasics
-import DingSyncStore
-import DingSyncClients
 
 /// Carries out a ``RecheckPlan``: lists what it plans to list, returns the instances to fetch
 /// and the calls that cost.
@@ -22,7 +22,9 @@ struct RecheckStage: Sendable {
             let changed = RecheckPlan.changed(listing, stillOpen: stillOpen)
             unchanged += listing.instances.filter { stillOpen.contains($0.instanceId) }
             result += changed
-            logger.info("\(listing.code): \(changed.count) of \(listing.instances.count) open instance(s) changed status since the last run (found by a RUNNING-filtered listing)")
+            logger.info(
+                "\(listing.code): \(changed.count) of \(listing.instances.count) open instance(s) changed status since the last run (found by a RUNNING-filtered listing)"
+            )
         }
         return (result, listingCalls, unchanged)
     }
@@ -34,7 +36,9 @@ struct RecheckStage: Sendable {
         do {
             return try await list(listing, ["RUNNING", "NEW"])
         } catch let error as APIError where error.condition == .invalidParameter {
-            logger.info("\(listing.code): the listing refuses the NEW filter (\(error.code)); NEW instances are re-checked by detail")
+            logger.info(
+                "\(listing.code): the listing refuses the NEW filter (\(error.code)); NEW instances are re-checked by detail"
+            )
             return try await list(listing, ["RUNNING"])
         }
     }

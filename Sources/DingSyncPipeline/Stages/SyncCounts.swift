@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncStore
+import Foundation
 
 /// What a stage did, returned to whoever composed it: a batch run adds it to its summary,
 /// `watch` to its periodic line. Stages never write into a shared summary.

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// A DingTalk instance-detail response that could not be turned into an ``InstanceDetail``.
 ///
@@ -27,7 +27,7 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
     public var instanceId: String {
         switch self {
         case .notJSON(let id, _, _), .apiError(let id, _, _, _), .missingPayload(let id, _, _),
-             .invalidField(let id, _, _, _), .missingFields(let id, _, _):
+            .invalidField(let id, _, _, _), .missingFields(let id, _, _):
             return id
         }
     }
@@ -35,18 +35,19 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
     /// What happened, for which instance and endpoint, for the run log and failure list.
     public var errorDescription: String? {
         switch self {
-        case let .notJSON(id, endpoint, prefix):
+        case .notJSON(let id, let endpoint, let prefix):
             return "DingTalk instance \(id): the \(endpoint) response is not JSON "
                 + "(it starts with \"\(prefix)\"); the instance will be retried on the next run"
-        case let .apiError(id, endpoint, code, message):
+        case .apiError(let id, let endpoint, let code, let message):
             return "DingTalk instance \(id): \(endpoint) answered with error \(code): \(message)"
-        case let .missingPayload(id, endpoint, key):
+        case .missingPayload(let id, let endpoint, let key):
             return "DingTalk instance \(id): the \(endpoint) response has no \"\(key)\" object; "
                 + "the API may have changed or the response was cut off"
-        case let .invalidField(id, endpoint, path, problem):
+        case .invalidField(let id, let endpoint, let path, let problem):
             return "DingTalk instance \(id): cannot read \(path) in the \(endpoint) response: \(problem)"
-        case let .missingFields(id, endpoint, fields):
-            return "DingTalk instance \(id): the \(endpoint) response lacks \(fields.joined(separator: ", ")), which every "
+        case .missingFields(let id, let endpoint, let fields):
+            return
+                "DingTalk instance \(id): the \(endpoint) response lacks \(fields.joined(separator: ", ")), which every "
                 + "instance has; nothing was written for it (its row is kept as it was) and it will be retried on the next run"
         }
     }
@@ -63,8 +64,9 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
             let (path, problem) = decoding.operatorParts
             return .invalidField(instanceId: instanceId, endpoint: endpoint, path: path, problem: problem)
         }
-        return .invalidField(instanceId: instanceId, endpoint: endpoint, path: "(body)",
-                             problem: String(describing: error))
+        return .invalidField(
+            instanceId: instanceId, endpoint: endpoint, path: "(body)",
+            problem: String(describing: error))
     }
 
     /// The first 120 characters of a body, one line, for messages.

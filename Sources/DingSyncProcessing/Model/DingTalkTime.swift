@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Parsing of the time texts DingTalk returns (reference §3.4), without `DateFormatter`.
 ///
@@ -78,7 +78,7 @@ public enum DingTalkTime {
     static func parseEpochDigits(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let value = Int64(trimmed)
+            let value = Int64(trimmed)
         else { return nil }
         switch trimmed.utf8.count {
         case 10: return Date(timeIntervalSince1970: Double(value))

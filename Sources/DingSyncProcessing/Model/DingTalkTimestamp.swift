@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// The fields of a DingTalk time text, read digit by digit (no `DateFormatter`).
 ///
@@ -28,19 +28,19 @@ struct DingTalkTimestamp: Equatable, Sendable {
     init?(_ text: String) {
         var scanner = DigitScanner(text.trimmingCharacters(in: .whitespaces))
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
-              let month = scanner.number(digits: 2), scanner.skip("-"),
-              let day = scanner.number(digits: 2)
+            let month = scanner.number(digits: 2), scanner.skip("-"),
+            let day = scanner.number(digits: 2)
         else { return nil }
         self.year = year
         self.month = month
         self.day = day
         guard (1...12).contains(month),
-              (1...Self.daysIn(month: month, year: year)).contains(day)
+            (1...Self.daysIn(month: month, year: year)).contains(day)
         else { return nil }
 
         if scanner.skip("T") || scanner.skip(" ") {
             guard let hour = scanner.number(digits: 2), scanner.skip(":"),
-                  let minute = scanner.number(digits: 2), hour < 24, minute < 60
+                let minute = scanner.number(digits: 2), hour < 24, minute < 60
             else { return nil }
             self.hour = hour
             self.minute = minute

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 extension InstanceDetail {
     /// Decodes a whole legacy `/topapi/processinstance/get` response body (data under
@@ -25,8 +25,9 @@ extension InstanceDetail {
         if let code = decoded.errcode, code != "0" {
             let sub = decoded.subCode.map { " (sub_code \($0))" } ?? ""
             let message = [decoded.errmsg, decoded.subMsg].compactMap { $0 }.filter { !$0.isEmpty }
-            throw .apiError(instanceId: instanceId, endpoint: endpoint, code: "errcode \(code)\(sub)",
-                            message: message.joined(separator: ": "))
+            throw .apiError(
+                instanceId: instanceId, endpoint: endpoint, code: "errcode \(code)\(sub)",
+                message: message.joined(separator: ": "))
         }
         guard let payload = decoded.processInstance else {
             throw .missingPayload(instanceId: instanceId, endpoint: endpoint, key: "process_instance")
@@ -135,8 +136,9 @@ private struct TimeReader {
             return nil
         }
         guard let date = parse(text) else {
-            throw .invalidField(instanceId: instanceId, endpoint: endpoint, path: path,
-                                problem: "\"\(text)\" is not a time this tool can read")
+            throw .invalidField(
+                instanceId: instanceId, endpoint: endpoint, path: path,
+                problem: "\"\(text)\" is not a time this tool can read")
         }
         return date
     }

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// One DingTalk approval instance, the same shape for the legacy and the new API family.
 ///
@@ -100,7 +100,9 @@ extension InstanceDetail {
         public var extValue: String?
 
         /// Creates a form value.
-        public init(id: String = "", name: String, componentType: String = "", value: String = "", extValue: String? = nil) {
+        public init(
+            id: String = "", name: String, componentType: String = "", value: String = "", extValue: String? = nil
+        ) {
             self.id = id
             self.name = name
             self.componentType = componentType

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// The raw body of legacy `POST /topapi/processinstance/get` (reference §3.1).
 ///
@@ -32,7 +32,7 @@ struct LegacyInstanceDetailBody: Decodable {
 
         static let scalarKeys = [
             "title", "create_time", "finish_time", "originator_userid", "originator_dept_id",
-            "originator_dept_name", "status", "result", "business_id", "biz_action", "main_process_instance_id",
+            "originator_dept_name", "status", "result", "business_id", "biz_action", "main_process_instance_id"
         ]
 
         init(from decoder: any Decoder) throws {
@@ -73,8 +73,10 @@ struct LegacyInstanceDetailBody: Decodable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: DetailCodingKey.self)
             guard let taskId = try container.lenientString(DetailCodingKey("taskid")), !taskId.isEmpty else {
-                throw DecodingError.keyNotFound(DetailCodingKey("taskid"), .init(
-                    codingPath: container.codingPath, debugDescription: "a task without taskid"))
+                throw DecodingError.keyNotFound(
+                    DetailCodingKey("taskid"),
+                    .init(
+                        codingPath: container.codingPath, debugDescription: "a task without taskid"))
             }
             self.taskId = taskId
             userId = try container.lenientString(DetailCodingKey("userid"))
@@ -95,10 +97,13 @@ struct RawFormValue: Decodable {
         let container = try decoder.container(keyedBy: DetailCodingKey.self)
         id = try container.lenientString(DetailCodingKey("id"))
         name = try container.lenientText(DetailCodingKey("name"))
-        componentType = try container.lenientString(DetailCodingKey("componentType"))
+        componentType =
+            try container.lenientString(DetailCodingKey("componentType"))
             ?? container.lenientString(DetailCodingKey("component_type"))
         value = try container.lenientText(DetailCodingKey("value"))
-        extValue = try container.lenientText(DetailCodingKey("extValue")) ?? container.lenientText(DetailCodingKey("ext_value"))
+        extValue =
+            try container.lenientText(DetailCodingKey("extValue"))
+            ?? container.lenientText(DetailCodingKey("ext_value"))
     }
 
     var formValue: InstanceDetail.FormValue {
@@ -114,6 +119,8 @@ struct RawAttachment: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DetailCodingKey.self)
-        fileName = try container.lenientString(DetailCodingKey("fileName")) ?? container.lenientString(DetailCodingKey("file_name"))
+        fileName =
+            try container.lenientString(DetailCodingKey("fileName"))
+            ?? container.lenientString(DetailCodingKey("file_name"))
     }
 }

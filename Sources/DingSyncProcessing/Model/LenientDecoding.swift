@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Tolerant readers for DingTalk's messy JSON (reference §3.6): fields left out, `null`,
 /// numbers where strings are documented and the reverse, lists as comma-joined text.
@@ -13,8 +13,10 @@ extension KeyedDecodingContainer {
         if let unsigned = try? decode(UInt64.self, forKey: key) { return String(unsigned) }
         if let number = try? decode(Decimal.self, forKey: key) { return "\(number)" }
         if let flag = try? decode(Bool.self, forKey: key) { return flag ? "true" : "false" }
-        throw DecodingError.typeMismatch(String.self, .init(
-            codingPath: codingPath + [key], debugDescription: "expected text or a number"))
+        throw DecodingError.typeMismatch(
+            String.self,
+            .init(
+                codingPath: codingPath + [key], debugDescription: "expected text or a number"))
     }
 
     /// A boolean written as `true` or as the string `"true"`/`"false"`; nil when absent.
@@ -24,8 +26,9 @@ extension KeyedDecodingContainer {
         case "true", "1": return true
         case "false", "0": return false
         default:
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [key], debugDescription: "expected a boolean, found \"\(text)\""))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key], debugDescription: "expected a boolean, found \"\(text)\""))
         }
     }
 
@@ -42,8 +45,11 @@ extension KeyedDecodingContainer {
                 } else if let integer = try? list.decode(Int64.self) {
                     values.append(String(integer))
                 } else {
-                    throw DecodingError.typeMismatch(String.self, .init(
-                        codingPath: list.codingPath, debugDescription: "expected an id (text or number) in the list"))
+                    throw DecodingError.typeMismatch(
+                        String.self,
+                        .init(
+                            codingPath: list.codingPath, debugDescription: "expected an id (text or number) in the list"
+                        ))
                 }
             }
             return values.filter { !$0.isEmpty }
@@ -51,7 +57,8 @@ extension KeyedDecodingContainer {
         guard let text = try lenientString(key) else { return [] }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("["), let data = trimmed.data(using: .utf8),
-           let parsed = try? JSONDecoder().decode([String].self, from: data) {
+            let parsed = try? JSONDecoder().decode([String].self, from: data)
+        {
             return parsed.filter { !$0.isEmpty }
         }
         return trimmed.split(separator: ",")

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// How to read the new API's `...Z` times (`dingtalk.time_zone_of_new_api`, SPEC 4.6).
 public enum NewAPITimeReading: String, Sendable, Codable, CaseIterable {
@@ -50,34 +50,45 @@ extension NewAPITimeReading {
         instanceId: String, createTime: String?, timeZone: TimeZone = DingTalkTime.defaultTimeZone
     ) -> NewAPITimeReadingDetection {
         guard let idSeconds = creationEpochSeconds(inInstanceId: instanceId) else {
-            return .init(reading: nil, reason: "instance \(instanceId): id does not end with "
-                + "10-digit epoch seconds, so it cannot tell how to read new-API times")
+            return .init(
+                reading: nil,
+                reason: "instance \(instanceId): id does not end with "
+                    + "10-digit epoch seconds, so it cannot tell how to read new-API times")
         }
         let idTime = DingTalkTime.format(Date(timeIntervalSince1970: Double(idSeconds)))
         guard let createTime, let stamp = DingTalkTimestamp(createTime) else {
-            return .init(reading: nil, reason: "instance \(instanceId): createTime "
-                + "\(createTime.map { "\"\($0)\"" } ?? "missing") cannot be read, so it cannot "
-                + "tell how to read new-API times")
+            return .init(
+                reading: nil,
+                reason: "instance \(instanceId): createTime "
+                    + "\(createTime.map { "\"\($0)\"" } ?? "missing") cannot be read, so it cannot "
+                    + "tell how to read new-API times")
         }
         if case .seconds = stamp.offset {
-            return .init(reading: nil, reason: "instance \(instanceId): createTime \"\(createTime)\" "
-                + "carries an explicit offset, so it does not tell how to read `Z` times")
+            return .init(
+                reading: nil,
+                reason: "instance \(instanceId): createTime \"\(createTime)\" "
+                    + "carries an explicit offset, so it does not tell how to read `Z` times")
         }
         let asUTC = Int64(stamp.date(offsetSeconds: 0).timeIntervalSince1970.rounded(.down))
         let asLocal = Int64(stamp.date(in: timeZone).timeIntervalSince1970.rounded(.down))
         let zoneName = timeZone.identifier
-        let head = "instance \(instanceId): id ends with epoch \(idSeconds) (\(idTime) UTC); "
+        let head =
+            "instance \(instanceId): id ends with epoch \(idSeconds) (\(idTime) UTC); "
             + "createTime \"\(createTime)\""
         if abs(idSeconds - asUTC) < matchTolerance {
             return .init(reading: .utc, reason: head + " read as UTC matches it → reading new-API times as UTC")
         }
         if abs(idSeconds - asLocal) < matchTolerance {
-            return .init(reading: .local, reason: head + " read as \(zoneName) wall time matches it "
-                + "→ reading new-API times as \(zoneName) wall time (the Z is not a real UTC marker)")
+            return .init(
+                reading: .local,
+                reason: head + " read as \(zoneName) wall time matches it "
+                    + "→ reading new-API times as \(zoneName) wall time (the Z is not a real UTC marker)")
         }
-        return .init(reading: nil, reason: head + " matches neither reading (as UTC: "
-            + "\(DingTalkTime.format(Date(timeIntervalSince1970: Double(asUTC)))) UTC; as \(zoneName): "
-            + "\(DingTalkTime.format(Date(timeIntervalSince1970: Double(asLocal)))) UTC)")
+        return .init(
+            reading: nil,
+            reason: head + " matches neither reading (as UTC: "
+                + "\(DingTalkTime.format(Date(timeIntervalSince1970: Double(asUTC)))) UTC; as \(zoneName): "
+                + "\(DingTalkTime.format(Date(timeIntervalSince1970: Double(asLocal)))) UTC)")
     }
 
     /// The `auto` rule applied to a whole new-API detail response body.

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// The raw body of new `GET /v1.0/workflow/processInstances` (reference §3.2).
 ///
@@ -33,8 +33,9 @@ struct NewInstanceDetailBody: Decodable {
             throw .apiError(instanceId: instanceId, endpoint: endpoint, code: code, message: decoded.message ?? "")
         }
         if decoded.success == false {
-            throw .apiError(instanceId: instanceId, endpoint: endpoint, code: "success=false",
-                            message: decoded.message ?? "the response says the call did not succeed")
+            throw .apiError(
+                instanceId: instanceId, endpoint: endpoint, code: "success=false",
+                message: decoded.message ?? "the response says the call did not succeed")
         }
         guard let payload = decoded.result else {
             throw .missingPayload(instanceId: instanceId, endpoint: endpoint, key: "result")
@@ -56,7 +57,7 @@ struct NewInstanceDetailBody: Decodable {
 
         static let scalarKeys = [
             "title", "createTime", "finishTime", "originatorUserId", "originatorDeptId",
-            "originatorDeptName", "status", "result", "businessId", "bizAction", "mainProcessInstanceId",
+            "originatorDeptName", "status", "result", "businessId", "bizAction", "mainProcessInstanceId"
         ]
 
         init(from decoder: any Decoder) throws {
@@ -99,8 +100,10 @@ struct NewInstanceDetailBody: Decodable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: DetailCodingKey.self)
             guard let taskId = try container.lenientString(DetailCodingKey("taskId")), !taskId.isEmpty else {
-                throw DecodingError.keyNotFound(DetailCodingKey("taskId"), .init(
-                    codingPath: container.codingPath, debugDescription: "a task without taskId"))
+                throw DecodingError.keyNotFound(
+                    DetailCodingKey("taskId"),
+                    .init(
+                        codingPath: container.codingPath, debugDescription: "a task without taskId"))
             }
             self.taskId = taskId
             userId = try container.lenientString(DetailCodingKey("userId"))

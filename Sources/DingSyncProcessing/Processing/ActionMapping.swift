@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Operation record type + result → the action text (SPEC 4.4), with `mapping.actions`
 /// overrides.

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Finds and parses an instance's amount (SPEC 4.5).
 ///
@@ -20,7 +20,8 @@ public enum AmountExtractor {
     /// Locates the amount field in `formValues` and parses it.
     public static func extract(from formValues: [InstanceDetail.FormValue], amountFields: [String]) -> Outcome {
         let names = Set(amountFields.map { $0.trimmingCharacters(in: .whitespaces) })
-        let field = formValues.first { names.contains($0.name.trimmingCharacters(in: .whitespaces)) }
+        let field =
+            formValues.first { names.contains($0.name.trimmingCharacters(in: .whitespaces)) }
             ?? formValues.first { $0.componentType == "MoneyField" }
         guard let field else { return .noField }
         guard let amount = parse(field.value) else {
@@ -43,9 +44,12 @@ public enum AmountExtractor {
             cleaned = cleaned.replacingOccurrences(of: token, with: "")
         }
         let removed: Set<Character> = ["¥", "￥", "$", "元"]
-        cleaned = String(cleaned.filter { character in
-            !removed.contains(character) && !character.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
-        }).replacingOccurrences(of: "，", with: ",")
+        cleaned = String(
+            cleaned.filter { character in
+                !removed.contains(character)
+                    && !character.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
+            }
+        ).replacingOccurrences(of: "，", with: ",")
         cleaned = normalizeSeparators(cleaned)
         guard isPlainDecimal(cleaned) else { return nil }
         return Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX"))
@@ -63,7 +67,9 @@ public enum AmountExtractor {
             european = lastComma > lastDot
         } else if let lastComma {
             let after = text[text.index(after: lastComma)...]
-            european = commas == 1 && (1...2).contains(after.count) && after.allSatisfy(\.isASCII) && after.allSatisfy(\.isNumber)
+            european =
+                commas == 1 && (1...2).contains(after.count) && after.allSatisfy(\.isASCII)
+                && after.allSatisfy(\.isNumber)
         } else {
             // several dots, no comma: dots group thousands when every group after the first has 3 digits
             let groups = text.split(separator: ".", omittingEmptySubsequences: false).dropFirst()

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 extension BitableRow {
     /// Columns left out of the content hash: they change on every write without the
@@ -22,7 +22,8 @@ extension BitableRow {
     /// ``FieldValue/canonicalString``. Length prefixes make the text unambiguous whatever the
     /// values contain. Changing this format changes every hash (every row is rewritten once).
     public var canonicalSerialization: String {
-        let hashed = fields
+        let hashed =
+            fields
             .filter { !Self.unhashedFieldNames.contains($0.name) }
             .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
         var text = "dingsync-row-v1\n"

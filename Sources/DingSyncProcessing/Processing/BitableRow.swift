@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// One named cell of a ``BitableRow``.
 public struct BitableField: Sendable, Equatable, Codable {

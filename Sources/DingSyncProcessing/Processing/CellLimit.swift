@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Feishu's limit on one text cell (reference §5.1: 100,000 characters) and how a longer text
 /// is cut to fit, with a visible marker. The full text stays in the state database's mirror.
@@ -38,8 +38,10 @@ public enum CellLimit {
         for index in row.fields.indices {
             guard case .text(let text) = row.fields[index].value, let short = capped(text) else { continue }
             row.fields[index].value = .text(short)
-            warnings.append("\(row.key): \(row.fields[index].name) has \(text.utf16.count) characters, more than a Bitable "
-                + "cell holds (\(maxTextLength)); written cut with a marker, the full text is kept in the state database")
+            warnings.append(
+                "\(row.key): \(row.fields[index].name) has \(text.utf16.count) characters, more than a Bitable "
+                    + "cell holds (\(maxTextLength)); written cut with a marker, the full text is kept in the state database"
+            )
         }
         return row
     }

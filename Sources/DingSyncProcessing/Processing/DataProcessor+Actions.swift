@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 extension DataProcessor {
     /// Operation records in time order: a stable sort by date (ties keep API order); records
@@ -8,7 +8,7 @@ extension DataProcessor {
         records.enumerated()
             .sorted { lhs, rhs in
                 switch (lhs.element.date, rhs.element.date) {
-                case let (left?, right?):
+                case (let left?, let right?):
                     return left != right ? left < right : lhs.offset < rhs.offset
                 case (.some, .none): return true
                 case (.none, .some): return false
@@ -33,7 +33,7 @@ extension DataProcessor {
                 (.approver, .textOrEmpty(names.userName(record.userId))),
                 (.action, .textOrEmpty(actionMapping.text(type: record.type, result: record.result))),
                 (.actionTime, .date(record.date)),
-                (.comment, .textOrEmpty(record.remark)),
+                (.comment, .textOrEmpty(record.remark))
             ]
             return BitableRow(key: key, fields: fields.map { BitableField(name: $0.0.rawValue, value: $0.1) })
         }
@@ -56,12 +56,14 @@ extension DataProcessor {
             .filter { $0.status.uppercased() == "RUNNING" }
             .map { task in
                 let approver = names.userName(task.userId)
-                let node = nonBlank(task.nodeName) ?? nonBlank(task.activityId).flatMap { activityId in
-                    detail.operationRecords.lazy
-                        .filter { $0.activityId == activityId }
-                        .compactMap { nonBlank($0.showName) }
-                        .first
-                }
+                let node =
+                    nonBlank(task.nodeName)
+                    ?? nonBlank(task.activityId).flatMap { activityId in
+                        detail.operationRecords.lazy
+                            .filter { $0.activityId == activityId }
+                            .compactMap { nonBlank($0.showName) }
+                            .first
+                    }
                 guard let node else { return approver }
                 return "\(node)（\(approver)）"
             }

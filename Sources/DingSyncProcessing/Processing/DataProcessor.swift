@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Maps one DingTalk instance to its Bitable rows exactly as SPEC 4 says. Pure and
 /// synchronous: no I/O, no clock (the caller passes `syncedAt`), no shared state.
@@ -28,19 +28,24 @@ public struct DataProcessor: Sendable {
     public func process(_ detail: InstanceDetail, names: NameLookup, syncedAt: Date) -> ProcessedInstance {
         var warnings: [String] = []
         let records = Self.timeOrdered(detail.operationRecords)
-        let main = CellLimit.cap(mainRow(detail, records: records, names: names, syncedAt: syncedAt, warnings: &warnings),
-                                 warnings: &warnings)
+        let main = CellLimit.cap(
+            mainRow(detail, records: records, names: names, syncedAt: syncedAt, warnings: &warnings),
+            warnings: &warnings)
         let actions = actionRows(detail, records: records, names: names).map { CellLimit.cap($0, warnings: &warnings) }
         if !statusMapping.isKnown(status: detail.status, result: detail.result) {
-            warnings.append("instance \(detail.instanceId): unknown status \"\(detail.status)\""
-                + (detail.result.isEmpty ? "" : " with result \"\(detail.result)\"")
-                + " shown as is; add it to mapping.status to name it")
+            warnings.append(
+                "instance \(detail.instanceId): unknown status \"\(detail.status)\""
+                    + (detail.result.isEmpty ? "" : " with result \"\(detail.result)\"")
+                    + " shown as is; add it to mapping.status to name it")
         }
         var seenTypes: Set<String> = []
-        for record in records where !actionMapping.isKnown(type: record.type, result: record.result)
-            && seenTypes.insert(record.type).inserted {
-            warnings.append("instance \(detail.instanceId): unknown operation type \"\(record.type)\" "
-                + "shown as is; add it to mapping.actions to name it")
+        for record in records
+        where !actionMapping.isKnown(type: record.type, result: record.result)
+            && seenTypes.insert(record.type).inserted
+        {
+            warnings.append(
+                "instance \(detail.instanceId): unknown operation type \"\(record.type)\" "
+                    + "shown as is; add it to mapping.actions to name it")
         }
         return ProcessedInstance(main: main, actions: actions, warnings: warnings)
     }
@@ -69,10 +74,13 @@ public struct DataProcessor: Sendable {
         add(.currentNode, isFinal ? .empty : .textOrEmpty(currentNode(detail, names: names)))
         add(.lastAction, last.map { .textOrEmpty(actionMapping.text(type: $0.type, result: $0.result)) } ?? .empty)
         add(.lastActionTime, .date(last?.date))
-        add(.approverChain, .textOrEmpty(records
-            .filter { $0.type.uppercased().hasPrefix("EXECUTE_TASK_") }
-            .map { names.userName($0.userId) }
-            .joined(separator: " → ")))
+        add(
+            .approverChain,
+            .textOrEmpty(
+                records
+                    .filter { $0.type.uppercased().hasPrefix("EXECUTE_TASK_") }
+                    .map { names.userName($0.userId) }
+                    .joined(separator: " → ")))
         add(.formData, .textOrEmpty(FormValueRenderer.formData(detail.formValues)))
         add(.syncedAt, .date(syncedAt))
         fields += extraColumnFields(detail)
@@ -97,8 +105,9 @@ public struct DataProcessor: Sendable {
         case .amount(let value, _):
             return .number(value)
         case .unreadable(let fieldName, let rawValue):
-            warnings.append("instance \(detail.instanceId): amount field \"\(fieldName)\" has value "
-                + "\"\(rawValue)\", which is not a number; amount left empty")
+            warnings.append(
+                "instance \(detail.instanceId): amount field \"\(fieldName)\" has value "
+                    + "\"\(rawValue)\", which is not a number; amount left empty")
             return .empty
         }
     }
@@ -110,8 +119,10 @@ public struct DataProcessor: Sendable {
         let milliseconds = DingTalkTime.epochMilliseconds(end) - DingTalkTime.epochMilliseconds(start)
         let magnitude = milliseconds.magnitude
         let hundredths = (magnitude + 18_000) / 36_000
-        return .number(Decimal(sign: milliseconds < 0 ? .minus : .plus, exponent: -2,
-                               significand: Decimal(hundredths)))
+        return .number(
+            Decimal(
+                sign: milliseconds < 0 ? .minus : .plus, exponent: -2,
+                significand: Decimal(hundredths)))
     }
 
     /// `mapping.form_fields` entries as columns sorted by column name; a column whose name
@@ -120,18 +131,21 @@ public struct DataProcessor: Sendable {
         _ formFields: [String: String]
     ) -> ([(formField: String, column: String)], [String]) {
         var taken = Set(MainTableColumn.allCases.map(\.rawValue))
-        let entries = formFields
+        let entries =
+            formFields
             .map { (formField: $0.key.trimmingCharacters(in: .whitespaces), column: $0.value) }
             .sorted { lhs, rhs in
-                lhs.column != rhs.column ? Array(lhs.column.utf8).lexicographicallyPrecedes(Array(rhs.column.utf8))
+                lhs.column != rhs.column
+                    ? Array(lhs.column.utf8).lexicographicallyPrecedes(Array(rhs.column.utf8))
                     : Array(lhs.formField.utf8).lexicographicallyPrecedes(Array(rhs.formField.utf8))
             }
         var columns: [(formField: String, column: String)] = []
         var warnings: [String] = []
         for entry in entries {
             guard !entry.column.isEmpty, taken.insert(entry.column).inserted else {
-                warnings.append("mapping.form_fields: \"\(entry.formField)\" maps to column \"\(entry.column)\", "
-                    + "which is empty or already used by another column; that entry is ignored")
+                warnings.append(
+                    "mapping.form_fields: \"\(entry.formField)\" maps to column \"\(entry.column)\", "
+                        + "which is empty or already used by another column; that entry is ignored")
                 continue
             }
             columns.append(entry)

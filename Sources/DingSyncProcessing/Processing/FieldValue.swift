@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// One cell value of a Bitable row, in the types the tables use (SPEC 4.1, 4.2).
 ///
@@ -81,8 +81,9 @@ public enum FieldValue: Sendable, Equatable, Hashable, Codable {
         } else if container.contains(.empty) {
             self = .empty
         } else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: "expected one of text, number, datetime, empty"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "expected one of text, number, datetime, empty"))
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 extension FormValueRenderer {
     /// `TableField` lines: `名称: 第N行 列A=…；列B=…`, one per row.
@@ -44,7 +44,9 @@ extension FormValueRenderer {
             value: textOf(cell["value"]),
             extValue: cell["extValue"].map(textOf))
         let rendered = lines(for: field)
-        let value = rendered.count == 1 ? (rendered.first?.value ?? "")
+        let value =
+            rendered.count == 1
+            ? (rendered.first?.value ?? "")
             : rendered.map(\.text).joined(separator: ", ")
         return "\(label)=\(value)"
     }

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// One `名称: 值` line of the `form_data` column.
 public struct FormLine: Sendable, Equatable {
@@ -97,7 +97,7 @@ public enum FormValueRenderer {
     /// The names of a compound field (`["开始时间","结束时间"]`), or nil for a plain name.
     static func compoundNames(_ name: String) -> [String]? {
         guard name.trimmingCharacters(in: .whitespaces).hasPrefix("["),
-              case .array(let items)? = JSON.parse(name), !items.isEmpty
+            case .array(let items)? = JSON.parse(name), !items.isEmpty
         else { return nil }
         let names = items.compactMap(\.scalarText)
         return names.count == items.count ? names : nil

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Names for user and department ids (from the contacts API or the state store's cache),
 /// passed into ``DataProcessor`` so that processing stays pure.

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// A key of `mapping.status` or `mapping.actions`: a name alone, or a name and a result.
 ///
@@ -44,7 +44,8 @@ struct OverrideKey: Hashable, Sendable {
             return (raw, key, false)
         }
         let ordered = parsed.sorted { lhs, rhs in
-            lhs.isAlias != rhs.isAlias ? !lhs.isAlias : Array(lhs.raw.utf8).lexicographicallyPrecedes(Array(rhs.raw.utf8))
+            lhs.isAlias != rhs.isAlias
+                ? !lhs.isAlias : Array(lhs.raw.utf8).lexicographicallyPrecedes(Array(rhs.raw.utf8))
         }
         var table: [OverrideKey: String] = [:]
         for entry in ordered where table[entry.key] == nil {

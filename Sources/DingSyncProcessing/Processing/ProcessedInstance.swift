@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// What ``DataProcessor`` makes of one instance: its rows and what the operator should know.
 public struct ProcessedInstance: Sendable, Equatable {

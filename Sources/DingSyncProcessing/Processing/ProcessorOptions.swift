@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// What ``DataProcessor`` needs from the configuration (`mapping.*`, `sync.timezone`).
 public struct ProcessorOptions: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// Instance status + result → the `status` column text (SPEC 4.3), with `mapping.status`
 /// overrides.

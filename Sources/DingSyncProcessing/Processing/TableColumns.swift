@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// The kind of a Bitable column, as SPEC 4.1/4.2 lists them.
 public enum BitableColumnKind: String, Sendable, Codable {

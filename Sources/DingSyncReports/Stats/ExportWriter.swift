@@ -1,10 +1,10 @@
 import CXlsxWriter
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Writes `dingsync export`: the main-table rows (SPEC 4.1 columns, `mapping.form_fields`
 /// columns after them, `feishu.field_names` renames applied) and optionally the action rows
@@ -26,11 +26,17 @@ public enum ExportWriter {
     }
 
     /// Reads the rows of instances created in `from...to` from the mirror and writes them to `path`.
-    public static func export(store: StateStore, config: Config, from: Date?, to: Date?, includeActions: Bool,
-                              to path: String) throws -> Result {
-        let start = from.map(StatsOptions.milliseconds), end = to.map(StatsOptions.milliseconds)
-        let main = mainTable(try store.mirrorMainRows(from: start, to: end, formFields: Array(config.mapping.formFields.keys)), config: config)
-        let actions = includeActions ? actionTable(try store.mirrorActionRows(from: start, to: end), config: config) : nil
+    public static func export(
+        store: StateStore, config: Config, from: Date?, to: Date?, includeActions: Bool,
+        to path: String
+    ) throws -> Result {
+        let start = from.map(StatsOptions.milliseconds)
+        let end = to.map(StatsOptions.milliseconds)
+        let main = mainTable(
+            try store.mirrorMainRows(from: start, to: end, formFields: Array(config.mapping.formFields.keys)),
+            config: config)
+        let actions =
+            includeActions ? actionTable(try store.mirrorActionRows(from: start, to: end), config: config) : nil
         return try write(main: main, actions: actions, to: path, timeZone: config.sync.timeZone)
     }
 
@@ -39,15 +45,20 @@ public enum ExportWriter {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
         let extras = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns
-        let columns = MainTableColumn.allCases.map { naming.column($0.rawValue) } + extras.map { naming.column($0.column) }
+        let columns =
+            MainTableColumn.allCases.map { naming.column($0.rawValue) } + extras.map { naming.column($0.column) }
         let cells = rows.map { r -> [StatsCell] in
             let fixed: [StatsCell] = [
-                .text(r.instanceId), .text(r.businessId), .text(r.templateCode), .text(r.title), .text(r.status), .text(r.applicant),
-                .text(r.applicantDept), .amount(r.amount), .datetime(r.startTime), .datetime(r.endTime), .number(r.durationHours, places: 2),
-                .text(r.currentNode), .text(r.lastAction), .datetime(r.lastActionTime), .text(r.approverChain), .text(r.formData),
-                .datetime(r.syncedAt),
+                .text(r.instanceId), .text(r.businessId), .text(r.templateCode), .text(r.title), .text(r.status),
+                .text(r.applicant),
+                .text(r.applicantDept), .amount(r.amount), .datetime(r.startTime), .datetime(r.endTime),
+                .number(r.durationHours, places: 2),
+                .text(r.currentNode), .text(r.lastAction), .datetime(r.lastActionTime), .text(r.approverChain),
+                .text(r.formData),
+                .datetime(r.syncedAt)
             ]
-            return fixed + extras.map { extra in .text(r.formValues[extra.formField].map(FormValueRenderer.columnValue) ?? "") }
+            return fixed
+                + extras.map { extra in .text(r.formValues[extra.formField].map(FormValueRenderer.columnValue) ?? "") }
         }
         return Table(name: "审批实例", columns: columns, rows: cells)
     }
@@ -55,10 +66,15 @@ public enum ExportWriter {
     /// The action table.
     public static func actionTable(_ rows: [MirrorActionRow], config: Config) -> Table {
         let naming = FieldNaming(config.feishu.fieldNames)
-        return Table(name: "审批动作", columns: ActionTableColumn.allCases.map { naming.column($0.rawValue) }, rows: rows.map { r in
-            [.text("\(r.instanceId)#\(r.seq)"), .text(r.instanceId), .integer(r.seq), .text(r.nodeName), .text(r.approver),
-             .text(r.action), .datetime(r.actionTime), .text(r.comment)]
-        })
+        return Table(
+            name: "审批动作", columns: ActionTableColumn.allCases.map { naming.column($0.rawValue) },
+            rows: rows.map { r in
+                [
+                    .text("\(r.instanceId)#\(r.seq)"), .text(r.instanceId), .integer(r.seq), .text(r.nodeName),
+                    .text(r.approver),
+                    .text(r.action), .datetime(r.actionTime), .text(r.comment)
+                ]
+            })
     }
 
     /// Writes the tables to `path` (.csv or .xlsx by its extension). CSV with actions writes
@@ -101,10 +117,11 @@ public enum ExportWriter {
 
     static func writeCSV(_ table: Table, to path: String, timeZone: TimeZone) throws {
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
         do {
             try Data(csv(table, timeZone: timeZone).utf8).write(to: temporary)
-            chmod(temporary.path, 0o600)   // names and form contents: owner only
+            chmod(temporary.path, 0o600)  // names and form contents: owner only
             if FileManager.default.fileExists(atPath: path) {
                 _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
             } else {
@@ -124,17 +141,23 @@ public enum ExportWriter {
             for (column, cell) in row.enumerated() {
                 book.write(sheet, index + 1, column, cell: cell, blankMissing: true)
                 if index < 500, column < widths.count {
-                    let shown = exportText(cell, timeZone: book.timeZone).split(separator: "\n").map { StatsFormatter.displayWidth(String($0)) }.max() ?? 0
+                    let shown =
+                        exportText(cell, timeZone: book.timeZone).split(separator: "\n").map {
+                            StatsFormatter.displayWidth(String($0))
+                        }.max() ?? 0
                     widths[column] = max(widths[column], shown)
                 }
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
         if !table.columns.isEmpty {
-            book.record(worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1)))
+            book.record(
+                worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1)))
         }
         for (column, width) in widths.enumerated() {
-            book.record(worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(min(max(width + 2, 8), 60)), nil))
+            book.record(
+                worksheet_set_column(
+                    sheet, lxw_col_t(column), lxw_col_t(column), Double(min(max(width + 2, 8), 60)), nil))
         }
     }
 }

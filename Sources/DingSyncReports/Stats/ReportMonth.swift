@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// A calendar month in `sync.timezone`, as `report --month YYYY-MM` names it.
 public struct ReportMonth: Sendable, Hashable {
@@ -14,7 +14,8 @@ public struct ReportMonth: Sendable, Hashable {
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.count == 7, parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1970 else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1970
+        else { return nil }
         self.year = year
         self.month = month
     }
@@ -37,7 +38,8 @@ public struct ReportMonth: Sendable, Hashable {
     public func start(in timeZone: TimeZone) -> Int64 {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let date = calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0)
+        let date =
+            calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0)
         return StatsOptions.milliseconds(date)
     }
 
@@ -48,7 +50,8 @@ public struct ReportMonth: Sendable, Hashable {
     public static func containing(_ milliseconds: Int64, in timeZone: TimeZone) -> ReportMonth {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let parts = calendar.dateComponents(
+            [.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
         return ReportMonth(year: parts.year ?? 1970, month: parts.month ?? 1)
     }
 }

@@ -1,10 +1,10 @@
 import CXlsxWriter
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Writes the monthly Excel report (`dingsync report`): eight sheets, each with a title and the
 /// period, bold frozen headers, column widths, number and percent formats, and native charts
@@ -26,31 +26,47 @@ public enum ReportWriter {
             (sheetNames[1], [StatsTables.departments(s)]),
             (sheetNames[2], [StatsTables.categories(s), StatsTables.templates(s)]),
             (sheetNames[3], [StatsTables.topApplicants(s)]),
-            (sheetNames[4], [StatsTables.efficiency(s), StatsTables.efficiencyByTemplate(s), StatsTables.amounts(s), StatsTables.amountBuckets(s)]),
+            (
+                sheetNames[4],
+                [
+                    StatsTables.efficiency(s), StatsTables.efficiencyByTemplate(s), StatsTables.amounts(s),
+                    StatsTables.amountBuckets(s)
+                ]
+            ),
             (sheetNames[5], [StatsTables.monthly(s)]),
             (sheetNames[6], [StatsTables.approvers(s)]),
-            (sheetNames[7], [StatsTables.waiting(s), StatsTables.slowNodes(s), StatsTables.revokers(s), StatsTables.duplicates(s),
-                             StatsTables.slowInstances(s)]),
+            (
+                sheetNames[7],
+                [
+                    StatsTables.waiting(s), StatsTables.slowNodes(s), StatsTables.revokers(s),
+                    StatsTables.duplicates(s),
+                    StatsTables.slowInstances(s)
+                ]
+            )
         ]
         for (name, tables) in layouts {
             let sheet = try book.addSheet(name)
             let title = "审批统计月报 · \(month.text) · \(name)"
             let banner = empty && name != sheetNames[5] ? "本月（\(month.text)）没有审批实例：状态库中没有在此期间创建的实例。" : nil
-            let placed = SheetLayout.write(tables, title: title, period: StatsTime.period(s.options), banner: banner,
-                                           generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone), on: sheet, book: book)
+            let placed = SheetLayout.write(
+                tables, title: title, period: StatsTime.period(s.options), banner: banner,
+                generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone), on: sheet, book: book)
             charts += try addCharts(name: name, placed: placed, sheet: sheet, book: book)
         }
         try book.close()
         return charts
     }
 
-    private static func addCharts(name: String, placed: [SheetLayout.Placed], sheet: UnsafeMutablePointer<lxw_worksheet>,
-                                  book: XlsxWorkbook) throws -> Int {
+    private static func addCharts(
+        name: String, placed: [SheetLayout.Placed], sheet: UnsafeMutablePointer<lxw_worksheet>,
+        book: XlsxWorkbook
+    ) throws -> Int {
         var count = 0
         for table in placed where table.rows > 0 {
             let anchorColumn = lxw_col_t(table.columns + 1)
             let anchorRow = lxw_row_t(table.headerRow)
-            let first = lxw_row_t(table.headerRow + 1), last = lxw_row_t(table.headerRow + table.rows)
+            let first = lxw_row_t(table.headerRow + 1)
+            let last = lxw_row_t(table.headerRow + table.rows)
             switch table.id {
             case "status_mix":
                 let chart = try book.addChart(.pie)

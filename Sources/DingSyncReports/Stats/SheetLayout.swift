@@ -1,10 +1,10 @@
 import CXlsxWriter
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Lays titled tables out on one sheet: a title row, the period, the generation time, then each
 /// table (its title, note, bold header, rows, a blank row); freezes the rows above the first
@@ -18,8 +18,10 @@ enum SheetLayout {
         var columns: Int
     }
 
-    static func write(_ tables: [StatsTable], title: String, period: String, banner: String?, generated: String,
-                      on sheet: UnsafeMutablePointer<lxw_worksheet>, book: XlsxWorkbook) -> [Placed] {
+    static func write(
+        _ tables: [StatsTable], title: String, period: String, banner: String?, generated: String,
+        on sheet: UnsafeMutablePointer<lxw_worksheet>, book: XlsxWorkbook
+    ) -> [Placed] {
         book.write(sheet, 0, 0, text: title, style: .title)
         worksheet_set_row(sheet, 0, 24, nil)
         book.write(sheet, 1, 0, text: period + " · 生成于 " + generated, style: .subtitle)
@@ -53,7 +55,8 @@ enum SheetLayout {
                 for (column, cell) in cells.enumerated() {
                     book.write(sheet, row, column, cell: cell)
                     let shown = cell.text(timeZone: book.timeZone)
-                    widths[column] = max(widths[column] ?? 0, StatsFormatter.displayWidth(shown) + (cell.isNumeric ? 2 : 0))
+                    widths[column] = max(
+                        widths[column] ?? 0, StatsFormatter.displayWidth(shown) + (cell.isNumeric ? 2 : 0))
                 }
                 row += 1
             }

@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// One mirrored main-table row, as `dingsync export` writes it (SPEC 4.1 columns).
 public struct MirrorMainRow: Sendable, Equatable {
@@ -45,33 +45,48 @@ extension StateStore {
     private func scope(_ from: Int64?, _ to: Int64?, _ code: String?) -> (sql: String, values: [SQLValue]) {
         var sql = "i.create_time IS NOT NULL"
         var values: [SQLValue] = []
-        if let from { sql += " AND i.create_time >= ?"; values.append(.integer(from)) }
-        if let to { sql += " AND i.create_time <= ?"; values.append(.integer(to)) }
-        if let code { sql += " AND i.process_code = ?"; values.append(.text(code)) }
+        if let from {
+            sql += " AND i.create_time >= ?"
+            values.append(.integer(from))
+        }
+        if let to {
+            sql += " AND i.create_time <= ?"
+            values.append(.integer(to))
+        }
+        if let code {
+            sql += " AND i.process_code = ?"
+            values.append(.text(code))
+        }
         return (sql, values)
     }
 
     /// Instances created in the range with their tasks and operation records; `category` is the
     /// display value of the first form field named `categoryField` (none when it is empty).
-    public func statsDataset(from: Int64?, to: Int64?, processCode: String?, categoryField: String) throws -> StatsDataset {
+    public func statsDataset(from: Int64?, to: Int64?, processCode: String?, categoryField: String) throws
+        -> StatsDataset
+    {
         let (clause, values) = scope(from, to, processCode)
         return try locked {
             var categories: [String: String] = [:]
             if !categoryField.isEmpty {
-                try db.forEach("""
+                try db.forEach(
+                    """
                     SELECT f.instance_id, f.component_id, f.name, f.component_type, f.value, f.ext_value FROM form_values f
                     JOIN instances i ON i.instance_id = f.instance_id WHERE TRIM(f.name) = ? AND \(clause) ORDER BY f.instance_id, f.position
-                    """, [.text(categoryField.trimmingCharacters(in: .whitespaces))] + values) { row in
+                    """, [.text(categoryField.trimmingCharacters(in: .whitespaces))] + values
+                ) { row in
                     guard let id = row[0].string, categories[id] == nil else { return }
                     categories[id] = FormValueRenderer.columnValue(Self.formValue(row, from: 1))
                 }
             }
-            let instances = try db.query("""
+            let instances = try db.query(
+                """
                 SELECT i.instance_id, i.process_code, i.business_id, i.title, i.status, i.result, i.create_time, i.finish_time,
                     i.originator_user_id, i.originator_name, i.originator_dept_id, i.originator_dept_name, i.amount, i.current_node,
                     i.last_action_time
                 FROM instances i WHERE \(clause) ORDER BY i.create_time, i.instance_id
-                """, values).compactMap { r -> StatsInstance? in
+                """, values
+            ).compactMap { r -> StatsInstance? in
                 guard let id = r[0].string, let created = r[6].int else { return nil }
                 return StatsInstance(
                     id: id, processCode: r[1].string ?? "", businessId: r[2].string ?? "", title: r[3].string ?? "",
@@ -80,24 +95,30 @@ extension StateStore {
                     departmentName: r[11].string ?? "", amount: r[12].double, category: categories[id],
                     currentNode: r[13].string ?? "", lastActionTime: r[14].int)
             }
-            let tasks = try db.query("""
+            let tasks = try db.query(
+                """
                 SELECT t.instance_id, t.user_id, t.user_name, t.status, t.result, t.create_time, t.finish_time,
                     COALESCE(NULLIF(t.node_name, ''),
                              (SELECT r.show_name FROM operation_records r WHERE r.instance_id = t.instance_id
                                 AND r.activity_id = t.activity_id AND r.show_name <> '' LIMIT 1),
                              t.activity_id, '')
                 FROM tasks t JOIN instances i ON i.instance_id = t.instance_id WHERE \(clause) ORDER BY t.instance_id, t.position
-                """, values).map { r in
-                StatsTask(instanceId: r[0].string ?? "", userId: r[1].string ?? "", userName: r[2].string ?? "",
-                          status: r[3].string ?? "", result: r[4].string ?? "", createTime: r[5].int, finishTime: r[6].int,
-                          nodeName: r[7].string ?? "")
+                """, values
+            ).map { r in
+                StatsTask(
+                    instanceId: r[0].string ?? "", userId: r[1].string ?? "", userName: r[2].string ?? "",
+                    status: r[3].string ?? "", result: r[4].string ?? "", createTime: r[5].int, finishTime: r[6].int,
+                    nodeName: r[7].string ?? "")
             }
-            let actions = try db.query("""
+            let actions = try db.query(
+                """
                 SELECT r.instance_id, r.user_id, r.user_name, r.type, r.result, r.date
                 FROM operation_records r JOIN instances i ON i.instance_id = r.instance_id WHERE \(clause) ORDER BY r.instance_id, r.seq
-                """, values).map { r in
-                StatsAction(instanceId: r[0].string ?? "", userId: r[1].string ?? "", userName: r[2].string ?? "",
-                            type: r[3].string ?? "", result: r[4].string ?? "", date: r[5].int)
+                """, values
+            ).map { r in
+                StatsAction(
+                    instanceId: r[0].string ?? "", userId: r[1].string ?? "", userName: r[2].string ?? "",
+                    type: r[3].string ?? "", result: r[4].string ?? "", date: r[5].int)
             }
             return StatsDataset(instances: instances, tasks: tasks, actions: actions)
         }
@@ -108,29 +129,37 @@ extension StateStore {
     public func mirrorMainRows(from: Int64?, to: Int64?, formFields: [String] = []) throws -> [MirrorMainRow] {
         let (clause, values) = scope(from, to, nil)
         return try locked {
-            var rows = try db.query("""
+            var rows = try db.query(
+                """
                 SELECT i.instance_id, i.business_id, i.process_code, i.title, i.status_text, i.originator_name, i.originator_dept_name,
                     i.amount, i.create_time, i.finish_time, i.duration_hours, i.current_node, i.last_action, i.last_action_time,
                     i.approver_chain, i.form_data, i.synced_at
                 FROM instances i WHERE \(clause) ORDER BY i.create_time, i.instance_id
-                """, values).map { r in
+                """, values
+            ).map { r in
                 MirrorMainRow(
                     instanceId: r[0].string ?? "", businessId: r[1].string ?? "", templateCode: r[2].string ?? "",
-                    title: r[3].string ?? "", status: r[4].string ?? "", applicant: r[5].string ?? "", applicantDept: r[6].string ?? "",
+                    title: r[3].string ?? "", status: r[4].string ?? "", applicant: r[5].string ?? "",
+                    applicantDept: r[6].string ?? "",
                     amount: r[7].double, startTime: r[8].int, endTime: r[9].int, durationHours: r[10].double,
                     currentNode: r[11].string ?? "", lastAction: r[12].string ?? "", lastActionTime: r[13].int,
                     approverChain: r[14].string ?? "", formData: r[15].string ?? "", syncedAt: r[16].int)
             }
             let wanted = Set(formFields.map { $0.trimmingCharacters(in: .whitespaces) })
             guard !wanted.isEmpty, !rows.isEmpty else { return rows }
-            let index = Dictionary(rows.enumerated().map { ($1.instanceId, $0) }, uniquingKeysWith: { first, _ in first })
-            try db.forEach("""
+            let index = Dictionary(
+                rows.enumerated().map { ($1.instanceId, $0) }, uniquingKeysWith: { first, _ in first })
+            try db.forEach(
+                """
                 SELECT f.instance_id, f.component_id, f.name, f.component_type, f.value, f.ext_value FROM form_values f
                 JOIN instances i ON i.instance_id = f.instance_id WHERE \(clause) ORDER BY f.instance_id, f.position
-                """, values) { row in
+                """, values
+            ) { row in
                 let value = Self.formValue(row, from: 1)
                 let name = value.name.trimmingCharacters(in: .whitespaces)
-                guard wanted.contains(name), let id = row[0].string, let at = index[id], rows[at].formValues[name] == nil else { return }
+                guard wanted.contains(name), let id = row[0].string, let at = index[id],
+                    rows[at].formValues[name] == nil
+                else { return }
                 rows[at].formValues[name] = value
             }
             return rows
@@ -141,20 +170,25 @@ extension StateStore {
     public func mirrorActionRows(from: Int64?, to: Int64?) throws -> [MirrorActionRow] {
         let (clause, values) = scope(from, to, nil)
         return try locked {
-            try db.query("""
+            try db.query(
+                """
                 SELECT r.instance_id, r.seq, r.show_name, r.user_name, r.action_text, r.date, r.remark
                 FROM operation_records r JOIN instances i ON i.instance_id = r.instance_id
                 WHERE \(clause) ORDER BY i.create_time, r.instance_id, r.seq
-                """, values).map { r in
-                MirrorActionRow(instanceId: r[0].string ?? "", seq: Int(r[1].int ?? 0), nodeName: r[2].string ?? "",
-                                approver: r[3].string ?? "", action: r[4].string ?? "", actionTime: r[5].int, comment: r[6].string ?? "")
+                """, values
+            ).map { r in
+                MirrorActionRow(
+                    instanceId: r[0].string ?? "", seq: Int(r[1].int ?? 0), nodeName: r[2].string ?? "",
+                    approver: r[3].string ?? "", action: r[4].string ?? "", actionTime: r[5].int,
+                    comment: r[6].string ?? "")
             }
         }
     }
 
     private static func formValue(_ row: [SQLValue], from start: Int) -> InstanceDetail.FormValue {
-        InstanceDetail.FormValue(id: row[start].string ?? "", name: row[start + 1].string ?? "",
-                                 componentType: row[start + 2].string ?? "", value: row[start + 3].string ?? "",
-                                 extValue: row[start + 4].string)
+        InstanceDetail.FormValue(
+            id: row[start].string ?? "", name: row[start + 1].string ?? "",
+            componentType: row[start + 2].string ?? "", value: row[start + 3].string ?? "",
+            extValue: row[start + 4].string)
     }
 }

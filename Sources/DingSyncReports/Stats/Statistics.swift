@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Every figure of `dingsync stats` and the report, computed by ``StatsEngine`` from the mirror.
 ///
@@ -183,7 +183,10 @@ public struct RevocationAnomaly: Sendable, Equatable {
 
 /// Two submissions that look like the same request sent twice.
 public struct DuplicatePair: Sendable, Equatable {
-    public enum Reason: String, Sendable { case sameAmount = "same_amount", sameTitle = "same_title" }
+    public enum Reason: String, Sendable {
+        case sameAmount = "same_amount"
+        case sameTitle = "same_title"
+    }
     public var firstId: String
     public var secondId: String
     public var firstBusinessId: String

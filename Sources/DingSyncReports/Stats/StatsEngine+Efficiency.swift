@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 extension StatsEngine {
     /// Mean, median, p90 (``StatsMath/percentile(_:_:)``), min and max of the durations in days
@@ -18,10 +18,13 @@ extension StatsEngine {
     }
 
     /// ``efficiency(_:slaDays:)`` per template, most finished first.
-    public static func efficiencyByTemplate(_ instances: [StatsInstance], names: [String: String],
-                                            slaDays: Int) -> [TemplateEfficiency] {
+    public static func efficiencyByTemplate(
+        _ instances: [StatsInstance], names: [String: String],
+        slaDays: Int
+    ) -> [TemplateEfficiency] {
         Dictionary(grouping: instances, by: \.processCode).map { code, members in
-            TemplateEfficiency(processCode: code, name: names[code] ?? code, efficiency: efficiency(members, slaDays: slaDays))
+            TemplateEfficiency(
+                processCode: code, name: names[code] ?? code, efficiency: efficiency(members, slaDays: slaDays))
         }.sorted { ($0.efficiency.finished, $1.processCode) > ($1.efficiency.finished, $0.processCode) }
     }
 
@@ -32,8 +35,10 @@ extension StatsEngine {
         var rows: [String: ApproverStats] = [:]
         var hours: [String: [Double]] = [:]
         func row(_ key: String, _ name: String) -> ApproverStats {
-            rows[key] ?? ApproverStats(userId: key, name: name, actions: 0, agreed: 0, refused: 0,
-                                      completedTasks: 0, meanHoursToAct: nil, pendingTasks: 0)
+            rows[key]
+                ?? ApproverStats(
+                    userId: key, name: name, actions: 0, agreed: 0, refused: 0,
+                    completedTasks: 0, meanHoursToAct: nil, pendingTasks: 0)
         }
         for action in data.actions where action.isApproverAction && !action.userKey.isEmpty {
             var stats = row(action.userKey, action.userLabel)
@@ -48,7 +53,9 @@ extension StatsEngine {
         for task in data.tasks where !task.userKey.isEmpty {
             switch task.status.uppercased() {
             case "COMPLETED":
-                guard let created = task.createTime, let finished = task.finishTime, finished >= created else { continue }
+                guard let created = task.createTime, let finished = task.finishTime, finished >= created else {
+                    continue
+                }
                 var stats = row(task.userKey, task.userLabel)
                 stats.completedTasks += 1
                 rows[task.userKey] = stats
@@ -65,6 +72,8 @@ extension StatsEngine {
             var stats = stats
             stats.meanHoursToAct = StatsMath.mean(hours[stats.userId] ?? [])
             return stats
-        }.sorted { ($0.actions, $0.pendingTasks, $1.name, $1.userId) > ($1.actions, $1.pendingTasks, $0.name, $0.userId) }
+        }.sorted {
+            ($0.actions, $0.pendingTasks, $1.name, $1.userId) > ($1.actions, $1.pendingTasks, $0.name, $0.userId)
+        }
     }
 }

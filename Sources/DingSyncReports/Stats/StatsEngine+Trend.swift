@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 extension StatsEngine {
     /// Created, approved, refused… and distinct applicants per month of creation, months taken in
@@ -23,7 +23,8 @@ extension StatsEngine {
         }
         return months.map { month in
             let members = grouped[month] ?? []
-            return MonthStats(month: month.text, counts: StatusCounts(members), applicants: Set(members.map(\.applicantKey)).count)
+            return MonthStats(
+                month: month.text, counts: StatusCounts(members), applicants: Set(members.map(\.applicantKey)).count)
         }
     }
 }
@@ -39,7 +40,8 @@ struct MonthBucketer {
     }
 
     func month(_ milliseconds: Int64) -> ReportMonth {
-        let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let parts = calendar.dateComponents(
+            [.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
         return ReportMonth(year: parts.year ?? 1970, month: parts.month ?? 1)
     }
 }

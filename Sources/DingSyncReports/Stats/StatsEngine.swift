@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Pure functions from mirrored records to ``Statistics``: no database, no clock, no I/O,
 /// so that every figure is tested on hand-built fixtures.
@@ -61,13 +61,16 @@ public enum StatsEngine {
         return value.isEmpty ? "（未填写）" : value
     }
 
-    static func groups(_ instances: [StatsInstance], key: (StatsInstance) -> String,
-                       name: (StatsInstance) -> String) -> [GroupStats] {
+    static func groups(
+        _ instances: [StatsInstance], key: (StatsInstance) -> String,
+        name: (StatsInstance) -> String
+    ) -> [GroupStats] {
         let grouped = Dictionary(grouping: instances, by: key)
         let rows = grouped.map { key, members in
-            GroupStats(key: key, name: members.first.map(name) ?? key, counts: StatusCounts(members),
-                       applicants: Set(members.map(\.applicantKey)).count,
-                       totalAmount: StatsMath.total(members.map(\.amount)), rank: 0)
+            GroupStats(
+                key: key, name: members.first.map(name) ?? key, counts: StatusCounts(members),
+                applicants: Set(members.map(\.applicantKey)).count,
+                totalAmount: StatsMath.total(members.map(\.amount)), rank: 0)
         }.sorted { ($0.counts.created, $1.name) > ($1.counts.created, $0.name) }
         return ranked(rows, by: \.counts.created) { row, rank in row.rank = rank }
     }
@@ -89,9 +92,14 @@ public enum StatsEngine {
     /// The top `limit` applicants by instances created, then approved, then name.
     public static func topApplicants(_ instances: [StatsInstance], limit: Int) -> [ApplicantStats] {
         let rows = Dictionary(grouping: instances, by: \.applicantKey).map { key, members in
-            ApplicantStats(rank: 0, userId: key, name: members[0].applicantLabel, department: members[0].departmentLabel,
-                           counts: StatusCounts(members), totalAmount: StatsMath.total(members.map(\.amount)))
-        }.sorted { ($0.counts.created, $0.counts.approved, $1.name, $1.userId) > ($1.counts.created, $1.counts.approved, $0.name, $0.userId) }
+            ApplicantStats(
+                rank: 0, userId: key, name: members[0].applicantLabel, department: members[0].departmentLabel,
+                counts: StatusCounts(members), totalAmount: StatsMath.total(members.map(\.amount)))
+        }.sorted {
+            ($0.counts.created, $0.counts.approved, $1.name, $1.userId) > (
+                $1.counts.created, $1.counts.approved, $0.name, $0.userId
+            )
+        }
         return Array(ranked(rows, by: \.counts.created) { row, rank in row.rank = rank }.prefix(max(limit, 0)))
     }
 

@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Why `stats`, `report` or `export` could not do their work.
 public enum StatsError: OperatorFacingError, Equatable {
@@ -17,9 +17,11 @@ public enum StatsError: OperatorFacingError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .cannotWrite(let path, let reason):
-            return "cannot write \(path): \(reason). Check that the folder exists and is writable, or choose another file with -o."
+            return
+                "cannot write \(path): \(reason). Check that the folder exists and is writable, or choose another file with -o."
         case .tooManyRows(let path, let rows):
-            return "cannot write \(path): \(rows) rows do not fit in an Excel sheet (1,048,575 at most). Export a shorter range, or to .csv."
+            return
+                "cannot write \(path): \(rows) rows do not fit in an Excel sheet (1,048,575 at most). Export a shorter range, or to .csv."
         }
     }
 }

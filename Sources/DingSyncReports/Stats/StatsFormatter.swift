@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Renders ``Statistics`` for `dingsync stats --format table|json|csv`.
 public enum StatsFormatter {
@@ -49,9 +49,13 @@ public enum StatsFormatter {
         let texts = table.rows.map { $0.map { $0.text(timeZone: timeZone).replacingOccurrences(of: "\n", with: " ") } }
         var widths = table.columns.map(displayWidth)
         for row in texts {
-            for (index, text) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], displayWidth(text)) }
+            for (index, text) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], displayWidth(text))
+            }
         }
-        let numeric = table.columns.indices.map { column in table.rows.allSatisfy { column < $0.count && $0[column].isNumeric } }
+        let numeric = table.columns.indices.map { column in
+            table.rows.allSatisfy { column < $0.count && $0[column].isNumeric }
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, text in
                 let pad = String(repeating: " ", count: max(0, widths[index] - displayWidth(text)))
@@ -69,7 +73,7 @@ public enum StatsFormatter {
         text.unicodeScalars.reduce(0) { width, scalar in
             switch scalar.value {
             case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-                 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+                0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
                 return width + 2
             case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F:
                 return width

@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// The period and the settings a statistics run uses (`sync.timezone`, `report.*`, the anomaly
 /// rules). Times are epoch milliseconds.
@@ -49,8 +49,9 @@ public struct StatsOptions: Sendable, Equatable {
 
     /// Options from the configuration's `report.*` keys and zone.
     public init(config: Config, now: Date, from: Date?, to: Date?, template: String?) {
-        self.init(timeZone: config.sync.timeZone, now: Self.milliseconds(now),
-                  from: from.map(Self.milliseconds), to: to.map(Self.milliseconds), template: template)
+        self.init(
+            timeZone: config.sync.timeZone, now: Self.milliseconds(now),
+            from: from.map(Self.milliseconds), to: to.map(Self.milliseconds), template: template)
         categoryField = config.report.categoryField
         topN = config.report.topN
         slaDays = config.report.slaDays

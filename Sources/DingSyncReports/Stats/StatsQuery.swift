@@ -1,30 +1,37 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Reads the mirror and computes the statistics of `stats` and `report` (no API call).
 public enum StatsQuery {
     /// Statistics over instances created in `from...to` (either end open), optionally of one template.
-    public static func statistics(store: StateStore, config: Config, from: Date?, to: Date?, template: String?,
-                                  now: Date = Date()) throws -> Statistics {
+    public static func statistics(
+        store: StateStore, config: Config, from: Date?, to: Date?, template: String?,
+        now: Date = Date()
+    ) throws -> Statistics {
         let options = StatsOptions(config: config, now: now, from: from, to: to, template: template)
-        let data = try store.statsDataset(from: options.from, to: options.to, processCode: template,
-                                          categoryField: options.categoryField)
+        let data = try store.statsDataset(
+            from: options.from, to: options.to, processCode: template,
+            categoryField: options.categoryField)
         return StatsEngine.compute(data, options: options)
     }
 
     /// The statistics of one month, with the monthly trend of the twelve months ending with it.
-    public static func monthlyReport(store: StateStore, config: Config, month: ReportMonth, now: Date = Date()) throws -> Statistics {
+    public static func monthlyReport(store: StateStore, config: Config, month: ReportMonth, now: Date = Date()) throws
+        -> Statistics
+    {
         let zone = config.sync.timeZone
-        let start = month.start(in: zone), end = month.end(in: zone)
+        let start = month.start(in: zone)
+        let end = month.end(in: zone)
         let trendStart = month.adding(months: -11).start(in: zone)
         var options = StatsOptions(config: config, now: now, from: nil, to: nil, template: nil)
         options.from = start
         options.to = end
-        let year = try store.statsDataset(from: trendStart, to: end, processCode: nil, categoryField: options.categoryField)
+        let year = try store.statsDataset(
+            from: trendStart, to: end, processCode: nil, categoryField: options.categoryField)
         var statistics = StatsEngine.compute(year.created(from: start, to: end), options: options)
         var trendOptions = options
         trendOptions.from = trendStart

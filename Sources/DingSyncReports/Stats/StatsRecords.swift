@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// What became of an instance, from its raw status and result (SPEC 4.3).
 public enum StatsOutcome: String, Sendable, CaseIterable {
@@ -65,11 +65,13 @@ public struct StatsInstance: Sendable, Equatable {
     public var currentNode: String
     public var lastActionTime: Int64?
 
-    public init(id: String, processCode: String = "PROC-A", businessId: String = "", title: String = "",
-                status: String = "RUNNING", result: String = "", createTime: Int64, finishTime: Int64? = nil,
-                applicantId: String = "", applicantName: String = "", departmentId: String = "",
-                departmentName: String = "", amount: Double? = nil, category: String? = nil,
-                currentNode: String = "", lastActionTime: Int64? = nil) {
+    public init(
+        id: String, processCode: String = "PROC-A", businessId: String = "", title: String = "",
+        status: String = "RUNNING", result: String = "", createTime: Int64, finishTime: Int64? = nil,
+        applicantId: String = "", applicantName: String = "", departmentId: String = "",
+        departmentName: String = "", amount: Double? = nil, category: String? = nil,
+        currentNode: String = "", lastActionTime: Int64? = nil
+    ) {
         self.id = id
         self.processCode = processCode
         self.businessId = businessId
@@ -98,11 +100,15 @@ public struct StatsInstance: Sendable, Equatable {
     }
 
     /// The applicant's name, else the userid, else a placeholder.
-    var applicantLabel: String { applicantName.isEmpty ? (applicantId.isEmpty ? "（未知申请人）" : applicantId) : applicantName }
+    var applicantLabel: String {
+        applicantName.isEmpty ? (applicantId.isEmpty ? "（未知申请人）" : applicantId) : applicantName
+    }
     /// The applicant grouping key (userid, else the name).
     var applicantKey: String { applicantId.isEmpty ? applicantName : applicantId }
     /// The department's name, else its id, else a placeholder.
-    var departmentLabel: String { departmentName.isEmpty ? (departmentId.isEmpty ? "（未知部门）" : departmentId) : departmentName }
+    var departmentLabel: String {
+        departmentName.isEmpty ? (departmentId.isEmpty ? "（未知部门）" : departmentId) : departmentName
+    }
 }
 
 /// One approval task of a mirrored instance (the `tasks` table).
@@ -119,8 +125,10 @@ public struct StatsTask: Sendable, Equatable {
     /// The node's name (the task's group name, else its activity id); "" when unknown.
     public var nodeName: String
 
-    public init(instanceId: String, userId: String = "", userName: String = "", status: String = "COMPLETED",
-                result: String = "AGREE", createTime: Int64? = nil, finishTime: Int64? = nil, nodeName: String = "") {
+    public init(
+        instanceId: String, userId: String = "", userName: String = "", status: String = "COMPLETED",
+        result: String = "AGREE", createTime: Int64? = nil, finishTime: Int64? = nil, nodeName: String = ""
+    ) {
         self.instanceId = instanceId
         self.userId = userId
         self.userName = userName
@@ -146,8 +154,10 @@ public struct StatsAction: Sendable, Equatable {
     public var result: String
     public var date: Int64?
 
-    public init(instanceId: String, userId: String = "", userName: String = "", type: String = "EXECUTE_TASK_NORMAL",
-                result: String = "AGREE", date: Int64? = nil) {
+    public init(
+        instanceId: String, userId: String = "", userName: String = "", type: String = "EXECUTE_TASK_NORMAL",
+        result: String = "AGREE", date: Int64? = nil
+    ) {
         self.instanceId = instanceId
         self.userId = userId
         self.userName = userName
@@ -185,7 +195,8 @@ public struct StatsDataset: Sendable, Equatable {
             instance.createTime >= (from ?? Int64.min) && instance.createTime <= (to ?? Int64.max)
         }
         let ids = Set(kept.map(\.id))
-        return StatsDataset(instances: kept, tasks: tasks.filter { ids.contains($0.instanceId) },
-                            actions: actions.filter { ids.contains($0.instanceId) })
+        return StatsDataset(
+            instances: kept, tasks: tasks.filter { ids.contains($0.instanceId) },
+            actions: actions.filter { ids.contains($0.instanceId) })
     }
 }

@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// One cell of a statistics table: what it holds, so that each writer formats it its own way
 /// (aligned text, CSV, an Excel number with a number format).
@@ -27,9 +27,11 @@ public enum StatsCell: Sendable, Equatable {
         switch self {
         case .text(let text): return text
         case .integer(let value): return String(value)
-        case .number(let value, let places): return StatsMath.rounded(value, places).map { String(format: "%.\(places)f", $0) } ?? Self.missing
+        case .number(let value, let places):
+            return StatsMath.rounded(value, places).map { String(format: "%.\(places)f", $0) } ?? Self.missing
         case .amount(let value): return StatsMath.rounded(value, 2).map { String(format: "%.2f", $0) } ?? Self.missing
-        case .percent(let value): return StatsMath.rounded(value.map { $0 * 100 }, 1).map { String(format: "%.1f%%", $0) } ?? Self.missing
+        case .percent(let value):
+            return StatsMath.rounded(value.map { $0 * 100 }, 1).map { String(format: "%.1f%%", $0) } ?? Self.missing
         case .datetime(let value): return value.map { StatsTime.text($0, timeZone: timeZone) } ?? Self.missing
         }
     }

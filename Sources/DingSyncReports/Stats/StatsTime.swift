@@ -1,9 +1,9 @@
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// Times as the tables show them.
 public enum StatsTime {
@@ -13,7 +13,8 @@ public enum StatsTime {
         calendar.timeZone = timeZone
         let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let base = String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        let base = String(
+            format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
         return seconds ? base + String(format: ":%02d", c.second ?? 0) : base
     }
 

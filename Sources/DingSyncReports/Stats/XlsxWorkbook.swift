@@ -1,10 +1,10 @@
 import CXlsxWriter
-import Foundation
 import DingSyncBasics
-import DingSyncProcessing
-import DingSyncStore
 import DingSyncClients
 import DingSyncPipeline
+import DingSyncProcessing
+import DingSyncStore
+import Foundation
 
 /// A cell style of the reports and exports.
 enum XlsxStyle: Hashable {
@@ -124,7 +124,9 @@ final class XlsxWorkbook {
     }
 
     /// Writes text, cut to Excel's cell limit.
-    func write(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, text: String, style: XlsxStyle = .text) {
+    func write(
+        _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, text: String, style: XlsxStyle = .text
+    ) {
         var value = text
         if value.unicodeScalars.count > Self.maximumCellCharacters {
             value = String(String.UnicodeScalarView(value.unicodeScalars.prefix(Self.maximumCellCharacters - 1))) + "…"
@@ -132,13 +134,18 @@ final class XlsxWorkbook {
         record(worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), value, format(style)))
     }
 
-    func write(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, number: Double, style: XlsxStyle) {
+    func write(
+        _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, number: Double, style: XlsxStyle
+    ) {
         record(worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), number, format(style)))
     }
 
     /// Writes a statistics cell as a number with its format; nil figures as "—", empty ones
     /// blank when `blankMissing`.
-    func write(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, cell: StatsCell, blankMissing: Bool = false) {
+    func write(
+        _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, cell: StatsCell,
+        blankMissing: Bool = false
+    ) {
         func missing() {
             if !blankMissing { write(sheet, row, column, text: StatsCell.missing, style: .missing) }
         }
@@ -146,13 +153,29 @@ final class XlsxWorkbook {
         case .text(let text): write(sheet, row, column, text: text)
         case .integer(let value): write(sheet, row, column, number: Double(value), style: .integer)
         case .number(let value, let places):
-            if let value = StatsMath.rounded(value, places) { write(sheet, row, column, number: value, style: .decimal(places)) } else { missing() }
+            if let value = StatsMath.rounded(value, places) {
+                write(sheet, row, column, number: value, style: .decimal(places))
+            } else {
+                missing()
+            }
         case .amount(let value):
-            if let value = StatsMath.rounded(value, 2) { write(sheet, row, column, number: value, style: .amount) } else { missing() }
+            if let value = StatsMath.rounded(value, 2) {
+                write(sheet, row, column, number: value, style: .amount)
+            } else {
+                missing()
+            }
         case .percent(let value):
-            if let value = StatsMath.rounded(value, 6) { write(sheet, row, column, number: value, style: .percent) } else { missing() }
+            if let value = StatsMath.rounded(value, 6) {
+                write(sheet, row, column, number: value, style: .percent)
+            } else {
+                missing()
+            }
         case .datetime(let value):
-            if let value { write(sheet, row, column, number: StatsTime.excelSerial(value, timeZone: timeZone), style: .datetime) } else { missing() }
+            if let value {
+                write(sheet, row, column, number: StatsTime.excelSerial(value, timeZone: timeZone), style: .datetime)
+            } else {
+                missing()
+            }
         }
     }
 
@@ -171,7 +194,7 @@ final class XlsxWorkbook {
             try? FileManager.default.removeItem(atPath: temporaryPath)
             throw StatsError.cannotWrite(path: path, reason: String(cString: lxw_strerror(failure)))
         }
-        chmod(temporaryPath, 0o600)   // names and form contents: owner only
+        chmod(temporaryPath, 0o600)  // names and form contents: owner only
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporaryPath)

@@ -5,12 +5,14 @@ public enum AtomicFile {
     /// Files are created owner-only (0600) by default: checkpoints and exports name people and hold form contents.
     public static func write(_ data: Data, to path: String, permissions: Int = 0o600) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let temp = "\(path).tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, mode_t(permissions))
         guard fd >= 0 else { throw POSIXFileError(path: temp, code: errno) }
         close(fd)
-        chmod(temp, mode_t(permissions))   // whatever the umask
+        chmod(temp, mode_t(permissions))  // whatever the umask
         do {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temp))
             try handle.write(contentsOf: data)

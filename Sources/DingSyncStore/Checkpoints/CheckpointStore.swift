@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// The checkpoint file (or table) could not be used.
 public struct CheckpointError: OperatorFacingError, Equatable {
@@ -22,10 +22,12 @@ public struct CheckpointError: OperatorFacingError, Equatable {
     public var exitStatus: ExitStatus { .failed }
     public var errorDescription: String? {
         if inDatabase {
-            return "checkpoints in \(path) \(problem). Check the database connection (`dingsync doctor`); the table `checkpoints` holds one row per process code (synced_until_ms) and may be edited by hand."
+            return
+                "checkpoints in \(path) \(problem). Check the database connection (`dingsync doctor`); the table `checkpoints` holds one row per process code (synced_until_ms) and may be edited by hand."
         }
         if saving { return "checkpoint file \(path) \(problem)." }
-        return "checkpoint file \(path) \(problem). Fix the JSON by hand (see README, \"Checkpoint\"), or move the file away: the next run then lists the last sync.default_hours (use --start-time to backfill further back; nothing synced is lost or duplicated)."
+        return
+            "checkpoint file \(path) \(problem). Fix the JSON by hand (see README, \"Checkpoint\"), or move the file away: the next run then lists the last sync.default_hours (use --start-time to backfill further back; nothing synced is lost or duplicated)."
     }
 }
 
@@ -57,4 +59,3 @@ enum CheckpointRange {
         return abs(ms) < 1e15 ? String(Int64(ms)) : String(format: "%.3g", ms)
     }
 }
-

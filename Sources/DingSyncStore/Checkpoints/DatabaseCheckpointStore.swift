@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// The checkpoints in the state database's `checkpoints` table (one row per process code), used
 /// when the state lives on a MySQL server so that no state stays on the host.
@@ -20,12 +20,17 @@ public struct DatabaseCheckpointStore: CheckpointStore {
         do {
             loaded = try store.loadCheckpoints()
         } catch {
-            throw CheckpointError(path: store.path, problem: "cannot be read: \((error as? LocalizedError)?.errorDescription ?? "\(error)")",
-                                  inDatabase: true)
+            throw CheckpointError(
+                path: store.path,
+                problem: "cannot be read: \((error as? LocalizedError)?.errorDescription ?? "\(error)")",
+                inDatabase: true)
         }
         for (code, date) in loaded where !CheckpointRange.contains(date) {
-            throw CheckpointError(path: store.path, problem: "hold synced_until_ms \(CheckpointRange.describe(date)) for \(code), which is not "
-                + "a time between 2000 and 2100 (set it to the time the last good sync reached, or delete the row)", inDatabase: true)
+            throw CheckpointError(
+                path: store.path,
+                problem: "hold synced_until_ms \(CheckpointRange.describe(date)) for \(code), which is not "
+                    + "a time between 2000 and 2100 (set it to the time the last good sync reached, or delete the row)",
+                inDatabase: true)
         }
         return loaded
     }

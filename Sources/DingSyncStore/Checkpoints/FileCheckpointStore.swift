@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// The checkpoints in `sync.checkpoint_file`: human-readable JSON written atomically (temp file,
 /// fsync, rename, owner-only), `sync.checkpoint_file`, human-readable JSON written atomically (temp file,
@@ -48,40 +48,56 @@ public struct FileCheckpointStore: CheckpointStore {
             if case .number(let literal)? = entry["synced_until_ms"], let ms = Double(literal) {
                 let date = Date(timeIntervalSince1970: ms / 1000)
                 guard CheckpointRange.contains(date) else {
-                    throw CheckpointError(path: path, problem: "has synced_until_ms \(literal) for \(code), which is not a time between 2000 "
-                        + "and 2100 (epoch milliseconds, e.g. 1743480000000)")
+                    throw CheckpointError(
+                        path: path,
+                        problem: "has synced_until_ms \(literal) for \(code), which is not a time between 2000 "
+                            + "and 2100 (epoch milliseconds, e.g. 1743480000000)")
                 }
                 result[code] = date
-            } else if case .string(let text)? = entry["synced_until"], let date = Self.parse(text, timeZone: timeZone), CheckpointRange.contains(date) {
+            } else if case .string(let text)? = entry["synced_until"], let date = Self.parse(text, timeZone: timeZone),
+                CheckpointRange.contains(date)
+            {
                 result[code] = date
             } else {
-                throw CheckpointError(path: path, problem: "has no readable synced_until for \(code) (expected \"yyyy-MM-dd HH:mm:ss +08:00\" or synced_until_ms)")
+                throw CheckpointError(
+                    path: path,
+                    problem:
+                        "has no readable synced_until for \(code) (expected \"yyyy-MM-dd HH:mm:ss +08:00\" or synced_until_ms)"
+                )
             }
         }
         return result
     }
 
-
     /// Writes the checkpoints atomically.
     public func save(_ checkpoints: [String: Date], now: Date = Date()) throws {
         let codes = checkpoints.sorted { $0.key < $1.key }.map { code, date -> (key: String, value: JSON) in
-            (code, ["synced_until": .string(format(date)), "synced_until_ms": .number(DingTalkTime.epochMilliseconds(date))])
+            (
+                code,
+                [
+                    "synced_until": .string(format(date)),
+                    "synced_until_ms": .number(DingTalkTime.epochMilliseconds(date))
+                ]
+            )
         }
         let object: JSON = ["version": 1, "updated_at": .string(format(now)), "process_codes": .object(codes)]
         let data = Data(object.prettyText.utf8)
         do {
             try AtomicFile.write(data + Data("\n".utf8), to: path)
         } catch {
-            throw CheckpointError(path: path, problem: "could not be written (\(AtomicFile.reason(error))); the previous checkpoint is "
-                + "unchanged. Free space or fix the folder's permissions; the rows of this run are written and the next run repeats "
-                + "its window without duplicates", saving: true)
+            throw CheckpointError(
+                path: path,
+                problem: "could not be written (\(AtomicFile.reason(error))); the previous checkpoint is "
+                    + "unchanged. Free space or fix the folder's permissions; the rows of this run are written and the next run repeats "
+                    + "its window without duplicates", saving: true)
         }
     }
 
     func format(_ date: Date) -> String {
         let offset = timeZone.secondsFromGMT(for: date)
         let sign = offset < 0 ? "-" : "+"
-        return TimeText.format(date, timeZone) + String(format: " %@%02d:%02d", sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
+        return TimeText.format(date, timeZone)
+            + String(format: " %@%02d:%02d", sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 
     static func parse(_ text: String, timeZone: TimeZone) -> Date? {
@@ -91,4 +107,3 @@ public struct FileCheckpointStore: CheckpointStore {
         return try? TimeArgument.parse(iso, role: .start, timeZone: timeZone, flag: "synced_until")
     }
 }
-

@@ -1,11 +1,12 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Another run holds the lock: nothing was done (exit 75).
 public struct LockHeldError: OperatorFacingError, Equatable {
@@ -31,7 +32,6 @@ extension RunLocking {
         try acquire(now: now, timeZone: timeZone, wait: 0)
     }
 }
-
 
 /// The lock file could not be opened or created.
 public struct LockFileError: OperatorFacingError, Equatable {
@@ -64,7 +64,9 @@ public final class RunLock: RunLocking, @unchecked Sendable {
     /// Takes the lock, polling for up to `wait` seconds while another process holds it.
     public func acquire(now: Date = Date(), timeZone: TimeZone = .current, wait: TimeInterval) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else {
             throw LockFileError(path: path, reason: String(cString: strerror(errno)))
@@ -75,7 +77,9 @@ public final class RunLock: RunLocking, @unchecked Sendable {
                 usleep(200_000)
                 continue
             }
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                ?? ""
             close(fd)
             throw LockHeldError(path: path, holder: holder)
         }
@@ -117,7 +121,8 @@ public final class MySQLRunLock: RunLocking, @unchecked Sendable {
         // The lock's connection is idle for the whole run: keep the server from closing it
         // (which would free the lock) however short its default wait_timeout is.
         try db.execute("SET SESSION wait_timeout = 604800")
-        let got = try db.query("SELECT GET_LOCK(?, ?)", [.text(name), .integer(Int64(max(0, wait).rounded(.up)))]).first?.first?.int
+        let got = try db.query("SELECT GET_LOCK(?, ?)", [.text(name), .integer(Int64(max(0, wait).rounded(.up)))])
+            .first?.first?.int
         guard got == 1 else {
             let holder = try? db.query("SELECT value FROM meta WHERE `key` = 'lock_holder'").first?.first?.string
             throw LockHeldError(path: "\(name) on \(endpoint.host):\(endpoint.port)", holder: holder ?? "")

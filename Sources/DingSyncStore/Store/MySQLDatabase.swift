@@ -1,7 +1,7 @@
 import CMariaDB
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// A MySQL failure: which server, user and database, the server's own message, and the fix.
 public struct MySQLError: OperatorFacingError, Equatable {
@@ -50,7 +50,8 @@ public struct MySQLError: OperatorFacingError, Equatable {
     public var fix: String {
         switch code {
         case 1045:
-            return "Check database.user and the password (database.password or DINGSYNC_DB_PASSWORD), and that the account may connect from this host (CREATE USER '\(user)'@'<dingsync host>' IDENTIFIED BY '…'; \(grantStatement))"
+            return
+                "Check database.user and the password (database.password or DINGSYNC_DB_PASSWORD), and that the account may connect from this host (CREATE USER '\(user)'@'<dingsync host>' IDENTIFIED BY '…'; \(grantStatement))"
         case 1049:
             return "Create it: CREATE DATABASE \(database) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; \(grantStatement)"
         case 1044, 1142, 1143, 1227, 1370:
@@ -125,17 +126,21 @@ public final class MySQLDatabase: SQLDatabase {
                 mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on)
             }
         }
-        let connected = mysql_real_connect(mysql, endpoint.host, endpoint.user, endpoint.password, endpoint.database,
-                                           UInt32(endpoint.port), nil, UInt(CLIENT_FOUND_ROWS))
+        let connected = mysql_real_connect(
+            mysql, endpoint.host, endpoint.user, endpoint.password, endpoint.database,
+            UInt32(endpoint.port), nil, UInt(CLIENT_FOUND_ROWS))
         guard connected != nil else {
-            let failure = MySQLError(code: mysql_errno(mysql), message: String(cString: mysql_error(mysql)), endpoint: endpoint)
+            let failure = MySQLError(
+                code: mysql_errno(mysql), message: String(cString: mysql_error(mysql)), endpoint: endpoint)
             mysql_close(mysql)
             return failure
         }
         handle = mysql
         // Strict, predictable sessions: errors instead of silent truncation; times as stored.
-        for sql in ["SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
-                    "SET SESSION time_zone = '+00:00'", "SET NAMES \(endpoint.charset) COLLATE \(endpoint.charset)_bin"] {
+        for sql in [
+            "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+            "SET SESSION time_zone = '+00:00'", "SET NAMES \(endpoint.charset) COLLATE \(endpoint.charset)_bin"
+        ] {
             if mysql_real_query(mysql, sql, UInt(sql.utf8.count)) != 0 {
                 let failure = lastError()
                 disconnect()
@@ -151,7 +156,9 @@ public final class MySQLDatabase: SQLDatabase {
     }
 
     private func statementError(_ statement: UnsafeMutablePointer<MYSQL_STMT>) -> MySQLError {
-        MySQLError(code: mysql_stmt_errno(statement), message: String(cString: mysql_stmt_error(statement)), endpoint: endpoint)
+        MySQLError(
+            code: mysql_stmt_errno(statement), message: String(cString: mysql_stmt_error(statement)), endpoint: endpoint
+        )
     }
 
     /// Runs `body`; when the connection was lost outside a transaction, reconnects and runs it once more.
@@ -192,7 +199,8 @@ public final class MySQLDatabase: SQLDatabase {
         defer { for buffer in buffers { buffer.deallocate() } }
         /// An 8-byte buffer holding `value`, freed with the others after the call.
         func holding<T>(_ value: T) -> UnsafeMutableRawPointer {
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+            let buffer = UnsafeMutableRawPointer.allocate(
+                byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
             buffer.storeBytes(of: value, as: T.self)
             buffers.append(buffer)
             return buffer
@@ -218,14 +226,17 @@ public final class MySQLDatabase: SQLDatabase {
                 binds[index].buffer = buffer
                 binds[index].buffer_length = UInt(bytes.count)
                 binds[index].length_value = UInt(bytes.count)
-                // length_value is used when `length` is nil.
+            // length_value is used when `length` is nil.
             }
         }
         let expected = Int(mysql_stmt_param_count(statement))
         guard expected == values.count else {
-            throw MySQLError(code: 2034, message: "statement expects \(expected) values, got \(values.count)", endpoint: endpoint)
+            throw MySQLError(
+                code: 2034, message: "statement expects \(expected) values, got \(values.count)", endpoint: endpoint)
         }
-        if !values.isEmpty, binds.withUnsafeMutableBufferPointer({ mysql_stmt_bind_param(statement, $0.baseAddress) }) != 0 {
+        if !values.isEmpty,
+            binds.withUnsafeMutableBufferPointer({ mysql_stmt_bind_param(statement, $0.baseAddress) }) != 0
+        {
             throw statementError(statement)
         }
         if mysql_stmt_execute(statement) != 0 { throw statementError(statement) }
@@ -268,13 +279,16 @@ public final class MySQLDatabase: SQLDatabase {
         let initialText = 256
         var buffers: [UnsafeMutableRawPointer] = []
         defer {
-            lengths.deallocate(); nulls.deallocate(); errors.deallocate()
+            lengths.deallocate()
+            nulls.deallocate()
+            errors.deallocate()
             for buffer in buffers { buffer.deallocate() }
         }
         for column in 0..<count {
             let kind: ColumnKind
             switch fields[column].type {
-            case MYSQL_TYPE_TINY, MYSQL_TYPE_SHORT, MYSQL_TYPE_LONG, MYSQL_TYPE_LONGLONG, MYSQL_TYPE_INT24, MYSQL_TYPE_YEAR:
+            case MYSQL_TYPE_TINY, MYSQL_TYPE_SHORT, MYSQL_TYPE_LONG, MYSQL_TYPE_LONGLONG, MYSQL_TYPE_INT24,
+                MYSQL_TYPE_YEAR:
                 kind = .integer
             case MYSQL_TYPE_FLOAT, MYSQL_TYPE_DOUBLE: kind = .real
             case MYSQL_TYPE_DECIMAL, MYSQL_TYPE_NEWDECIMAL: kind = .decimal
@@ -306,7 +320,10 @@ public final class MySQLDatabase: SQLDatabase {
             var row: [SQLValue] = []
             row.reserveCapacity(count)
             for column in 0..<count {
-                if nulls[column] != 0 { row.append(.null); continue }
+                if nulls[column] != 0 {
+                    row.append(.null)
+                    continue
+                }
                 switch kinds[column] {
                 case .integer: row.append(.integer(buffers[column].load(as: Int64.self)))
                 case .real: row.append(.real(buffers[column].load(as: Double.self)))
@@ -314,7 +331,8 @@ public final class MySQLDatabase: SQLDatabase {
                     let length = Int(lengths[column])
                     let text: String
                     if length <= initialText {
-                        text = String(decoding: UnsafeRawBufferPointer(start: buffers[column], count: length), as: UTF8.self)
+                        text = String(
+                            decoding: UnsafeRawBufferPointer(start: buffers[column], count: length), as: UTF8.self)
                     } else {
                         // Longer than the first buffer: fetch the whole column.
                         let whole = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 1)
@@ -326,11 +344,17 @@ public final class MySQLDatabase: SQLDatabase {
                         let fetched = UnsafeMutablePointer<UInt>.allocate(capacity: 1)
                         defer { fetched.deallocate() }
                         bind.length = fetched
-                        if mysql_stmt_fetch_column(statement, &bind, UInt32(column), 0) != 0 { throw statementError(statement) }
+                        if mysql_stmt_fetch_column(statement, &bind, UInt32(column), 0) != 0 {
+                            throw statementError(statement)
+                        }
                         text = String(decoding: UnsafeRawBufferPointer(start: whole, count: length), as: UTF8.self)
                     }
                     if kinds[column] == .decimal {
-                        if let whole = Int64(text) { row.append(.integer(whole)) } else { row.append(Double(text).map { .real($0) } ?? .text(text)) }
+                        if let whole = Int64(text) {
+                            row.append(.integer(whole))
+                        } else {
+                            row.append(Double(text).map { .real($0) } ?? .text(text))
+                        }
                     } else {
                         row.append(.text(text))
                     }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// A value bound to or read from a statement.
 public enum SQLValue: Sendable, Equatable {
@@ -9,9 +9,21 @@ public enum SQLValue: Sendable, Equatable {
     case real(Double)
     case text(String)
 
-    public var string: String? { if case .text(let s) = self { return s }; if case .integer(let i) = self { return String(i) }; return nil }
-    public var int: Int64? { if case .integer(let i) = self { return i }; if case .text(let s) = self { return Int64(s) }; return nil }
-    public var double: Double? { if case .real(let d) = self { return d }; if case .integer(let i) = self { return Double(i) }; return nil }
+    public var string: String? {
+        if case .text(let s) = self { return s }
+        if case .integer(let i) = self { return String(i) }
+        return nil
+    }
+    public var int: Int64? {
+        if case .integer(let i) = self { return i }
+        if case .text(let s) = self { return Int64(s) }
+        return nil
+    }
+    public var double: Double? {
+        if case .real(let d) = self { return d }
+        if case .integer(let i) = self { return Double(i) }
+        return nil
+    }
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
@@ -64,7 +76,8 @@ extension SQLDatabase {
 
     /// Writes one `meta` row (inserted or replaced).
     package func setMeta(_ key: String, _ value: String) throws {
-        try run("INSERT INTO meta (`key`, value) VALUES (?, ?) \(dialect.onConflict("`key`")) \(dialect.replacing(["value"]))",
-                [.text(key), .text(value)])
+        try run(
+            "INSERT INTO meta (`key`, value) VALUES (?, ?) \(dialect.onConflict("`key`")) \(dialect.replacing(["value"]))",
+            [.text(key), .text(value)])
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// What differs between the backends' SQL. Everything else the store writes is shared SQL:
 /// `?` placeholders, identifiers that are not reserved words (or quoted with backticks,
@@ -42,7 +42,9 @@ public enum SQLDialect: String, Sendable {
     var metaTable: String {
         switch self {
         case .sqlite: return "CREATE TABLE IF NOT EXISTS meta (`key` TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        case .mysql: return "CREATE TABLE IF NOT EXISTS meta (`key` VARCHAR(64) NOT NULL PRIMARY KEY, value TEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+        case .mysql:
+            return
+                "CREATE TABLE IF NOT EXISTS meta (`key` VARCHAR(64) NOT NULL PRIMARY KEY, value TEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
         }
     }
 }
@@ -57,6 +59,8 @@ struct SchemaStep: Sendable {
 
 /// The tables every backend shares, in the order a copy must fill them (parents first).
 enum StoreTables {
-    static let copyOrder = ["instances", "form_values", "operation_records", "tasks", "ledger", "pending_creates",
-                            "failed_instances", "users", "departments", "api_calls", "runs", "checkpoints"]
+    static let copyOrder = [
+        "instances", "form_values", "operation_records", "tasks", "ledger", "pending_creates",
+        "failed_instances", "users", "departments", "api_calls", "runs", "checkpoints"
+    ]
 }

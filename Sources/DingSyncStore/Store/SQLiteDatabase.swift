@@ -1,7 +1,7 @@
 import CSQLite
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// A SQLite failure, with the statement's purpose and SQLite's own message.
 public struct SQLiteError: OperatorFacingError, Equatable {
@@ -14,7 +14,8 @@ public struct SQLiteError: OperatorFacingError, Equatable {
         var text = "state database \(path): \(message) (SQLite \(code))"
         switch code & 0xff {
         case SQLITE_CORRUPT, SQLITE_NOTADB:
-            text += ". The file is damaged: restore it from a backup, or move it away to rebuild the mirror (the next run re-syncs from the checkpoint; run --full-check to reconcile)."
+            text +=
+                ". The file is damaged: restore it from a backup, or move it away to rebuild the mirror (the next run re-syncs from the checkpoint; run --full-check to reconcile)."
         case SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM:
             text += ". Check sync.state_db and that the folder is writable by the user running dingsync."
         case SQLITE_FULL:

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// Why a copy of the state was refused or failed.
 public struct StateCopyError: OperatorFacingError, Equatable {
@@ -21,18 +21,24 @@ public enum StateCopy {
         public var counts: [(table: String, rows: Int)]
         public var checkpoints: Int
         public static func == (a: Result, b: Result) -> Bool {
-            a.checkpoints == b.checkpoints && a.counts.map(\.table) == b.counts.map(\.table) && a.counts.map(\.rows) == b.counts.map(\.rows)
+            a.checkpoints == b.checkpoints && a.counts.map(\.table) == b.counts.map(\.table)
+                && a.counts.map(\.rows) == b.counts.map(\.rows)
         }
     }
 
-    public static func copy(from source: StateStore, checkpoints: [String: Date], to target: StateStore,
-                            now: Date = Date(), progress: (String) -> Void = { _ in }) throws -> Result {
+    public static func copy(
+        from source: StateStore, checkpoints: [String: Date], to target: StateStore,
+        now: Date = Date(), progress: (String) -> Void = { _ in }
+    ) throws -> Result {
         guard source.path != target.path || source.dialect != target.dialect else {
             throw StateCopyError(message: "the source and the target are the same database (\(source.path))")
         }
         let nonEmpty = try StoreTables.copyOrder.filter { try target.rowCount($0) > 0 }
         guard nonEmpty.isEmpty else {
-            throw StateCopyError(message: "the target \(target.path) is not empty (rows in \(nonEmpty.joined(separator: ", "))): migrate-db only fills an empty database. Drop and re-create it (DEPLOYMENT.md, \"Moving from SQLite\"), or point database.database at a new one.")
+            throw StateCopyError(
+                message:
+                    "the target \(target.path) is not empty (rows in \(nonEmpty.joined(separator: ", "))): migrate-db only fills an empty database. Drop and re-create it (DEPLOYMENT.md, \"Moving from SQLite\"), or point database.database at a new one."
+            )
         }
         var counts: [(String, Int)] = []
         try target.locked {
@@ -40,7 +46,8 @@ public enum StateCopy {
                 for table in StoreTables.copyOrder where table != "checkpoints" {
                     let columns = try source.columns(of: table)
                     let list = columns.map { "`\($0)`" }.joined(separator: ", ")
-                    let insert = "INSERT INTO \(table) (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+                    let insert =
+                        "INSERT INTO \(table) (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
                     var copied = 0
                     try source.locked {
                         try source.db.forEach("SELECT \(list) FROM \(table)", []) { row in
@@ -52,21 +59,26 @@ public enum StateCopy {
                 }
                 let updated = DingTalkTime.epochMilliseconds(now)
                 for (code, date) in checkpoints.sorted(by: { $0.key < $1.key }) {
-                    try target.db.run("INSERT INTO checkpoints (process_code, synced_until_ms, updated_at) VALUES (?, ?, ?)",
-                                      [.text(code), .integer(DingTalkTime.epochMilliseconds(date)), .integer(updated)])
+                    try target.db.run(
+                        "INSERT INTO checkpoints (process_code, synced_until_ms, updated_at) VALUES (?, ?, ?)",
+                        [.text(code), .integer(DingTalkTime.epochMilliseconds(date)), .integer(updated)])
                 }
                 // Verify inside the transaction: a mismatch rolls everything back.
                 for table in StoreTables.copyOrder where table != "checkpoints" {
                     let expected = try source.locked { try source.countUnlocked(table) }
                     let actual = try target.countUnlocked(table)
                     guard expected == actual else {
-                        throw StateCopyError(message: "copy of \(table) is incomplete: \(actual) of \(expected) rows; nothing was kept")
+                        throw StateCopyError(
+                            message: "copy of \(table) is incomplete: \(actual) of \(expected) rows; nothing was kept")
                     }
                     counts.append((table, actual))
                 }
                 let stored = try target.countUnlocked("checkpoints")
                 guard stored == checkpoints.count else {
-                    throw StateCopyError(message: "copy of the checkpoints is incomplete: \(stored) of \(checkpoints.count); nothing was kept")
+                    throw StateCopyError(
+                        message:
+                            "copy of the checkpoints is incomplete: \(stored) of \(checkpoints.count); nothing was kept"
+                    )
                 }
             }
         }
@@ -92,12 +104,16 @@ extension StateStore {
         try locked {
             switch db.dialect {
             case .sqlite:
-                return try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]).compactMap { $0[0].string }
+                return try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]).compactMap {
+                    $0[0].string
+                }
             case .mysql:
-                return try db.query("""
+                return try db.query(
+                    """
                     SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?
                     ORDER BY ordinal_position
-                    """, [.text(table)]).compactMap { $0[0].string }
+                    """, [.text(table)]
+                ).compactMap { $0[0].string }
             }
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import DingSyncBasics
+import Foundation
 
 /// A command that reads the state (`stats`, `report`, `export`, `digest`) found none:
 /// nothing was ever synced with this configuration.

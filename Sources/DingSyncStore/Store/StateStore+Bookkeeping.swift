@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// An instance that failed, to retry next run.
 public struct FailedInstance: Sendable, Equatable {
@@ -15,7 +15,8 @@ extension StateStore {
     public func recordFailure(instanceId: String, processCode: String, error: String, at date: Date) throws {
         let ms = DingTalkTime.epochMilliseconds(date)
         try locked {
-            _ = try db.run("""
+            _ = try db.run(
+                """
                 INSERT INTO failed_instances (instance_id, process_code, error, attempts, first_failed_at, last_failed_at)
                 VALUES (?, ?, ?, 1, ?, ?)
                 \(db.dialect.onConflict("instance_id")) \(db.dialect.replacing(["error", "last_failed_at"])), attempts = attempts + 1
@@ -25,9 +26,12 @@ extension StateStore {
 
     public func failedInstances(processCodes: [String]) throws -> [FailedInstance] {
         try locked {
-            try db.query("SELECT instance_id, process_code, error, attempts FROM failed_instances ORDER BY first_failed_at").compactMap { row in
+            try db.query(
+                "SELECT instance_id, process_code, error, attempts FROM failed_instances ORDER BY first_failed_at"
+            ).compactMap { row in
                 guard let id = row[0].string, let code = row[1].string, processCodes.contains(code) else { return nil }
-                return FailedInstance(instanceId: id, processCode: code, error: row[2].string ?? "", attempts: Int(row[3].int ?? 1))
+                return FailedInstance(
+                    instanceId: id, processCode: code, error: row[2].string ?? "", attempts: Int(row[3].int ?? 1))
             }
         }
     }
@@ -39,9 +43,14 @@ extension StateStore {
     /// Cached names (userid → name, dept id → name).
     public func names() throws -> (users: [String: String], departments: [String: String]) {
         try locked {
-            var users: [String: String] = [:], departments: [String: String] = [:]
-            try db.forEach("SELECT user_id, name FROM users") { row in if let k = row[0].string, let v = row[1].string { users[k] = v } }
-            try db.forEach("SELECT dept_id, name FROM departments") { row in if let k = row[0].string, let v = row[1].string { departments[k] = v } }
+            var users: [String: String] = [:]
+            var departments: [String: String] = [:]
+            try db.forEach("SELECT user_id, name FROM users") { row in
+                if let k = row[0].string, let v = row[1].string { users[k] = v }
+            }
+            try db.forEach("SELECT dept_id, name FROM departments") { row in
+                if let k = row[0].string, let v = row[1].string { departments[k] = v }
+            }
             return (users, departments)
         }
     }
@@ -51,12 +60,14 @@ extension StateStore {
         try locked {
             try db.transaction {
                 for (k, v) in users {
-                    try db.run("INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?) \(db.dialect.onConflict("user_id")) \(db.dialect.replacing(["name", "updated_at"]))",
-                               [.text(k), .text(v), .integer(ms)])
+                    try db.run(
+                        "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?) \(db.dialect.onConflict("user_id")) \(db.dialect.replacing(["name", "updated_at"]))",
+                        [.text(k), .text(v), .integer(ms)])
                 }
                 for (k, v) in departments {
-                    try db.run("INSERT INTO departments (dept_id, name, updated_at) VALUES (?, ?, ?) \(db.dialect.onConflict("dept_id")) \(db.dialect.replacing(["name", "updated_at"]))",
-                               [.text(k), .text(v), .integer(ms)])
+                    try db.run(
+                        "INSERT INTO departments (dept_id, name, updated_at) VALUES (?, ?, ?) \(db.dialect.onConflict("dept_id")) \(db.dialect.replacing(["name", "updated_at"]))",
+                        [.text(k), .text(v), .integer(ms)])
                 }
             }
         }
@@ -67,7 +78,8 @@ extension StateStore {
         try locked {
             try db.transaction {
                 for (api, n) in calls where n > 0 {
-                    try db.run("""
+                    try db.run(
+                        """
                         INSERT INTO api_calls (month, platform, api, calls) VALUES (?, ?, ?, ?)
                         \(db.dialect.onConflict("month, platform, api")) calls = calls + \(db.dialect.excluded("calls"))
                         """, [.text(month), .text(platform), .text(api), SQLValue(n)])
@@ -80,7 +92,9 @@ extension StateStore {
     public func calls(month: String, platform: String) throws -> [String: Int] {
         try locked {
             var result: [String: Int] = [:]
-            try db.forEach("SELECT api, calls FROM api_calls WHERE month = ? AND platform = ?", [.text(month), .text(platform)]) { row in
+            try db.forEach(
+                "SELECT api, calls FROM api_calls WHERE month = ? AND platform = ?", [.text(month), .text(platform)]
+            ) { row in
                 if let api = row[0].string { result[api] = Int(row[1].int ?? 0) }
             }
             return result
@@ -98,8 +112,11 @@ public struct RunRow: Sendable, Equatable {
     /// Why the run stopped, if it did.
     public var stopped: String?
 
-    public init(started: Date, finished: Date, mode: String, exitCode: Int32, listed: Int, fetched: Int, created: Int, updated: Int,
-                unchanged: Int, failed: Int, stopped: String?) {
+    public init(
+        started: Date, finished: Date, mode: String, exitCode: Int32, listed: Int, fetched: Int, created: Int,
+        updated: Int,
+        unchanged: Int, failed: Int, stopped: String?
+    ) {
         self.started = started
         self.finished = finished
         self.mode = mode
@@ -118,13 +135,18 @@ extension StateStore {
     /// Appends a run to the history (used by `doctor` and alerts).
     public func recordRun(_ run: RunRow) throws {
         try locked {
-            _ = try db.run("""
+            _ = try db.run(
+                """
                 INSERT INTO runs (started_at, finished_at, mode, exit_code, listed, fetched, created, updated, unchanged, failed, summary)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(DingTalkTime.epochMilliseconds(run.started)), .integer(DingTalkTime.epochMilliseconds(run.finished)),
-                      .text(run.mode), .integer(Int64(run.exitCode)), SQLValue(run.listed), SQLValue(run.fetched),
-                      SQLValue(run.created), SQLValue(run.updated), SQLValue(run.unchanged), SQLValue(run.failed),
-                      SQLValue(run.stopped)])
+                """,
+                [
+                    .integer(DingTalkTime.epochMilliseconds(run.started)),
+                    .integer(DingTalkTime.epochMilliseconds(run.finished)),
+                    .text(run.mode), .integer(Int64(run.exitCode)), SQLValue(run.listed), SQLValue(run.fetched),
+                    SQLValue(run.created), SQLValue(run.updated), SQLValue(run.unchanged), SQLValue(run.failed),
+                    SQLValue(run.stopped)
+                ])
         }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// Checkpoints kept in the database (`checkpoints`), used when the state lives on a MySQL
 /// server; `StateBackend` decides where they live.
@@ -9,7 +9,9 @@ extension StateStore {
         try locked {
             var result: [String: Date] = [:]
             try db.forEach("SELECT process_code, synced_until_ms FROM checkpoints") { row in
-                if let code = row[0].string, let ms = row[1].int { result[code] = Date(timeIntervalSince1970: Double(ms) / 1000) }
+                if let code = row[0].string, let ms = row[1].int {
+                    result[code] = Date(timeIntervalSince1970: Double(ms) / 1000)
+                }
             }
             return result
         }
@@ -22,8 +24,9 @@ extension StateStore {
             try db.transaction {
                 try db.run("DELETE FROM checkpoints")
                 for (code, date) in checkpoints.sorted(by: { $0.key < $1.key }) {
-                    try db.run("INSERT INTO checkpoints (process_code, synced_until_ms, updated_at) VALUES (?, ?, ?)",
-                               [.text(code), .integer(DingTalkTime.epochMilliseconds(date)), .integer(updated)])
+                    try db.run(
+                        "INSERT INTO checkpoints (process_code, synced_until_ms, updated_at) VALUES (?, ?, ?)",
+                        [.text(code), .integer(DingTalkTime.epochMilliseconds(date)), .integer(updated)])
                 }
             }
         }

@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// Which Bitable table a ledger entry belongs to.
 public enum TableKind: String, Sendable, CaseIterable {
@@ -32,7 +32,10 @@ public struct InstanceCommit: Sendable {
     /// Action keys whose rows were removed (an instance with fewer records than before).
     public var removedActionKeys: [String]
 
-    public init(detail: InstanceDetail, processed: ProcessedInstance, ledger: [(kind: TableKind, entry: LedgerEntry)], removedActionKeys: [String] = []) {
+    public init(
+        detail: InstanceDetail, processed: ProcessedInstance, ledger: [(kind: TableKind, entry: LedgerEntry)],
+        removedActionKeys: [String] = []
+    ) {
         self.detail = detail
         self.processed = processed
         self.ledger = ledger
@@ -46,9 +49,12 @@ extension StateStore {
         try locked {
             var result: [String: LedgerEntry] = [:]
             for key in keys {
-                if let row = try db.query("SELECT `key`, instance_id, record_id, content_hash FROM ledger WHERE kind = ? AND `key` = ?",
-                                          [.text(kind.rawValue), .text(key)]).first,
-                   let k = row[0].string, let i = row[1].string, let r = row[2].string {
+                if let row = try db.query(
+                    "SELECT `key`, instance_id, record_id, content_hash FROM ledger WHERE kind = ? AND `key` = ?",
+                    [.text(kind.rawValue), .text(key)]
+                ).first,
+                    let k = row[0].string, let i = row[1].string, let r = row[2].string
+                {
                     result[k] = LedgerEntry(key: k, instanceId: i, recordId: r, contentHash: row[3].string)
                 }
             }
@@ -61,9 +67,13 @@ extension StateStore {
         try locked {
             var result: [String: [LedgerEntry]] = [:]
             for id in instanceIds {
-                try db.forEach("SELECT `key`, record_id, content_hash FROM ledger WHERE kind = 'action' AND instance_id = ?", [.text(id)]) { row in
+                try db.forEach(
+                    "SELECT `key`, record_id, content_hash FROM ledger WHERE kind = 'action' AND instance_id = ?",
+                    [.text(id)]
+                ) { row in
                     guard let k = row[0].string, let r = row[1].string else { return }
-                    result[id, default: []].append(LedgerEntry(key: k, instanceId: id, recordId: r, contentHash: row[2].string))
+                    result[id, default: []].append(
+                        LedgerEntry(key: k, instanceId: id, recordId: r, contentHash: row[2].string))
                 }
             }
             return result
@@ -73,7 +83,9 @@ extension StateStore {
     /// Every ledger entry of a table (for reconciliation).
     public func allLedger(_ kind: TableKind) throws -> [LedgerEntry] {
         try locked {
-            try db.query("SELECT `key`, instance_id, record_id, content_hash FROM ledger WHERE kind = ?", [.text(kind.rawValue)]).compactMap { row in
+            try db.query(
+                "SELECT `key`, instance_id, record_id, content_hash FROM ledger WHERE kind = ?", [.text(kind.rawValue)]
+            ).compactMap { row in
                 guard let k = row[0].string, let i = row[1].string, let r = row[2].string else { return nil }
                 return LedgerEntry(key: k, instanceId: i, recordId: r, contentHash: row[3].string)
             }
@@ -85,7 +97,8 @@ extension StateStore {
         try locked {
             try db.transaction {
                 for key in keys {
-                    try db.run("DELETE FROM pending_creates WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)])
+                    try db.run(
+                        "DELETE FROM pending_creates WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)])
                 }
             }
         }
@@ -96,11 +109,13 @@ extension StateStore {
         try locked {
             try db.transaction {
                 for key in keys {
-                    try db.run("""
+                    try db.run(
+                        """
                         INSERT INTO pending_creates (kind, `key`, table_id, started_at) VALUES (?, ?, ?, ?)
                         \(db.dialect.onConflict("kind, `key`")) \(db.dialect.replacing(["table_id", "started_at"]))
                         """,
-                               [.text(kind.rawValue), .text(key), .text(table), .integer(DingTalkTime.epochMilliseconds(date))])
+                        [.text(kind.rawValue), .text(key), .text(table), .integer(DingTalkTime.epochMilliseconds(date))]
+                    )
                 }
             }
         }
@@ -109,7 +124,8 @@ extension StateStore {
     /// Keys whose create may have been applied without its record id being stored (a crash).
     public func pendingCreates(_ kind: TableKind) throws -> [String] {
         try locked {
-            try db.query("SELECT `key` FROM pending_creates WHERE kind = ? ORDER BY `key`", [.text(kind.rawValue)]).compactMap { $0[0].string }
+            try db.query("SELECT `key` FROM pending_creates WHERE kind = ? ORDER BY `key`", [.text(kind.rawValue)])
+                .compactMap { $0[0].string }
         }
     }
 
@@ -129,7 +145,9 @@ extension StateStore {
             try db.transaction {
                 for entry in entries {
                     try upsertLedger(kind, entry, at: date)
-                    try db.run("DELETE FROM pending_creates WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(entry.key)])
+                    try db.run(
+                        "DELETE FROM pending_creates WHERE kind = ? AND `key` = ?",
+                        [.text(kind.rawValue), .text(entry.key)])
                 }
             }
         }
@@ -139,7 +157,9 @@ extension StateStore {
     public func removeLedger(_ kind: TableKind, keys: [String]) throws {
         try locked {
             try db.transaction {
-                for key in keys { try db.run("DELETE FROM ledger WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)]) }
+                for key in keys {
+                    try db.run("DELETE FROM ledger WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)])
+                }
             }
         }
     }
@@ -161,10 +181,15 @@ extension StateStore {
     }
 
     func upsertLedger(_ kind: TableKind, _ entry: LedgerEntry, at date: Date) throws {
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO ledger (kind, `key`, instance_id, record_id, content_hash, written_at) VALUES (?, ?, ?, ?, ?, ?)
             \(db.dialect.onConflict("kind, `key`")) \(db.dialect.replacing(["record_id", "content_hash", "written_at", "instance_id"]))
-            """, [.text(kind.rawValue), .text(entry.key), .text(entry.instanceId), .text(entry.recordId), SQLValue(entry.contentHash),
-                  .integer(DingTalkTime.epochMilliseconds(date))])
+            """,
+            [
+                .text(kind.rawValue), .text(entry.key), .text(entry.instanceId), .text(entry.recordId),
+                SQLValue(entry.contentHash),
+                .integer(DingTalkTime.epochMilliseconds(date))
+            ])
     }
 }

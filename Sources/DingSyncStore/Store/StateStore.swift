@@ -1,6 +1,6 @@
-import Foundation
 import DingSyncBasics
 import DingSyncProcessing
+import Foundation
 
 /// The local state database (`sync.state_db`): the mirror of every synced instance, the
 /// Bitable ledger (key → record id + content hash), pending creates, failed instances, name
@@ -24,7 +24,8 @@ public final class StateStore: @unchecked Sendable {
     public var serverInfo: (version: String, tls: Bool)? { db.serverInfo }
 
     /// Opens (creating or migrating) the SQLite state database at `path`.
-    public convenience init(path: String, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current) throws {
+    public convenience init(path: String, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current) throws
+    {
         try self.init(database: try SQLiteDatabase(path: path), timeZone: timeZone)
     }
 
@@ -81,8 +82,9 @@ public final class StateStore: @unchecked Sendable {
         let rows = try db.query("SELECT instance_id, create_time, finish_time FROM instances")
         for row in rows {
             guard let id = row[0].string else { continue }
-            try db.run("UPDATE instances SET create_local = ?, finish_local = ? WHERE instance_id = ?",
-                       [localTime(row[1].int), localTime(row[2].int), .text(id)])
+            try db.run(
+                "UPDATE instances SET create_local = ?, finish_local = ? WHERE instance_id = ?",
+                [localTime(row[1].int), localTime(row[2].int), .text(id)])
         }
     }
 
@@ -102,9 +104,11 @@ public struct SchemaVersionError: OperatorFacingError, Equatable {
     public var isOlder: Bool { stored < supported }
     public var errorDescription: String? {
         if isOlder {
-            return "state database \(location): schema version \(stored) is older than this dingsync's (\(supported)); run a sync "
+            return
+                "state database \(location): schema version \(stored) is older than this dingsync's (\(supported)); run a sync "
                 + "(`dingsync`) once to upgrade it, then try again"
         }
-        return "state database \(location): schema version \(stored) is newer than this dingsync understands (\(supported)); upgrade dingsync"
+        return
+            "state database \(location): schema version \(stored) is newer than this dingsync understands (\(supported)); upgrade dingsync"
     }
 }

@@ -1,28 +1,31 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// A minimal valid configuration for a sync.
 let minimalConfig = """
-dingtalk:
-  app_key: "dingkey"
-  app_secret: "dt-secret-value"
-  process_codes: ["PROC-A", "PROC-B"]
-feishu:
-  app_id: "cli_x"
-  app_secret: "fs-secret-value"
-  app_token: "bascnX"
-  tables:
-    main: "tblMain"
-"""
+    dingtalk:
+      app_key: "dingkey"
+      app_secret: "dt-secret-value"
+      process_codes: ["PROC-A", "PROC-B"]
+    feishu:
+      app_id: "cli_x"
+      app_secret: "fs-secret-value"
+      app_token: "bascnX"
+      tables:
+        main: "tblMain"
+    """
 
-private func load(_ text: String, requirements: ConfigRequirements = .sync, env: [String: String] = [:]) throws -> LoadedConfig {
+private func load(_ text: String, requirements: ConfigRequirements = .sync, env: [String: String] = [:]) throws
+    -> LoadedConfig
+{
     try ConfigLoader.parse(text, file: "/etc/dingsync/config.yaml", requirements: requirements, environment: env).result
 }
 
@@ -66,7 +69,8 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
     }
 
     @Test func relativePathsResolveAgainstConfigFolder() throws {
-        let c = try load(minimalConfig + "\nsync:\n  state_db: data/state.sqlite\n  lock_file: /var/lock/d.lock\n").config
+        let c = try load(minimalConfig + "\nsync:\n  state_db: data/state.sqlite\n  lock_file: /var/lock/d.lock\n")
+            .config
         #expect(c.sync.stateDB == "/etc/dingsync/data/state.sqlite")
         #expect(c.sync.checkpointFile == "/etc/dingsync/checkpoint.json")
         #expect(c.sync.lockFile == "/var/lock/d.lock")
@@ -76,7 +80,9 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
     @Test func environmentExpansionAndOverrides() throws {
         let text = minimalConfig.replacingOccurrences(of: "\"dt-secret-value\"", with: "\"${DT_SECRET}\"")
             .replacingOccurrences(of: "\"dingkey\"", with: "\"pre-${KEY_PART}-post\"")
-        let c = try load(text, env: ["DT_SECRET": "from-env", "KEY_PART": "k", "DINGSYNC_FEISHU_APP_SECRET": "override"]).config
+        let c = try load(
+            text, env: ["DT_SECRET": "from-env", "KEY_PART": "k", "DINGSYNC_FEISHU_APP_SECRET": "override"]
+        ).config
         #expect(c.dingtalk.appSecret == "from-env")
         #expect(c.dingtalk.appKey == "pre-k-post")
         #expect(c.feishu.appSecret == "override")
@@ -84,29 +90,41 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
 
     @Test func databaseSection() throws {
         #expect(try load(minimalConfig).config.database.type == .sqlite)
-        let text = minimalConfig + """
+        let text =
+            minimalConfig + """
 
-            database:
-              type: mysql
-              host: db.internal
-              port: 3307
-              user: sync
-              password: "${DB_PW}"
-              database: dingtalk_stats
-              tls: required
-              tls_ca: certs/ca.pem
-            """
+                database:
+                  type: mysql
+                  host: db.internal
+                  port: 3307
+                  user: sync
+                  password: "${DB_PW}"
+                  database: dingtalk_stats
+                  tls: required
+                  tls_ca: certs/ca.pem
+                """
         let c = try load(text, env: ["DB_PW": "file-pw"]).config
         #expect(c.database.type == .mysql)
-        #expect(c.database.mysql.host == "db.internal" && c.database.mysql.port == 3307 && c.database.mysql.user == "sync")
+        #expect(
+            c.database.mysql.host == "db.internal" && c.database.mysql.port == 3307 && c.database.mysql.user == "sync")
         #expect(c.database.mysql.password == "file-pw" && c.database.mysql.tls == .required)
         #expect(c.database.mysql.tlsCA == "/etc/dingsync/certs/ca.pem")
         #expect(c.secrets.contains("file-pw"))
-        #expect(try load(text, env: ["DB_PW": "x", "DINGSYNC_DB_PASSWORD": "env-wins"]).config.database.mysql.password == "env-wins")
-        #expect(issues(text.replacingOccurrences(of: "tls: required", with: "tls: yes"), env: ["DB_PW": "x"]).first?.contains("database.tls must be one of") == true)
-        #expect(issues(text.replacingOccurrences(of: "database: dingtalk_stats", with: "database: \"my-db; drop\""), env: ["DB_PW": "x"])
+        #expect(
+            try load(text, env: ["DB_PW": "x", "DINGSYNC_DB_PASSWORD": "env-wins"]).config.database.mysql.password
+                == "env-wins")
+        #expect(
+            issues(text.replacingOccurrences(of: "tls: required", with: "tls: yes"), env: ["DB_PW": "x"]).first?
+                .contains("database.tls must be one of") == true)
+        #expect(
+            issues(
+                text.replacingOccurrences(of: "database: dingtalk_stats", with: "database: \"my-db; drop\""),
+                env: ["DB_PW": "x"]
+            )
             .first?.contains("database.database must be a plain MySQL database name") == true)
-        #expect(issues(text.replacingOccurrences(of: "type: mysql", with: "type: postgres"), env: ["DB_PW": "x"]).first?.contains("database.type must be one of") == true)
+        #expect(
+            issues(text.replacingOccurrences(of: "type: mysql", with: "type: postgres"), env: ["DB_PW": "x"]).first?
+                .contains("database.type must be one of") == true)
     }
 
     @Test func environmentOverrideWinsOverFile() throws {
@@ -117,16 +135,25 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
     @Test func unsetVariableIsNamed() {
         let text = minimalConfig.replacingOccurrences(of: "\"dt-secret-value\"", with: "\"${DT_SECRET}\"")
         let found = issues(text)
-        #expect(found == ["config.yaml:3:15: dingtalk.app_secret is empty: the environment variable DT_SECRET is not set (export it, or set DINGSYNC_DINGTALK_APP_SECRET)"])
+        #expect(
+            found == [
+                "config.yaml:3:15: dingtalk.app_secret is empty: the environment variable DT_SECRET is not set (export it, or set DINGSYNC_DINGTALK_APP_SECRET)"
+            ])
         #expect(issues(text, env: ["DINGSYNC_DINGTALK_APP_SECRET": "x"]).isEmpty)
     }
 
     @Test func wrongTypeNamesKeyLineAndExpectation() {
         let found = issues(minimalConfig + "\nsync:\n  batch_size: abc\n")
         #expect(found == ["config.yaml:12:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""])
-        #expect(issues(minimalConfig + "\nsync:\n  batch_size: 1001\n").first?.contains("between 1 and 1000, got \"1001\"") == true)
-        #expect(issues(minimalConfig + "\nnotification:\n  enabled: maybe\n").first?.contains("notification.enabled must be true or false") == true)
-        #expect(issues(minimalConfig + "\ndingtalk2: 1\n").first?.contains("dingtalk2: unknown key — did you mean dingtalk?") == true)
+        #expect(
+            issues(minimalConfig + "\nsync:\n  batch_size: 1001\n").first?.contains("between 1 and 1000, got \"1001\"")
+                == true)
+        #expect(
+            issues(minimalConfig + "\nnotification:\n  enabled: maybe\n").first?.contains(
+                "notification.enabled must be true or false") == true)
+        #expect(
+            issues(minimalConfig + "\ndingtalk2: 1\n").first?.contains(
+                "dingtalk2: unknown key — did you mean dingtalk?") == true)
     }
 
     @Test func typoSuggestsClosestKey() {
@@ -150,17 +177,23 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
     }
 
     @Test func enumsAndZonesAndURLs() {
-        #expect(issues(minimalConfig + "\nsync:\n  timezone: Mars/Base\n").first?.contains("sync.timezone must be an IANA time zone") == true)
-        let api = minimalConfig.replacingOccurrences(of: "  app_key: \"dingkey\"", with: "  app_key: \"dingkey\"\n  api: old")
+        #expect(
+            issues(minimalConfig + "\nsync:\n  timezone: Mars/Base\n").first?.contains(
+                "sync.timezone must be an IANA time zone") == true)
+        let api = minimalConfig.replacingOccurrences(
+            of: "  app_key: \"dingkey\"", with: "  app_key: \"dingkey\"\n  api: old")
         #expect(issues(api).first?.contains("dingtalk.api must be one of new | legacy, got \"old\"") == true)
-        let url = minimalConfig.replacingOccurrences(of: "  app_id: \"cli_x\"", with: "  app_id: \"cli_x\"\n  base_url: open.feishu.cn")
+        let url = minimalConfig.replacingOccurrences(
+            of: "  app_id: \"cli_x\"", with: "  app_id: \"cli_x\"\n  base_url: open.feishu.cn")
         #expect(issues(url).first?.contains("feishu.base_url must be an http(s) URL") == true)
         #expect(issues(minimalConfig + "\nlogging:\n  level: warn\n").isEmpty)
     }
 
     @Test func fieldNamesMustBeKnownFields() {
         let found = issues(minimalConfig + "\n  field_names: {titel: 标题}\n")
-        #expect(found.first?.contains("feishu.field_names.titel: not a field of the main or action table — did you mean title?") == true)
+        #expect(
+            found.first?.contains(
+                "feishu.field_names.titel: not a field of the main or action table — did you mean title?") == true)
         #expect(issues(minimalConfig + "\n  field_names: {title: 标题, applicant: 申请人}\n").isEmpty)
     }
 
@@ -181,7 +214,8 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
     }
 
     @Test func unclosedBracketIsReportedOnItsOwnLine() {
-        let yaml = "dingtalk:\n  app_key: k\n  app_secret: s\n  qps: 10\n  process_codes: [PROC-A, PROC-B\nfeishu:\n  app_id: x\n"
+        let yaml =
+            "dingtalk:\n  app_key: k\n  app_secret: s\n  qps: 10\n  process_codes: [PROC-A, PROC-B\nfeishu:\n  app_id: x\n"
         #expect {
             _ = try load(yaml)
         } throws: { error in
@@ -246,13 +280,22 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
         let viaEnv = minimalConfig.replacingOccurrences(of: "\"dt-secret-value\"", with: "\"${A}\"")
             .replacingOccurrences(of: "\"fs-secret-value\"", with: "\"${B}\"")
         let envFile = try temp("config.yaml", viaEnv, mode: 0o644)
-        #expect(try ConfigLoader.load(path: envFile, requirements: .sync, environment: ["A": "1", "B": "2"]).warnings.isEmpty)
+        #expect(
+            try ConfigLoader.load(path: envFile, requirements: .sync, environment: ["A": "1", "B": "2"]).warnings
+                .isEmpty)
     }
 
     @Test func resolvePathOrder() throws {
         let dir = (try temp("config.yaml", "", mode: 0o600) as NSString).deletingLastPathComponent
-        #expect(ConfigLoader.resolvePath(explicit: "x.yaml", environment: [:], currentDirectory: "/srv") == "/srv/x.yaml")
-        #expect(ConfigLoader.resolvePath(explicit: nil, environment: ["DINGSYNC_CONFIG": "/e/c.yaml"], currentDirectory: dir) == dir + "/config.yaml")
-        #expect(ConfigLoader.resolvePath(explicit: nil, environment: ["DINGSYNC_CONFIG": "/e/c.yaml"], currentDirectory: "/nowhere") == "/e/c.yaml")
+        #expect(
+            ConfigLoader.resolvePath(explicit: "x.yaml", environment: [:], currentDirectory: "/srv") == "/srv/x.yaml")
+        #expect(
+            ConfigLoader.resolvePath(
+                explicit: nil, environment: ["DINGSYNC_CONFIG": "/e/c.yaml"], currentDirectory: dir) == dir
+                + "/config.yaml")
+        #expect(
+            ConfigLoader.resolvePath(
+                explicit: nil, environment: ["DINGSYNC_CONFIG": "/e/c.yaml"], currentDirectory: "/nowhere")
+                == "/e/c.yaml")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
 
 /// Decodes `yaml` with the schema alone (no loader: no path resolution, no validation).
@@ -34,7 +35,8 @@ private func yaml(_ path: String, _ value: String) -> String {
 
 /// The stored properties (as `section.property` paths) whose values differ between `a` and `b`.
 private func changedProperties(_ a: Any, _ b: Any, path: String = "") -> [String] {
-    let left = Mirror(reflecting: a), right = Mirror(reflecting: b)
+    let left = Mirror(reflecting: a)
+    let right = Mirror(reflecting: b)
     guard left.displayStyle == .struct else { return "\(a)" == "\(b)" ? [] : [path] }
     return zip(left.children, right.children).flatMap { l, r in
         changedProperties(l.value, r.value, path: ConfigSchema.join(path, l.label ?? "?"))
@@ -48,7 +50,9 @@ private func normalized(_ name: Substring) -> String {
 
 @Suite struct ConfigSchemaTests {
     /// Values tried in turn until one is accepted and changes the configuration.
-    static let candidates = ["{k: v}", "[a, b]", "2", "2048", "true", "false", "legacy", "utc", "ssl", "mysql", "required", "DEBUG"]
+    static let candidates = [
+        "{k: v}", "[a, b]", "2", "2048", "true", "false", "legacy", "utc", "ssl", "mysql", "required", "DEBUG"
+    ]
 
     @Test func everyKeyRoundTripsIntoItsProperty() {
         let leaves = ConfigSchema.allKeys.filter { if case .value = $0.key.body { true } else { false } }
@@ -64,9 +68,11 @@ private func normalized(_ name: Substring) -> String {
             // (`database.host` lives in `database.mysql.host`)
             let changed = changedProperties(Config(), accepted.config)
             #expect(changed.count == 1, "\(path) changed \(changed)")
-            let key = path.split(separator: "."), property = (changed.first ?? "").split(separator: ".")
-            #expect(key.first == property.first && key.last.map(normalized) == property.last.map(normalized),
-                    "\(path) landed in \(changed)")
+            let key = path.split(separator: ".")
+            let property = (changed.first ?? "").split(separator: ".")
+            #expect(
+                key.first == property.first && key.last.map(normalized) == property.last.map(normalized),
+                "\(path) landed in \(changed)")
         }
     }
 
@@ -74,21 +80,26 @@ private func normalized(_ name: Substring) -> String {
         for (path, _) in ConfigSchema.allKeys {
             let typo = path + String(path.last ?? "x")
             let depth = typo.split(separator: ".").count
-            #expect(decode(yaml(typo, "1")).issues == ["config.yaml:\(depth):\(2 * depth - 1): \(typo): unknown key — did you mean \(path)?"])
+            #expect(
+                decode(yaml(typo, "1")).issues == [
+                    "config.yaml:\(depth):\(2 * depth - 1): \(typo): unknown key — did you mean \(path)?"
+                ])
         }
     }
 
     @Test func keysInTheWrongSectionSuggestTheirHome() {
         // the home section is absent from the file: its keys are known all the same
         let found = problems("timezone: UTC\ntables: x\nfeishu:\n  qps: 3\nsync:\n  row_limit_percent: 5\n")
-        #expect(found == [
-            "config.yaml:1:1: timezone: unknown key — did you mean sync.timezone?",
-            "config.yaml:2:1: tables: unknown key — did you mean feishu.tables?",
-            "config.yaml:4:3: feishu.qps: unknown key — did you mean dingtalk.qps?",
-            "config.yaml:6:3: sync.row_limit_percent: unknown key — did you mean notification.alerts.row_limit_percent?",
-        ])
-        #expect(decode("report:\n  zzzzzzzz: 1\n").issues
-            == ["config.yaml:2:3: report.zzzzzzzz: unknown key (known keys here: category_field, top_n, sla_days)"])
+        #expect(
+            found == [
+                "config.yaml:1:1: timezone: unknown key — did you mean sync.timezone?",
+                "config.yaml:2:1: tables: unknown key — did you mean feishu.tables?",
+                "config.yaml:4:3: feishu.qps: unknown key — did you mean dingtalk.qps?",
+                "config.yaml:6:3: sync.row_limit_percent: unknown key — did you mean notification.alerts.row_limit_percent?"
+            ])
+        #expect(
+            decode("report:\n  zzzzzzzz: 1\n").issues
+                == ["config.yaml:2:3: report.zzzzzzzz: unknown key (known keys here: category_field, top_n, sla_days)"])
     }
 
     /// SPEC section 3 lists these, but nothing reads them yet: they stay unknown until their feature adds them.
@@ -108,22 +119,25 @@ private func normalized(_ name: Substring) -> String {
               catchup_minutes: 60
             """
         let sections = "dingtalk, feishu, sync, mapping, notification, logging, report, database"
-        #expect(problems(text) == [
-            "config.yaml:2:3: dingtalk.monthly_event_quota: unknown key (known keys here: app_key, app_secret, api, api_base_url, base_url, process_codes, qps, monthly_quota, time_zone_of_new_api)",
-            "config.yaml:5:5: feishu.tables.detail: unknown key (known keys here: main, action)",
-            "config.yaml:7:3: mapping.detail_fields: unknown key (known keys here: amount_fields, form_fields, status, actions)",
-            "config.yaml:8:3: mapping.templates: unknown key (known keys here: amount_fields, form_fields, status, actions)",
-            "config.yaml:9:1: sla: unknown key (known keys here: \(sections))",
-            "config.yaml:11:1: stream: unknown key (known keys here: \(sections))",
-        ])
+        #expect(
+            problems(text) == [
+                "config.yaml:2:3: dingtalk.monthly_event_quota: unknown key (known keys here: app_key, app_secret, api, api_base_url, base_url, process_codes, qps, monthly_quota, time_zone_of_new_api)",
+                "config.yaml:5:5: feishu.tables.detail: unknown key (known keys here: main, action)",
+                "config.yaml:7:3: mapping.detail_fields: unknown key (known keys here: amount_fields, form_fields, status, actions)",
+                "config.yaml:8:3: mapping.templates: unknown key (known keys here: amount_fields, form_fields, status, actions)",
+                "config.yaml:9:1: sla: unknown key (known keys here: \(sections))",
+                "config.yaml:11:1: stream: unknown key (known keys here: \(sections))"
+            ])
     }
 
     @Test func secretsAndTheirOverridesComeFromTheTable() {
-        #expect(ConfigLoader.secretOverrides.map { "\($0.variable)=\($0.path)" } == [
-            "DINGSYNC_DINGTALK_APP_SECRET=dingtalk.app_secret", "DINGSYNC_FEISHU_APP_SECRET=feishu.app_secret",
-            "DINGSYNC_NOTIFICATION_SECRET=notification.secret", "DINGSYNC_SMTP_PASSWORD=notification.email.password",
-            "DINGSYNC_DB_PASSWORD=database.password",
-        ])
+        #expect(
+            ConfigLoader.secretOverrides.map { "\($0.variable)=\($0.path)" } == [
+                "DINGSYNC_DINGTALK_APP_SECRET=dingtalk.app_secret", "DINGSYNC_FEISHU_APP_SECRET=feishu.app_secret",
+                "DINGSYNC_NOTIFICATION_SECRET=notification.secret",
+                "DINGSYNC_SMTP_PASSWORD=notification.email.password",
+                "DINGSYNC_DB_PASSWORD=database.password"
+            ])
         var config = Config()
         for (index, secret) in ConfigSchema.secrets.enumerated() { config[keyPath: secret.target] = "secret-\(index)" }
         config.notification.webhookURL = "https://hook.example.com/hook/token-value"
@@ -135,7 +149,7 @@ private func normalized(_ name: Substring) -> String {
         let texts = [
             "dingtalk: {app_secret: \"${UNSET}\", process_codes: [A, A], qps: 30, base_url: x}\nfeishu: {field_names: {titel: a, title: a}}\nsync: {timezone: Mars}\n",
             "notification: {email: {enabled: true, tls: none, username: u}}\ndatabase: {type: mysql, host: \"\", user: \"\", database: \"a b\", charset: latin1}\n",
-            "notification: {enabled: true}\n",
+            "notification: {enabled: true}\n"
         ]
         let sections = Set(ConfigSchema.root.map(\.name))
         var named: Set<String> = []

@@ -1,20 +1,22 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// Doctor's checks of local things (files, state, quota), without any network.
 @Suite struct DoctorLocalChecksTests {
     let folder: String
-    let now = Date(timeIntervalSince1970: 1_743_566_400)   // 2025-04-02 12:00 +08:00
+    let now = Date(timeIntervalSince1970: 1_743_566_400)  // 2025-04-02 12:00 +08:00
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-doctor-\(UUID().uuidString)").path
+        folder =
+            FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-doctor-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
@@ -35,9 +37,11 @@ import Testing
     @Test func stateDatabaseMissingDamagedOrFine() throws {
         let (missing, warn) = doctor().openStore()
         #expect(missing == nil && warn.status == .warn && warn.fix.contains("dingsync --init"))
-        #expect(!FileManager.default.fileExists(atPath: folder + "/dingsync.sqlite"), "doctor must not create the database")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder + "/dingsync.sqlite"), "doctor must not create the database")
 
-        try Data("this is not a database, just text that is long enough to not be empty".utf8).write(to: URL(fileURLWithPath: folder + "/dingsync.sqlite"))
+        try Data("this is not a database, just text that is long enough to not be empty".utf8).write(
+            to: URL(fileURLWithPath: folder + "/dingsync.sqlite"))
         let (_, damaged) = doctor().openStore()
         #expect(damaged.status == .fail)
         #expect(damaged.fix.contains("backup"))
@@ -50,7 +54,7 @@ import Testing
 
     @Test func lastCompletedRunMustNotBeStale() throws {
         let store = try StateStore(path: folder + "/dingsync.sqlite")
-        #expect(doctor().stateChecks(store).first?.status == .warn)   // no run yet
+        #expect(doctor().stateChecks(store).first?.status == .warn)  // no run yet
 
         var old = RunSummary(mode: "incremental")
         old.started = now.addingTimeInterval(-30 * 3600)
@@ -73,7 +77,9 @@ import Testing
 
     @Test func rowsAgainstTheLimit() throws {
         let store = try StateStore(path: folder + "/dingsync.sqlite")
-        let entries = (1...95).map { LedgerEntry(key: "k\($0)", instanceId: "k\($0)", recordId: "rec\($0)", contentHash: "h") }
+        let entries = (1...95).map {
+            LedgerEntry(key: "k\($0)", instanceId: "k\($0)", recordId: "rec\($0)", contentHash: "h")
+        }
         try store.recordWritten(.main, entries, at: now)
         #expect(doctor { $0.feishu.rowLimit = 200 }.rowCheck(store).status == .ok)
         let near = doctor { $0.feishu.rowLimit = 100 }.rowCheck(store)
@@ -95,7 +101,8 @@ import Testing
         #expect(missing.status == .warn && missing.detail.contains("PROC-B"))
         try manager.save(["PROC-A": now.addingTimeInterval(-3600), "PROC-B": now.addingTimeInterval(-50 * 3600)])
         let stale = doctor().checkpointCheck(nil)
-        #expect(stale.status == .warn && stale.detail.contains("PROC-B 2 d 2 h old") && !stale.detail.contains("PROC-A"))
+        #expect(
+            stale.status == .warn && stale.detail.contains("PROC-B 2 d 2 h old") && !stale.detail.contains("PROC-A"))
         try manager.save(["PROC-A": now.addingTimeInterval(-3600), "PROC-B": now.addingTimeInterval(-7200)])
         let fine = doctor().checkpointCheck(nil)
         #expect(fine.status == .ok && fine.detail.contains("2 template(s) synced"))
@@ -119,9 +126,12 @@ import Testing
 
     @Test func quotaUsedProjectedOrUntracked() throws {
         let store = try StateStore(path: folder + "/dingsync.sqlite")
-        try store.addCalls(month: "2025-04", platform: "dingtalk", calls: ["processinstance/get": 300, "user/get": 5000])
+        try store.addCalls(
+            month: "2025-04", platform: "dingtalk", calls: ["processinstance/get": 300, "user/get": 5000])
         let projected = doctor().quotaCheck(store)
-        #expect(projected.status == .warn && projected.detail == "300 of 5000 calls used in 2025-04, 6000 projected for the month")
+        #expect(
+            projected.status == .warn
+                && projected.detail == "300 of 5000 calls used in 2025-04, 6000 projected for the month")
         #expect(doctor { $0.dingtalk.monthlyQuota = 6_000 }.quotaCheck(store).status == .ok)
         #expect(doctor { $0.dingtalk.monthlyQuota = 5_999 }.quotaCheck(store).status == .warn)
         #expect(doctor { $0.dingtalk.monthlyQuota = 300 }.quotaCheck(store).status == .fail)

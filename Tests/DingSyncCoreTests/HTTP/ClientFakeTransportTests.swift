@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// Records requests and answers them from a script.
 final class FakeServer: @unchecked Sendable {
@@ -28,13 +29,15 @@ final class FakeServer: @unchecked Sendable {
     }
 
     func requests(to path: String) -> [HTTPRequest] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return requests.filter { $0.url.path == path }
     }
 }
 
 func json(_ status: Int, _ object: [String: Any], headers: [String: String] = [:]) -> HTTPResponse {
-    HTTPResponse(status: status, headers: headers, body: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())
+    HTTPResponse(
+        status: status, headers: headers, body: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())
 }
 
 func bodyObject(_ request: HTTPRequest) -> [String: Any] {
@@ -52,16 +55,20 @@ func dingTalkClient(_ server: FakeServer, api: DingTalkAPIFamily, maxIds: Int = 
     config.apiBaseURL = "http://127.0.0.1:1"
     config.baseURL = "http://127.0.0.1:1"
     config.qps = 1000
-    return DingTalkClient(options: .init(config: config, timeZone: TimeZone(identifier: "Asia/Shanghai")!, maxIdsPerQuery: maxIds),
-                          transport: server.transport, logger: quietLogger, executor: noSleep)
+    return DingTalkClient(
+        options: .init(config: config, timeZone: TimeZone(identifier: "Asia/Shanghai")!, maxIdsPerQuery: maxIds),
+        transport: server.transport, logger: quietLogger, executor: noSleep)
 }
 
 @Suite struct DingTalkClientFakeTests {
-    let window = TimeWindow(start: Date(timeIntervalSince1970: 1_743_436_800), end: Date(timeIntervalSince1970: 1_743_523_200))
+    let window = TimeWindow(
+        start: Date(timeIntervalSince1970: 1_743_436_800), end: Date(timeIntervalSince1970: 1_743_523_200))
 
     @Test func newAPIPagesToLastPageWithStringTokens() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path == "/v1.0/oauth2/accessToken" { return json(200, ["accessToken": "tok", "expireIn": 7200]) }
+            if request.url.path == "/v1.0/oauth2/accessToken" {
+                return json(200, ["accessToken": "tok", "expireIn": 7200])
+            }
             let next = (bodyObject(request)["nextToken"] as? NSNumber)?.intValue ?? -1
             let ids = (next..<min(next + 20, 45)).map { "id\($0)" }
             var result: [String: Any] = ["list": ids]
@@ -81,7 +88,9 @@ func dingTalkClient(_ server: FakeServer, api: DingTalkAPIFamily, maxIds: Int = 
 
     @Test func legacyTokenInQueryAndCursorNumbers() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path == "/gettoken" { return json(200, ["errcode": 0, "access_token": "lt", "expires_in": 7200]) }
+            if request.url.path == "/gettoken" {
+                return json(200, ["errcode": 0, "access_token": "lt", "expires_in": 7200])
+            }
             let cursor = (bodyObject(request)["cursor"] as? NSNumber)?.intValue ?? 0
             var result: [String: Any] = ["list": ["a\(cursor)"]]
             if cursor == 0 { result["next_cursor"] = 20 }
@@ -96,19 +105,27 @@ func dingTalkClient(_ server: FakeServer, api: DingTalkAPIFamily, maxIds: Int = 
 
     @Test func invalidTokenRefreshesOnceThenSucceeds() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path == "/gettoken" { return json(200, ["errcode": 0, "access_token": "t\(Int.random(in: 0..<1_000_000))", "expires_in": 7200]) }
+            if request.url.path == "/gettoken" {
+                return json(
+                    200, ["errcode": 0, "access_token": "t\(Int.random(in: 0..<1_000_000))", "expires_in": 7200])
+            }
             return json(200, ["errcode": 88, "sub_code": "40014", "sub_msg": "不合法的access_token"])
         }
         let client = dingTalkClient(server, api: .legacy)
         await #expect(throws: APIError.self) { _ = try await client.listInstanceIds(processCode: "P", window: window) }
-        #expect(server.requests(to: "/gettoken").count == 2)             // initial + one refresh
-        #expect(server.requests(to: "/topapi/processinstance/listids").count == 2) // no endless loop
+        #expect(server.requests(to: "/gettoken").count == 2)  // initial + one refresh
+        #expect(server.requests(to: "/topapi/processinstance/listids").count == 2)  // no endless loop
     }
 
     @Test func throttlingIsRetried() async throws {
         let server = FakeServer { request, n in
-            if request.url.path == "/v1.0/oauth2/accessToken" { return json(200, ["accessToken": "tok", "expireIn": 7200]) }
-            if n <= 3 { return json(403, ["code": "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "message": "限流", "requestid": "r"]) }
+            if request.url.path == "/v1.0/oauth2/accessToken" {
+                return json(200, ["accessToken": "tok", "expireIn": 7200])
+            }
+            if n <= 3 {
+                return json(
+                    403, ["code": "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "message": "限流", "requestid": "r"])
+            }
             return json(200, ["result": ["list": ["x"]], "success": true])
         }
         let client = dingTalkClient(server, api: .new)
@@ -118,9 +135,15 @@ func dingTalkClient(_ server: FakeServer, api: DingTalkAPIFamily, maxIds: Int = 
 
     @Test func missingPermissionNamesTheScope() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path == "/v1.0/oauth2/accessToken" { return json(200, ["accessToken": "tok", "expireIn": 7200]) }
-            return json(403, ["code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "没有权限", "requestid": "r",
-                              "accessdenieddetail": ["requiredScopes": ["Workflow.Instance.Read"]]])
+            if request.url.path == "/v1.0/oauth2/accessToken" {
+                return json(200, ["accessToken": "tok", "expireIn": 7200])
+            }
+            return json(
+                403,
+                [
+                    "code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "没有权限", "requestid": "r",
+                    "accessdenieddetail": ["requiredScopes": ["Workflow.Instance.Read"]]
+                ])
         }
         let client = dingTalkClient(server, api: .new)
         do {
@@ -138,9 +161,12 @@ func dingTalkClient(_ server: FakeServer, api: DingTalkAPIFamily, maxIds: Int = 
         // 30 instances spread over the window; the API yields at most 10 per query
         let created = (0..<30).map { 1_743_436_800_000 + Int64($0) * 2_880_000 }
         let server = FakeServer { request, _ in
-            if request.url.path == "/v1.0/oauth2/accessToken" { return json(200, ["accessToken": "tok", "expireIn": 7200]) }
+            if request.url.path == "/v1.0/oauth2/accessToken" {
+                return json(200, ["accessToken": "tok", "expireIn": 7200])
+            }
             let b = bodyObject(request)
-            let start = (b["startTime"] as? NSNumber)?.int64Value ?? 0, end = (b["endTime"] as? NSNumber)?.int64Value ?? 0
+            let start = (b["startTime"] as? NSNumber)?.int64Value ?? 0
+            let end = (b["endTime"] as? NSNumber)?.int64Value ?? 0
             let next = (b["nextToken"] as? NSNumber)?.intValue ?? 0
             let matching = created.filter { $0 >= start && $0 <= end }.prefix(10).map { "i\($0)" }
             let page = Array(matching.dropFirst(next).prefix(20))
@@ -153,52 +179,90 @@ func dingTalkClient(_ server: FakeServer, api: DingTalkAPIFamily, maxIds: Int = 
     }
 }
 
-func feishuClient(_ server: FakeServer, batchSize: Int = 2, tokens: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) -> FeishuClient {
+func feishuClient(
+    _ server: FakeServer, batchSize: Int = 2,
+    tokens: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+) -> FeishuClient {
     var config = FeishuConfig()
     config.appID = "cli"
     config.appSecret = "s"
     config.appToken = "bascn"
     config.baseURL = "http://127.0.0.1:1"
-    return FeishuClient(options: .init(config: config, batchSize: batchSize, writeQPS: 1000, readQPS: 1000, schemaQPS: 1000),
-                        transport: server.transport, logger: quietLogger, executor: noSleep, makeClientToken: tokens)
+    return FeishuClient(
+        options: .init(config: config, batchSize: batchSize, writeQPS: 1000, readQPS: 1000, schemaQPS: 1000),
+        transport: server.transport, logger: quietLogger, executor: noSleep, makeClientToken: tokens)
 }
 
 @Suite struct FeishuClientFakeTests {
     @Test func batchCreateChunksAndReusesClientTokenOnRetry() async throws {
         let counter = Counter()
         let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200]) }
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
             let records = bodyObject(request)["records"] as? [[String: Any]] ?? []
             let attempt = counter.next()
-            if attempt == 1 { return json(504, ["code": 1255040, "msg": "请求超时"]) }   // applied or not, unknown
-            return json(200, ["code": 0, "data": ["records": records.indices.map { ["record_id": "rec\(attempt)_\($0)", "fields": [:]] }]])
+            if attempt == 1 { return json(504, ["code": 1_255_040, "msg": "请求超时"]) }  // applied or not, unknown
+            return json(
+                200,
+                [
+                    "code": 0,
+                    "data": ["records": records.indices.map { ["record_id": "rec\(attempt)_\($0)", "fields": [:]] }]
+                ])
         }
         let client = feishuClient(server, batchSize: 2, tokens: { "tok-\(counter.value)" })
-        let rows: [FeishuFields] = (0..<3).map { [("instance_id", .text("i\($0)")), ("amount", .number(12.5)), ("end_time", .empty)] }
+        let rows: [FeishuFields] = (0..<3).map {
+            [("instance_id", .text("i\($0)")), ("amount", .number(12.5)), ("end_time", .empty)]
+        }
         let ids = try await client.batchCreate(table: "tbl", records: rows).recordIds
         #expect(ids.count == 3 && !ids.contains(nil))
         let creates = server.requests(to: "/open-apis/bitable/v1/apps/bascn/tables/tbl/records/batch_create")
-        #expect(creates.count == 3)                   // chunk 1 twice (timeout + retry), chunk 2 once
-        let tokens = creates.map { URLComponents(url: $0.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "client_token" }?.value }
-        #expect(tokens[0] == tokens[1])             // the retry reuses its chunk's token
+        #expect(creates.count == 3)  // chunk 1 twice (timeout + retry), chunk 2 once
+        let tokens = creates.map {
+            URLComponents(url: $0.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "client_token" }?
+                .value
+        }
+        #expect(tokens[0] == tokens[1])  // the retry reuses its chunk's token
         #expect(tokens[1] != tokens[2])
         let first = (bodyObject(creates[0])["records"] as? [[String: Any]])?.first?["fields"] as? [String: Any]
         #expect(first?["amount"] as? Double == 12.5)
-        #expect(first?["end_time"] == nil)          // empty cells are omitted on create
+        #expect(first?["end_time"] == nil)  // empty cells are omitted on create
         #expect(creates.allSatisfy { $0.headers["Authorization"] == "Bearer t-1" })
     }
 
     @Test func searchFlattensSegmentsAndPages() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200]) }
-            let token = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "page_token" }?.value
-            if token == nil {
-                return json(200, ["code": 0, "data": ["has_more": true, "page_token": "p2", "total": 2, "items": [
-                    ["record_id": "rec1", "fields": ["title": [["type": "text", "text": "报销"], ["type": "text", "text": "差旅"]], "amount": 2580.5, "start_time": 1718089200000]]]]])
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
             }
-            return json(200, ["code": 0, "data": ["has_more": false, "total": 2, "items": [["record_id": "rec2", "fields": [:]]]]])
+            let token = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first {
+                $0.name == "page_token"
+            }?.value
+            if token == nil {
+                return json(
+                    200,
+                    [
+                        "code": 0,
+                        "data": [
+                            "has_more": true, "page_token": "p2", "total": 2,
+                            "items": [
+                                [
+                                    "record_id": "rec1",
+                                    "fields": [
+                                        "title": [["type": "text", "text": "报销"], ["type": "text", "text": "差旅"]],
+                                        "amount": 2580.5, "start_time": 1_718_089_200_000
+                                    ]
+                                ]
+                            ]
+                        ]
+                    ])
+            }
+            return json(
+                200,
+                ["code": 0, "data": ["has_more": false, "total": 2, "items": [["record_id": "rec2", "fields": [:]]]]])
         }
-        let records = try await feishuClient(server).searchRecords(table: "tbl", fieldNames: ["title"], filter: .anyOf(field: "instance_id", values: ["a", "b"]))
+        let records = try await feishuClient(server).searchRecords(
+            table: "tbl", fieldNames: ["title"], filter: .anyOf(field: "instance_id", values: ["a", "b"]))
         #expect(records.count == 2)
         #expect(records[0].fields["title"] == "报销差旅")
         #expect(records[0].fields["amount"] == "2580.5")
@@ -215,8 +279,10 @@ func feishuClient(_ server: FakeServer, batchSize: Int = 2, tokens: @escaping @S
 
     @Test func unknownFieldIsFatalAndPointsToSetup() async throws {
         let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200]) }
-            return json(200, ["code": 1254045, "msg": "FieldNameNotFound"])
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
+            return json(200, ["code": 1_254_045, "msg": "FieldNameNotFound"])
         }
         do {
             _ = try await feishuClient(server).batchCreate(table: "tblMain", records: [[("x", .text("y"))]])
@@ -229,8 +295,12 @@ func feishuClient(_ server: FakeServer, batchSize: Int = 2, tokens: @escaping @S
 
     @Test func expiredTenantTokenIsRefreshedOnce() async throws {
         let server = FakeServer { request, n in
-            if request.url.path.hasSuffix("tenant_access_token/internal") { return json(200, ["code": 0, "tenant_access_token": "t-\(n)", "expire": 7200]) }
-            if request.headers["Authorization"] == "Bearer t-1" { return json(400, ["code": 99991663, "msg": "Invalid access token"]) }
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-\(n)", "expire": 7200])
+            }
+            if request.headers["Authorization"] == "Bearer t-1" {
+                return json(400, ["code": 99_991_663, "msg": "Invalid access token"])
+            }
             return json(200, ["code": 0, "data": ["has_more": false, "items": []]])
         }
         _ = try await feishuClient(server).searchRecords(table: "tbl")
@@ -240,7 +310,16 @@ func feishuClient(_ server: FakeServer, batchSize: Int = 2, tokens: @escaping @S
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var n = 0
-        func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
-        var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            n += 1
+            return n
+        }
+        var value: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return n
+        }
     }
 }

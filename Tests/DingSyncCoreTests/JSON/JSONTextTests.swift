@@ -1,18 +1,21 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
 
 /// ``JSON`` as text: parsing keeps key order and number literals, compact and pretty
 /// printing write them back unchanged.
 @Suite("JSON text")
 struct JSONTextTests {
-    @Test("compact text round-trips keys in order and numbers as written", arguments: [
-        #"{"b":1,"a":2,"c":{"z":null,"y":[]}}"#,
-        #"[1280.50,1e3,-0,1E-7,-1.5e2,12345678901234567890,0.1]"#,
-        #"{"s":"x\n\"y\" \\ 中 😀 a/b","t":true,"f":false,"n":null}"#,
-        #"{"dup":1,"dup":2}"#,
-        #"[]"#, #"{}"#, #""only""#, #"42"#,
-    ])
+    @Test(
+        "compact text round-trips keys in order and numbers as written",
+        arguments: [
+            #"{"b":1,"a":2,"c":{"z":null,"y":[]}}"#,
+            #"[1280.50,1e3,-0,1E-7,-1.5e2,12345678901234567890,0.1]"#,
+            #"{"s":"x\n\"y\" \\ 中 😀 a/b","t":true,"f":false,"n":null}"#,
+            #"{"dup":1,"dup":2}"#,
+            #"[]"#, #"{}"#, #""only""#, #"42"#
+        ])
     func compactRoundTrip(text: String) throws {
         let value = try #require(JSON.parse(text))
         #expect(value.compactText == text)
@@ -35,10 +38,12 @@ struct JSONTextTests {
         #expect(value.compactText == #"{"a":[1,"A/\t\u0001"]}"#)
     }
 
-    @Test("text that is not exactly one JSON value is refused", arguments: [
-        "", " ", "[1,]", #"{"a":1,}"#, #"{"a":1} x"#, "[1] [2]", "{a:1}", #"{"a" 1}"#, "tru", "nul", "x", "[\"open",
-        String(repeating: "[", count: 65) + String(repeating: "]", count: 65),
-    ])
+    @Test(
+        "text that is not exactly one JSON value is refused",
+        arguments: [
+            "", " ", "[1,]", #"{"a":1,}"#, #"{"a":1} x"#, "[1] [2]", "{a:1}", #"{"a" 1}"#, "tru", "nul", "x", "[\"open",
+            String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+        ])
     func refusals(text: String) {
         #expect(JSON.parse(text) == nil)
     }
@@ -67,24 +72,27 @@ struct JSONTextTests {
 
     @Test("pretty text: two-space indent, one item per line, empty containers inline")
     func pretty() {
-        let value: JSON = ["period": ["from": "2025-04-01T00:00:00+08:00", "from_ms": .number(Int64(1_743_436_800_000))],
-                           "rates": [0.5714, .null, 3.0], "empty_list": [], "empty_object": [:], "ok": true]
-        #expect(value.prettyText == """
-            {
-              "period": {
-                "from": "2025-04-01T00:00:00+08:00",
-                "from_ms": 1743436800000
-              },
-              "rates": [
-                0.5714,
-                null,
-                3
-              ],
-              "empty_list": [],
-              "empty_object": {},
-              "ok": true
-            }
-            """)
+        let value: JSON = [
+            "period": ["from": "2025-04-01T00:00:00+08:00", "from_ms": .number(Int64(1_743_436_800_000))],
+            "rates": [0.5714, .null, 3.0], "empty_list": [], "empty_object": [:], "ok": true
+        ]
+        #expect(
+            value.prettyText == """
+                {
+                  "period": {
+                    "from": "2025-04-01T00:00:00+08:00",
+                    "from_ms": 1743436800000
+                  },
+                  "rates": [
+                    0.5714,
+                    null,
+                    3
+                  ],
+                  "empty_list": [],
+                  "empty_object": {},
+                  "ok": true
+                }
+                """)
         #expect(JSON.array([]).prettyText == "[]")
         #expect(JSON.string("a\"b\n").prettyText == #""a\"b\n""#)
     }

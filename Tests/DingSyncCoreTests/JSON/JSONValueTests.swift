@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
 
 /// ``JSON`` as a value: building with literals and number helpers, and the lenient reads
@@ -9,18 +10,23 @@ struct JSONValueTests {
     @Test("literals and helpers build a request body in the written order")
     func building() {
         let code = "PROC-1"
-        let body: JSON = ["processCode": .string(code), "startTime": .number(Int64(1_743_436_800_000)), "maxResults": 20,
-                          "flag": true, "ratio": 0.5, "statuses": ["RUNNING", "COMPLETED"], "none": .null, "nested": ["a": [1, "b"]]]
-        #expect(body.compactText == #"{"processCode":"PROC-1","startTime":1743436800000,"maxResults":20,"flag":true,"#
-            + #""ratio":0.5,"statuses":["RUNNING","COMPLETED"],"none":null,"nested":{"a":[1,"b"]}}"#)
+        let body: JSON = [
+            "processCode": .string(code), "startTime": .number(Int64(1_743_436_800_000)), "maxResults": 20,
+            "flag": true, "ratio": 0.5, "statuses": ["RUNNING", "COMPLETED"], "none": .null, "nested": ["a": [1, "b"]]
+        ]
+        #expect(
+            body.compactText == #"{"processCode":"PROC-1","startTime":1743436800000,"maxResults":20,"flag":true,"#
+                + #""ratio":0.5,"statuses":["RUNNING","COMPLETED"],"none":null,"nested":{"a":[1,"b"]}}"#)
         #expect(body.compactData == Data(body.compactText.utf8))
         #expect(JSON.number(7) == .number("7"))
     }
 
-    @Test("decimals are written exactly in plain notation", arguments: [
-        ("1280.50", "1280.5"), ("0.1", "0.1"), ("1e-7", "0.0000001"), ("-12.340", "-12.34"),
-        ("123456789012345678.123456789", "123456789012345678.123456789"), ("-0.00", "0"),
-    ])
+    @Test(
+        "decimals are written exactly in plain notation",
+        arguments: [
+            ("1280.50", "1280.5"), ("0.1", "0.1"), ("1e-7", "0.0000001"), ("-12.340", "-12.34"),
+            ("123456789012345678.123456789", "123456789012345678.123456789"), ("-0.00", "0")
+        ])
     func decimals(input: String, written: String) throws {
         let decimal = try #require(Decimal(string: input))
         #expect(JSON.number(decimal) == .number(written))
@@ -59,29 +65,39 @@ struct JSONValueTests {
         #expect(json.string("n") == "1254043")
         #expect(json.string("d") == "1280.50")
         #expect(json.string("t") == "true")
-        #expect(json.string("o") == nil && json.string("a") == nil && json.string("z") == nil && json.string("missing") == nil)
+        #expect(
+            json.string("o") == nil && json.string("a") == nil && json.string("z") == nil
+                && json.string("missing") == nil)
         #expect(JSON.string("x").string("s") == nil)
     }
 
-    @Test("int reads numbers, numeric strings and booleans", arguments: [
-        (#"12"#, Int64(12)), (#"-3"#, -3), (#"12.7"#, 12), (#"-12.7"#, -12), (#"1e3"#, 1000), (#"" 42 ""#, 42), (#""7200""#, 7200),
-        (#"true"#, 1), (#"false"#, 0), (#"9223372036854775807"#, Int64.max),
-    ])
+    @Test(
+        "int reads numbers, numeric strings and booleans",
+        arguments: [
+            (#"12"#, Int64(12)), (#"-3"#, -3), (#"12.7"#, 12), (#"-12.7"#, -12), (#"1e3"#, 1000), (#"" 42 ""#, 42),
+            (#""7200""#, 7200),
+            (#"true"#, 1), (#"false"#, 0), (#"9223372036854775807"#, Int64.max)
+        ])
     func ints(value: String, expected: Int64) throws {
         let json = try #require(JSON.parse(#"{"k":"# + value + "}"))
         #expect(json.int("k") == expected)
     }
 
-    @Test("int is nil for what is no integer", arguments: [#""12.0""#, #""x""#, #""""#, "null", "[]", "{}", "1e30", "12345678901234567890"])
+    @Test(
+        "int is nil for what is no integer",
+        arguments: [#""12.0""#, #""x""#, #""""#, "null", "[]", "{}", "1e30", "12345678901234567890"])
     func notInts(value: String) throws {
         let json = try #require(JSON.parse(#"{"k":"# + value + "}"))
         #expect(json.int("k") == nil)
     }
 
-    @Test("bool reads booleans, the string true in any case, and numbers", arguments: [
-        ("true", true), ("false", false), (#""TRUE""#, true), (#""false""#, false), (#""yes""#, false), (#""1""#, false),
-        ("1", true), ("0", false), ("2", true), ("0.5", false), ("-1.5", true),
-    ])
+    @Test(
+        "bool reads booleans, the string true in any case, and numbers",
+        arguments: [
+            ("true", true), ("false", false), (#""TRUE""#, true), (#""false""#, false), (#""yes""#, false),
+            (#""1""#, false),
+            ("1", true), ("0", false), ("2", true), ("0.5", false), ("-1.5", true)
+        ])
     func bools(value: String, expected: Bool) throws {
         let json = try #require(JSON.parse(#"{"k":"# + value + "}"))
         #expect(json.bool("k") == expected)
@@ -89,7 +105,10 @@ struct JSONValueTests {
 
     @Test("child, children and strings")
     func structures() throws {
-        let json = try #require(JSON.parse(#"{"data":{"items":[{"id":1},"x",{"id":2},null]},"ids":["a",1,true,null,{}],"csv":" a, b ,,c ","n":5}"#))
+        let json = try #require(
+            JSON.parse(
+                #"{"data":{"items":[{"id":1},"x",{"id":2},null]},"ids":["a",1,true,null,{}],"csv":" a, b ,,c ","n":5}"#)
+        )
         let data = try #require(json.child("data"))
         #expect(data.children("items").map { $0.int("id") } == [1, 2])
         #expect(json.child("ids") == nil && json.child("missing") == nil)

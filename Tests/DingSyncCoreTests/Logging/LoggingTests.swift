@@ -1,24 +1,31 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite struct RedactorTests {
     @Test(arguments: [
         ("GET /gettoken?appkey=k&appsecret=S3cr3tValue", "GET /gettoken?appkey=k&appsecret=***"),
-        ("POST /topapi/processinstance/get?access_token=4c9e1f0a7b2d", "POST /topapi/processinstance/get?access_token=***"),
+        (
+            "POST /topapi/processinstance/get?access_token=4c9e1f0a7b2d",
+            "POST /topapi/processinstance/get?access_token=***"
+        ),
         (#"{"accessToken":"4c9e1f0a","expireIn":7200}"#, #"{"accessToken":"***","expireIn":7200}"#),
         (#"{"tenant_access_token": "t-g1044qe", "expire": 7200}"#, #"{"tenant_access_token": "***", "expire": 7200}"#),
         ("Authorization: Bearer t-g1044qeGEDXTB6", "Authorization: Bearer ***"),
         ("x-acs-dingtalk-access-token: abcdef123", "x-acs-dingtalk-access-token: ***"),
-        ("posting to https://open.feishu.cn/open-apis/bot/v2/hook/9a8b7c6d-1111 failed", "posting to https://open.feishu.cn/open-apis/bot/v2/hook/*** failed"),
-        (#"{"appSecret": "Q7mN-2pXv"}"#, #"{"appSecret": "***"}"#),
+        (
+            "posting to https://open.feishu.cn/open-apis/bot/v2/hook/9a8b7c6d-1111 failed",
+            "posting to https://open.feishu.cn/open-apis/bot/v2/hook/*** failed"
+        ),
+        (#"{"appSecret": "Q7mN-2pXv"}"#, #"{"appSecret": "***"}"#)
     ])
     func patterns(input: String, expected: String) {
         #expect(Redactor().redact(input) == expected)
@@ -33,16 +40,17 @@ import Testing
 
 @Suite struct RotatingFileWriterTests {
     func tempDir() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-log-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-log-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
     @Test func rotatesPastMaxBytesAndKeepsBackupCount() throws {
         let dir = try tempDir()
-        let path = dir + "/logs/sync.log"   // folder is created
+        let path = dir + "/logs/sync.log"  // folder is created
         let writer = try RotatingFileWriter(path: path, maxBytes: 100, backupCount: 2)
-        let line = String(repeating: "x", count: 39) // 40 bytes with newline
+        let line = String(repeating: "x", count: 39)  // 40 bytes with newline
         for i in 0..<10 { writer.write(line: "\(i)" + line.dropFirst()) }
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/logs").sorted()
         #expect(files == ["sync.log", "sync.log.1", "sync.log.2"])
@@ -78,8 +86,16 @@ import Testing
 final class LineCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [String] = []
-    func add(_ line: String) { lock.lock(); storage.append(line); lock.unlock() }
-    var lines: [String] { lock.lock(); defer { lock.unlock() }; return storage }
+    func add(_ line: String) {
+        lock.lock()
+        storage.append(line)
+        lock.unlock()
+    }
+    var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
 }
 
 @Suite struct LogSetupTests {

@@ -1,19 +1,22 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// A mailer that records instead of sending.
 private final class RecordingMailer: Mailer, @unchecked Sendable {
     private let lock = NSLock()
     private var sent: [EmailMessage] = []
     let answer: DeliveryResult
-    init(answer: DeliveryResult = DeliveryResult(channel: "email", delivered: true, detail: "sent")) { self.answer = answer }
+    init(answer: DeliveryResult = DeliveryResult(channel: "email", delivered: true, detail: "sent")) {
+        self.answer = answer
+    }
     func send(_ email: EmailMessage, config: EmailConfig) async -> DeliveryResult {
         lock.withLock { sent.append(email) }
         return answer
@@ -28,7 +31,8 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
     let now = Date(timeIntervalSince1970: 1_743_566_400)
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-monitor-\(UUID().uuidString)").path
+        folder =
+            FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-monitor-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         store = try StateStore(path: folder + "/state.sqlite")
     }
@@ -67,7 +71,8 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
             try store.recordRun(past.historyRow)
         }
         try store.recordRun(summary(.success, listed: 99).historyRow)
-        let snapshot = try RunMonitor.snapshot(store: store, config: config(), summary: summary(.success), processCodes: ["PROC-A"], now: now)
+        let snapshot = try RunMonitor.snapshot(
+            store: store, config: config(), summary: summary(.success), processCodes: ["PROC-A"], now: now)
         #expect(snapshot.history.map(\.listed) == [7, 7])
         #expect(snapshot.tableRows == [.main: 0])
     }
@@ -76,8 +81,11 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
         let server = FakeServer { _, _ in json(200, ["code": 0, "msg": "success"]) }
         let mailer = RecordingMailer()
         let c = config(email: true)
-        let monitor = RunMonitor(config: c, notifier: Notifier(config: c.notification, transport: server.transport, mailer: mailer,
-                                                               logger: quietLogger, host: "sync01"), logger: quietLogger)
+        let monitor = RunMonitor(
+            config: c,
+            notifier: Notifier(
+                config: c.notification, transport: server.transport, mailer: mailer,
+                logger: quietLogger, host: "sync01"), logger: quietLogger)
         let result = await monitor.afterRun(summary(.failed), store: store, processCodes: ["PROC-A"], now: now)
         #expect(result.exitStatus == .failed)
         #expect(server.requests.count == 1)
@@ -92,16 +100,18 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
     @Test func quietCleanRunDryRunAndDisabledNotificationsSendNothing() async {
         let server = FakeServer { _, _ in json(200, ["code": 0]) }
         let c = config()
-        let monitor = RunMonitor(config: c, notifier: Notifier(config: c.notification, transport: server.transport, logger: quietLogger),
-                                 logger: quietLogger)
+        let monitor = RunMonitor(
+            config: c, notifier: Notifier(config: c.notification, transport: server.transport, logger: quietLogger),
+            logger: quietLogger)
         _ = await monitor.afterRun(summary(.success), store: store, processCodes: ["PROC-A"], now: now)
         var dry = summary(.failed)
         dry.dryRun = true
         _ = await monitor.afterRun(dry, store: store, processCodes: ["PROC-A"], now: now)
         var off = c
         off.notification.enabled = false
-        let silent = RunMonitor(config: off, notifier: Notifier(config: off.notification, transport: server.transport, logger: quietLogger),
-                                logger: quietLogger)
+        let silent = RunMonitor(
+            config: off, notifier: Notifier(config: off.notification, transport: server.transport, logger: quietLogger),
+            logger: quietLogger)
         _ = await silent.afterRun(summary(.failed), store: store, processCodes: ["PROC-A"], now: now)
         #expect(server.requests.isEmpty)
     }
@@ -110,24 +120,33 @@ private final class RecordingMailer: Mailer, @unchecked Sendable {
         var c = config()
         c.notification.enabled = false
         c.feishu.rowLimit = 10
-        let entries = (1...9).map { LedgerEntry(key: "k\($0)", instanceId: "k\($0)", recordId: "r\($0)", contentHash: "h") }
+        let entries = (1...9).map {
+            LedgerEntry(key: "k\($0)", instanceId: "k\($0)", recordId: "r\($0)", contentHash: "h")
+        }
         try store.recordWritten(.main, entries, at: now)
         let server = FakeServer { _, _ in json(200, ["code": 0]) }
-        let monitor = RunMonitor(config: c, notifier: Notifier(config: c.notification, transport: server.transport, logger: quietLogger),
-                                 logger: quietLogger)
+        let monitor = RunMonitor(
+            config: c, notifier: Notifier(config: c.notification, transport: server.transport, logger: quietLogger),
+            logger: quietLogger)
         let result = await monitor.afterRun(summary(.success), store: store, processCodes: ["PROC-A"], now: now)
         #expect(result.alerts.map(\.kind) == [.rowLimit])
         #expect(result.exitStatus == .success)
-        #expect(result.text(timeZone: TimeZone(identifier: "Asia/Shanghai")!).contains("alert      the main table is nearly full"))
+        #expect(
+            result.text(timeZone: TimeZone(identifier: "Asia/Shanghai")!).contains(
+                "alert      the main table is nearly full"))
         #expect(server.requests.isEmpty)
     }
 
     @Test func aChannelThatFailsDoesNotStopTheOther() async {
-        let server = FakeServer { _, _ in json(200, ["code": 19001, "msg": "param invalid: incoming webhook access token invalid"]) }
+        let server = FakeServer { _, _ in
+            json(200, ["code": 19001, "msg": "param invalid: incoming webhook access token invalid"])
+        }
         let mailer = RecordingMailer()
         let c = config(email: true)
-        let notifier = Notifier(config: c.notification, transport: server.transport, mailer: mailer, logger: quietLogger)
-        let results = await notifier.deliver(NotificationMessage(severity: .failure, title: "dingsync: x", facts: [], fixes: [], footer: ""))
+        let notifier = Notifier(
+            config: c.notification, transport: server.transport, mailer: mailer, logger: quietLogger)
+        let results = await notifier.deliver(
+            NotificationMessage(severity: .failure, title: "dingsync: x", facts: [], fixes: [], footer: ""))
         #expect(results.map(\.delivered) == [false, true])
         #expect(mailer.emails.count == 1)
     }

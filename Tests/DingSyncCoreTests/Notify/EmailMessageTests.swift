@@ -1,19 +1,21 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// Decodes a header of RFC 2047 `B` words (as a mail reader would).
 private func decodeHeader(_ header: String) -> String? {
     var bytes = Data()
     for word in header.components(separatedBy: "\r\n ") {
         guard word.hasPrefix("=?UTF-8?B?"), word.hasSuffix("?="),
-              let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) else { return nil }
+            let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2)))
+        else { return nil }
         // every word must be whole characters on its own
         guard String(data: data, encoding: .utf8) != nil else { return nil }
         bytes += data
@@ -38,12 +40,14 @@ private func decodeHeader(_ header: String) -> String? {
     }
 
     @Test func renderedMessageHasHeadersAndABase64Body() throws {
-        let message = NotificationMessage(severity: .partial, title: "dingsync: 2 instance(s) could not be synced (exit 1) · 部分失败",
-                                          facts: [("Failed", "inst1: HTTP 500")], fixes: ["retried next run"], footer: "dingsync · host")
+        let message = NotificationMessage(
+            severity: .partial, title: "dingsync: 2 instance(s) could not be synced (exit 1) · 部分失败",
+            facts: [("Failed", "inst1: HTTP 500")], fixes: ["retried next run"], footer: "dingsync · host")
         var config = EmailConfig()
         config.sender = "dingsync@example.com"
         config.recipients = ["ops@example.com", "boss@example.com"]
-        let email = EmailMessage(message, config: config, date: Date(timeIntervalSince1970: 1_743_566_400), host: "sync01")
+        let email = EmailMessage(
+            message, config: config, date: Date(timeIntervalSince1970: 1_743_566_400), host: "sync01")
         let text = email.rendered
         let parts = text.components(separatedBy: "\r\n\r\n")
         #expect(parts.count == 2)
@@ -53,7 +57,9 @@ private func decodeHeader(_ header: String) -> String? {
         #expect(headers.contains("Content-Type: text/plain; charset=UTF-8"))
         #expect(headers.contains("Content-Transfer-Encoding: base64"))
         #expect(headers.contains { $0.hasPrefix("Date: ") })
-        #expect(EmailMessage.rfc5322Date(email.date, timeZone: TimeZone(identifier: "Asia/Shanghai")!) == "Wed, 02 Apr 2025 12:00:00 +0800")
+        #expect(
+            EmailMessage.rfc5322Date(email.date, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+                == "Wed, 02 Apr 2025 12:00:00 +0800")
         #expect(headers.contains { $0.hasPrefix("Message-ID: <") && $0.hasSuffix(".sync01@example.com>") })
         let subjectLines = parts[0].components(separatedBy: "\r\nDate:")[0].components(separatedBy: "Subject: ")[1]
         #expect(decodeHeader(subjectLines) == message.title)
@@ -96,7 +102,8 @@ private func decodeHeader(_ header: String) -> String? {
         config.tls = .none
         config.sender = "a@example.com"
         config.recipients = ["b@example.com"]
-        let email = EmailMessage(from: "a@example.com", to: ["b@example.com"], subject: "s", body: "b", date: Date(), messageID: "<x@y>")
+        let email = EmailMessage(
+            from: "a@example.com", to: ["b@example.com"], subject: "s", body: "b", date: Date(), messageID: "<x@y>")
         let result = await CurlMailer(environment: [:], timeout: 5).send(email, config: config)
         #expect(!result.delivered)
         #expect(result.detail.contains("smtp://127.0.0.1:9"))

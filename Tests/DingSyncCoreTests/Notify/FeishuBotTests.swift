@@ -1,16 +1,18 @@
 import Foundation
 import Testing
-@testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
-@testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
-@testable import DingSyncOperations
 
-private let message = NotificationMessage(severity: .failure, title: "dingsync: the incremental run failed (exit 2) · 同步失败",
-                                          facts: [("Stopped", "qyapi_get_member missing")], fixes: ["run `dingsync doctor`"],
-                                          footer: "dingsync · host")
+@testable import DingSyncBasics
+@testable import DingSyncClients
+@testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
+
+private let message = NotificationMessage(
+    severity: .failure, title: "dingsync: the incremental run failed (exit 2) · 同步失败",
+    facts: [("Stopped", "qyapi_get_member missing")], fixes: ["run `dingsync doctor`"],
+    footer: "dingsync · host")
 
 /// Counts the sleeps between attempts (none actually waits).
 private final class Sleeps: @unchecked Sendable {
@@ -21,13 +23,16 @@ private final class Sleeps: @unchecked Sendable {
 }
 
 private func bot(_ server: FakeServer, secret: String = "demo", sleeps: Sleeps = Sleeps()) -> FeishuBot {
-    FeishuBot(webhookURL: "http://127.0.0.1:1/open-apis/bot/v2/hook/abc-123", secret: secret, transport: server.transport,
-              now: { Date(timeIntervalSince1970: 1_599_360_473) }, sleep: { sleeps.add($0) })
+    FeishuBot(
+        webhookURL: "http://127.0.0.1:1/open-apis/bot/v2/hook/abc-123", secret: secret, transport: server.transport,
+        now: { Date(timeIntervalSince1970: 1_599_360_473) }, sleep: { sleeps.add($0) })
 }
 
 @Suite struct FeishuBotTests {
     @Test func signatureMatchesTheReferenceVector() {
-        #expect(FeishuBot.signature(timestamp: "1599360473", secret: "demo") == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
+        #expect(
+            FeishuBot.signature(timestamp: "1599360473", secret: "demo")
+                == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
     }
 
     @Test func cardIsTopLevelAndSignedOnlyWithASecret() throws {
@@ -51,13 +56,22 @@ private func bot(_ server: FakeServer, secret: String = "demo", sleeps: Sleeps =
     }
 
     @Test func answersAreReadByCodeThenStatusCode() {
-        #expect(FeishuBot.interpret(json(200, ["StatusCode": 0, "StatusMessage": "success", "code": 0, "data": [:], "msg": "success"])) == nil)
+        #expect(
+            FeishuBot.interpret(
+                json(200, ["StatusCode": 0, "StatusMessage": "success", "code": 0, "data": [:], "msg": "success"]))
+                == nil)
         #expect(FeishuBot.interpret(json(200, ["Extra": NSNull(), "StatusCode": 0, "StatusMessage": "success"])) == nil)
-        let sign = FeishuBot.interpret(json(200, ["code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"]))
+        let sign = FeishuBot.interpret(
+            json(200, ["code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"]))
         #expect(sign?.retry == false)
         #expect(sign?.problem.contains("notification.secret") == true)
-        #expect(FeishuBot.interpret(json(200, ["code": 19001, "msg": "param invalid: incoming webhook access token invalid"]))?.problem.contains("notification.webhook_url") == true)
-        #expect(FeishuBot.interpret(json(200, ["code": 19024, "msg": "Key Words Not Found"]))?.problem.contains("keyword") == true)
+        #expect(
+            FeishuBot.interpret(
+                json(200, ["code": 19001, "msg": "param invalid: incoming webhook access token invalid"]))?.problem
+                .contains("notification.webhook_url") == true)
+        #expect(
+            FeishuBot.interpret(json(200, ["code": 19024, "msg": "Key Words Not Found"]))?.problem.contains("keyword")
+                == true)
         #expect(FeishuBot.interpret(json(400, ["code": 9499, "msg": "Bad Request", "data": [:]]))?.retry == false)
         #expect(FeishuBot.interpret(json(200, ["code": 11232, "msg": "frequency limited"]))?.retry == true)
         #expect(FeishuBot.interpret(HTTPResponse(status: 429, body: Data("too many".utf8)))?.retry == true)
@@ -75,7 +89,9 @@ private func bot(_ server: FakeServer, secret: String = "demo", sleeps: Sleeps =
 
     @Test func rateLimitIsRetriedAndAPermanentRefusalIsNot() async {
         let sleeps = Sleeps()
-        let limited = FakeServer { _, n in n == 1 ? json(429, ["code": 99991400, "msg": "request trigger frequency limit"]) : json(200, ["code": 0]) }
+        let limited = FakeServer { _, n in
+            n == 1 ? json(429, ["code": 99_991_400, "msg": "request trigger frequency limit"]) : json(200, ["code": 0])
+        }
         let result = await bot(limited, sleeps: sleeps).send(message)
         #expect(result.delivered && result.detail == "sent (attempt 2)")
         #expect(sleeps.all == [1])
@@ -89,9 +105,12 @@ private func bot(_ server: FakeServer, secret: String = "demo", sleeps: Sleeps =
 
     @Test func unreachableWebhookGivesUpAfterThreeAttempts() async {
         let server = FakeServer { _, _ in HTTPResponse(status: 200, body: Data()) }
-        let down = FeishuBot(webhookURL: "http://127.0.0.1:1/open-apis/bot/v2/hook/x", secret: "",
-                             transport: ClosureTransport { _ in throw TransportError(url: "http://127.0.0.1:1/open-apis/bot/v2/hook/x", reason: "connection refused") },
-                             sleep: { _ in })
+        let down = FeishuBot(
+            webhookURL: "http://127.0.0.1:1/open-apis/bot/v2/hook/x", secret: "",
+            transport: ClosureTransport { _ in
+                throw TransportError(url: "http://127.0.0.1:1/open-apis/bot/v2/hook/x", reason: "connection refused")
+            },
+            sleep: { _ in })
         let result = await down.send(message)
         #expect(!result.delivered)
         #expect(result.detail.hasPrefix("cannot reach the webhook"))

@@ -1,19 +1,21 @@
 import Foundation
 import Testing
-@testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
-@testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
-@testable import DingSyncOperations
 
-private let context = NotificationComposer.Context(host: "sync01", configPath: "/etc/dingsync/config.yaml",
-                                                   timeZone: TimeZone(identifier: "Asia/Shanghai")!, onSuccess: false)
+@testable import DingSyncBasics
+@testable import DingSyncClients
+@testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
+
+private let context = NotificationComposer.Context(
+    host: "sync01", configPath: "/etc/dingsync/config.yaml",
+    timeZone: TimeZone(identifier: "Asia/Shanghai")!, onSuccess: false)
 
 private func summary(_ exit: DingSyncBasics.ExitStatus) -> RunSummary {
     var s = RunSummary(mode: "incremental")
-    s.started = Date(timeIntervalSince1970: 1_743_566_400)   // 2025-04-02 12:00:00 +08:00
+    s.started = Date(timeIntervalSince1970: 1_743_566_400)  // 2025-04-02 12:00:00 +08:00
     s.finished = s.started.addingTimeInterval(42.5)
     s.exitStatus = exit
     s.listed = 12
@@ -27,7 +29,9 @@ private func summary(_ exit: DingSyncBasics.ExitStatus) -> RunSummary {
     return s
 }
 
-private let stale = Alert(kind: .staleCheckpoint, title: "the checkpoint has not advanced for more than 24 h", detail: "PROC-A at …", fix: "read the last runs")
+private let stale = Alert(
+    kind: .staleCheckpoint, title: "the checkpoint has not advanced for more than 24 h", detail: "PROC-A at …",
+    fix: "read the last runs")
 
 @Suite struct NotificationComposerTests {
     @Test func cleanRunSaysNothingUnlessOnSuccess() throws {
@@ -48,8 +52,11 @@ private let stale = Alert(kind: .staleCheckpoint, title: "the checkpoint has not
         #expect(message.severity.template == "red")
         #expect(message.title.contains("failed (exit 2)"))
         #expect(message.facts.first { $0.label == "Stopped" }?.value.contains("Workflow.Instance.Read") == true)
-        #expect(message.facts.first { $0.label == "Run" }?.value == "incremental on sync01, 2025-04-02 12:00:00 → 12:00:42 (42.5 s), exit 2")
-        #expect(message.facts.first { $0.label == "Main rows" }?.value == "created 9 · updated 3 · unchanged 2 · failed 0")
+        #expect(
+            message.facts.first { $0.label == "Run" }?.value
+                == "incremental on sync01, 2025-04-02 12:00:00 → 12:00:42 (42.5 s), exit 2")
+        #expect(
+            message.facts.first { $0.label == "Main rows" }?.value == "created 9 · updated 3 · unchanged 2 · failed 0")
         #expect(message.fixes.first?.contains("dingsync doctor --config /etc/dingsync/config.yaml") == true)
         #expect(message.footer.contains("sync01"))
     }
@@ -69,12 +76,14 @@ private let stale = Alert(kind: .staleCheckpoint, title: "the checkpoint has not
     }
 
     @Test func alertsAreMergedIntoTheRunsMessage() throws {
-        let onClean = try #require(NotificationComposer.compose(summary: summary(.success), alerts: [stale], context: context))
+        let onClean = try #require(
+            NotificationComposer.compose(summary: summary(.success), alerts: [stale], context: context))
         #expect(onClean.severity == .alert)
         #expect(onClean.title == "dingsync: the checkpoint has not advanced for more than 24 h · 告警")
         #expect(onClean.facts.contains { $0.label == "Alert" && $0.value.hasPrefix("the checkpoint has not advanced") })
         #expect(onClean.fixes == ["read the last runs"])
-        let onFailure = try #require(NotificationComposer.compose(summary: summary(.failed), alerts: [stale, stale], context: context))
+        let onFailure = try #require(
+            NotificationComposer.compose(summary: summary(.failed), alerts: [stale, stale], context: context))
         #expect(onFailure.severity == .failure)
         #expect(onFailure.facts.filter { $0.label == "Alert" }.count == 2)
         #expect(onFailure.fixes.count == 4)
@@ -87,8 +96,12 @@ private let stale = Alert(kind: .staleCheckpoint, title: "the checkpoint has not
     }
 
     @Test func windowsSharingARangeAreOneLine() {
-        #expect(NotificationComposer.compactWindows(summary(.success).windows) == ["2025-04-02 07:50:00 … 2025-04-02 12:00:00 (2 templates)"])
-        #expect(NotificationComposer.compactWindows(["PROC-A 1 … 2", "PROC-B 3 … 4"]) == ["PROC-A 1 … 2", "PROC-B 3 … 4"])
+        #expect(
+            NotificationComposer.compactWindows(summary(.success).windows) == [
+                "2025-04-02 07:50:00 … 2025-04-02 12:00:00 (2 templates)"
+            ])
+        #expect(
+            NotificationComposer.compactWindows(["PROC-A 1 … 2", "PROC-B 3 … 4"]) == ["PROC-A 1 … 2", "PROC-B 3 … 4"])
     }
 
     @Test func plainTextAndMarkdownRenderings() throws {

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// The report written by libxlsxwriter and read back by an independent reader (scripts/xlsx-inspect).
 @Suite struct ReportWriterTests {
@@ -29,12 +30,14 @@ import Testing
         #expect(book.charts == 3)
         for sheet in book.sheets {
             #expect(sheet.text("A1") == "审批统计月报 · 2025-04 · \(sheet.name)")
-            #expect(sheet.text("A2")?.hasPrefix("创建时间 2025-04-01 00:00 至 2025-04-30 23:59（Asia/Shanghai）") == true, "\(sheet.name)")
+            #expect(
+                sheet.text("A2")?.hasPrefix("创建时间 2025-04-01 00:00 至 2025-04-30 23:59（Asia/Shanghai）") == true,
+                "\(sheet.name)")
             #expect(sheet.frozenRows > 2, "\(sheet.name) has a frozen header")
         }
         let overview = try #require(book["总体概览"])
         let created = try #require(overview.find("创建"))
-        #expect(overview.number(overview.right(of: created)) == 8)          // i1…i8 (i9 is May)
+        #expect(overview.number(overview.right(of: created)) == 8)  // i1…i8 (i9 is May)
         let passRate = try #require(overview.find("通过率（已同意 ÷ 已完结）"))
         #expect(close(overview.number(overview.right(of: passRate)), 4.0 / 7.0, 1e-6))
         #expect(overview.formats[overview.right(of: passRate)] == "0.0%")
@@ -53,7 +56,7 @@ import Testing
 
         let efficiency = try #require(book["处理效率分析"])
         let median = try #require(efficiency.find("中位数（天）"))
-        #expect(efficiency.number(efficiency.right(of: median)) == 2)       // April: 1/24, 0.5, 1, 2, 3, 4, 10
+        #expect(efficiency.number(efficiency.right(of: median)) == 2)  // April: 1/24, 0.5, 1, 2, 3, 4, 10
         #expect(efficiency.formats[efficiency.right(of: median)] == "0.00")
 
         let load = try #require(book["审批人负载"])
@@ -74,12 +77,15 @@ import Testing
         let passRate = try #require(overview.find("通过率（已同意 ÷ 已完结）"))
         #expect(overview.text(overview.right(of: passRate)) == "—")
         #expect(book.charts == charts)
-        #expect(book["总体概览"]?.charts.isEmpty == true)                   // no pie of nothing
-        #expect(book["月度趋势"]?.charts.count == 1)                         // the trend still has its months
+        #expect(book["总体概览"]?.charts.isEmpty == true)  // no pie of nothing
+        #expect(book["月度趋势"]?.charts.count == 1)  // the trend still has its months
     }
 
     @Test func aMissingFolderIsAClearError() {
-        #expect(throws: StatsError.cannotWrite(path: "/nonexistent-folder/x.xlsx", reason: "the folder /nonexistent-folder does not exist")) {
+        #expect(
+            throws: StatsError.cannotWrite(
+                path: "/nonexistent-folder/x.xlsx", reason: "the folder /nonexistent-folder does not exist")
+        ) {
             try ReportWriter.write(aprilStatistics(), month: april, to: "/nonexistent-folder/x.xlsx")
         }
     }
@@ -90,7 +96,9 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["r.xlsx"])
         // a target that cannot be replaced (a folder) fails with the reason and leaves no temporary file
         try FileManager.default.createDirectory(atPath: folder + "/taken.xlsx", withIntermediateDirectories: false)
-        #expect(throws: StatsError.self) { try ReportWriter.write(aprilStatistics(), month: april, to: folder + "/taken.xlsx") }
+        #expect(throws: StatsError.self) {
+            try ReportWriter.write(aprilStatistics(), month: april, to: folder + "/taken.xlsx")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["r.xlsx", "taken.xlsx"])
     }
 }

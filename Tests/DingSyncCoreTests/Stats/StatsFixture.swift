@@ -1,11 +1,12 @@
 import Foundation
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// A hand-computed mirror (Asia/Shanghai): every expected figure in the tests is worked out by
 /// hand from this table, not by the engine.
@@ -36,26 +37,46 @@ enum StatsFixture {
 
     static let now = t("05-02 01:00")
 
-    static func instance(_ id: String, _ code: String, _ user: String, _ status: String, _ result: String,
-                         created: String, finished: String?, amount: Double?, category: String?) -> StatsInstance {
-        let people = ["u1": ("张三", "d1", "研发部"), "u2": ("李四", "d2", "销售部"), "u3": ("王五", "d1", "研发部"), "u4": ("赵六", "d3", "财务部")]
+    static func instance(
+        _ id: String, _ code: String, _ user: String, _ status: String, _ result: String,
+        created: String, finished: String?, amount: Double?, category: String?
+    ) -> StatsInstance {
+        let people = [
+            "u1": ("张三", "d1", "研发部"), "u2": ("李四", "d2", "销售部"), "u3": ("王五", "d1", "研发部"), "u4": ("赵六", "d3", "财务部")
+        ]
         let (name, deptId, dept) = people[user]!
         let template = code == "PROC-A" ? "报销申请" : "请假申请"
-        return StatsInstance(id: id, processCode: code, businessId: "B-\(id)", title: "\(name)提交的\(template)", status: status,
-                             result: result, createTime: t(created), finishTime: finished.map { t($0) }, applicantId: user,
-                             applicantName: name, departmentId: deptId, departmentName: dept, amount: amount, category: category)
+        return StatsInstance(
+            id: id, processCode: code, businessId: "B-\(id)", title: "\(name)提交的\(template)", status: status,
+            result: result, createTime: t(created), finishTime: finished.map { t($0) }, applicantId: user,
+            applicantName: name, departmentId: deptId, departmentName: dept, amount: amount, category: category)
     }
 
     static let instances: [StatsInstance] = [
-        instance("i1", "PROC-A", "u1", "COMPLETED", "agree", created: "04-01 09:00", finished: "04-02 09:00", amount: 100, category: "差旅"),
-        instance("i2", "PROC-A", "u1", "COMPLETED", "agree", created: "04-03 09:00", finished: "04-05 09:00", amount: 200, category: "差旅"),
-        instance("i3", "PROC-A", "u2", "COMPLETED", "refuse", created: "04-05 10:00", finished: "04-08 10:00", amount: 5000, category: "招待"),
-        instance("i4", "PROC-A", "u2", "TERMINATED", "", created: "04-06 10:00", finished: "04-06 22:00", amount: 300, category: "招待"),
-        instance("i5", "PROC-B", "u3", "COMPLETED", "agree", created: "04-10 08:00", finished: "04-14 08:00", amount: nil, category: "事假"),
-        instance("i6", "PROC-B", "u1", "RUNNING", "", created: "04-20 12:00", finished: nil, amount: nil, category: "病假"),
-        instance("i7", "PROC-B", "u3", "CANCELED", "", created: "04-21 12:00", finished: "04-21 13:00", amount: nil, category: nil),
-        instance("i8", "PROC-A", "u4", "COMPLETED", "agree", created: "04-30 23:30", finished: "05-10 23:30", amount: 800, category: "差旅"),
-        instance("i9", "PROC-A", "u4", "RUNNING", "", created: "05-01 00:30", finished: nil, amount: 100, category: nil),
+        instance(
+            "i1", "PROC-A", "u1", "COMPLETED", "agree", created: "04-01 09:00", finished: "04-02 09:00", amount: 100,
+            category: "差旅"),
+        instance(
+            "i2", "PROC-A", "u1", "COMPLETED", "agree", created: "04-03 09:00", finished: "04-05 09:00", amount: 200,
+            category: "差旅"),
+        instance(
+            "i3", "PROC-A", "u2", "COMPLETED", "refuse", created: "04-05 10:00", finished: "04-08 10:00", amount: 5000,
+            category: "招待"),
+        instance(
+            "i4", "PROC-A", "u2", "TERMINATED", "", created: "04-06 10:00", finished: "04-06 22:00", amount: 300,
+            category: "招待"),
+        instance(
+            "i5", "PROC-B", "u3", "COMPLETED", "agree", created: "04-10 08:00", finished: "04-14 08:00", amount: nil,
+            category: "事假"),
+        instance(
+            "i6", "PROC-B", "u1", "RUNNING", "", created: "04-20 12:00", finished: nil, amount: nil, category: "病假"),
+        instance(
+            "i7", "PROC-B", "u3", "CANCELED", "", created: "04-21 12:00", finished: "04-21 13:00", amount: nil,
+            category: nil),
+        instance(
+            "i8", "PROC-A", "u4", "COMPLETED", "agree", created: "04-30 23:30", finished: "05-10 23:30", amount: 800,
+            category: "差旅"),
+        instance("i9", "PROC-A", "u4", "RUNNING", "", created: "05-01 00:30", finished: nil, amount: 100, category: nil)
     ]
 
     /// Approvers a1 审批人甲, a2 审批人乙, a3 审批人丙.
@@ -74,13 +95,16 @@ enum StatsFixture {
         task("i2", "a2", "财务审批", "COMPLETED", "AGREE", "04-03 11:00", "04-05 09:00"),
         task("i3", "a1", "主管审批", "COMPLETED", "REFUSE", "04-05 10:00", "04-08 10:00"),
         task("i6", "a3", "人事审批", "RUNNING", "NONE", "04-20 13:00", nil),
-        task("i9", "a1", "主管审批", "RUNNING", "NONE", "05-01 01:00", nil),
+        task("i9", "a1", "主管审批", "RUNNING", "NONE", "05-01 01:00", nil)
     ]
 
-    static func task(_ instance: String, _ user: String, _ node: String, _ status: String, _ result: String,
-                     _ created: String, _ finished: String?) -> StatsTask {
-        StatsTask(instanceId: instance, userId: user, userName: approverNames[user]!, status: status, result: result,
-                  createTime: t(created), finishTime: finished.map { t($0) }, nodeName: node)
+    static func task(
+        _ instance: String, _ user: String, _ node: String, _ status: String, _ result: String,
+        _ created: String, _ finished: String?
+    ) -> StatsTask {
+        StatsTask(
+            instanceId: instance, userId: user, userName: approverNames[user]!, status: status, result: result,
+            createTime: t(created), finishTime: finished.map { t($0) }, nodeName: node)
     }
 
     static let approverNames = ["a1": "审批人甲", "a2": "审批人乙", "a3": "审批人丙"]
@@ -88,20 +112,38 @@ enum StatsFixture {
     /// a1: agree i1, agree i2, refuse i3 (3 actions); a2: agree i2, agent-agree i8 (2), a remark on
     /// i2 (not an action); the system's auto-approval on i8 (not an action); the applicant's start.
     static let actions: [StatsAction] = [
-        StatsAction(instanceId: "i1", userId: "u1", userName: "张三", type: "START_PROCESS_INSTANCE", result: "NONE", date: t("04-01 09:00")),
-        StatsAction(instanceId: "i1", userId: "a1", userName: "审批人甲", type: "EXECUTE_TASK_NORMAL", result: "AGREE", date: t("04-01 15:00")),
-        StatsAction(instanceId: "i2", userId: "a1", userName: "审批人甲", type: "EXECUTE_TASK_NORMAL", result: "AGREE", date: t("04-03 11:00")),
-        StatsAction(instanceId: "i2", userId: "a2", userName: "审批人乙", type: "ADD_REMARK", result: "NONE", date: t("04-04 10:00")),
-        StatsAction(instanceId: "i2", userId: "a2", userName: "审批人乙", type: "EXECUTE_TASK_NORMAL", result: "AGREE", date: t("04-05 09:00")),
-        StatsAction(instanceId: "i3", userId: "a1", userName: "审批人甲", type: "EXECUTE_TASK_NORMAL", result: "REFUSE", date: t("04-08 10:00")),
-        StatsAction(instanceId: "i8", userId: "a2", userName: "审批人乙", type: "EXECUTE_TASK_AGENT", result: "AGREE", date: t("05-05 10:00")),
-        StatsAction(instanceId: "i8", userId: "a3", userName: "审批人丙", type: "EXECUTE_TASK_AUTO", result: "AGREE", date: t("05-10 23:30")),
+        StatsAction(
+            instanceId: "i1", userId: "u1", userName: "张三", type: "START_PROCESS_INSTANCE", result: "NONE",
+            date: t("04-01 09:00")),
+        StatsAction(
+            instanceId: "i1", userId: "a1", userName: "审批人甲", type: "EXECUTE_TASK_NORMAL", result: "AGREE",
+            date: t("04-01 15:00")),
+        StatsAction(
+            instanceId: "i2", userId: "a1", userName: "审批人甲", type: "EXECUTE_TASK_NORMAL", result: "AGREE",
+            date: t("04-03 11:00")),
+        StatsAction(
+            instanceId: "i2", userId: "a2", userName: "审批人乙", type: "ADD_REMARK", result: "NONE", date: t("04-04 10:00")
+        ),
+        StatsAction(
+            instanceId: "i2", userId: "a2", userName: "审批人乙", type: "EXECUTE_TASK_NORMAL", result: "AGREE",
+            date: t("04-05 09:00")),
+        StatsAction(
+            instanceId: "i3", userId: "a1", userName: "审批人甲", type: "EXECUTE_TASK_NORMAL", result: "REFUSE",
+            date: t("04-08 10:00")),
+        StatsAction(
+            instanceId: "i8", userId: "a2", userName: "审批人乙", type: "EXECUTE_TASK_AGENT", result: "AGREE",
+            date: t("05-05 10:00")),
+        StatsAction(
+            instanceId: "i8", userId: "a3", userName: "审批人丙", type: "EXECUTE_TASK_AUTO", result: "AGREE",
+            date: t("05-10 23:30"))
     ]
 
     static let dataset = StatsDataset(instances: instances, tasks: tasks, actions: actions)
 
     /// Options for April–May 2025 with category field 类别, top 10, SLA 3 days.
-    static func options(from: String? = "2025-04-01 00:00", to: String? = "2025-05-31 23:59", zone: TimeZone = shanghai) -> StatsOptions {
+    static func options(from: String? = "2025-04-01 00:00", to: String? = "2025-05-31 23:59", zone: TimeZone = shanghai)
+        -> StatsOptions
+    {
         var options = StatsOptions(timeZone: zone, now: now, from: from.map { t($0) }, to: to.map { t($0) })
         options.categoryField = "类别"
         options.slaDays = 3
@@ -115,7 +157,7 @@ enum StatsFixture {
 func close(_ a: Double?, _ b: Double?, _ tolerance: Double = 1e-9) -> Bool {
     switch (a, b) {
     case (nil, nil): return true
-    case let (x?, y?): return abs(x - y) <= tolerance
+    case (let x?, let y?): return abs(x - y) <= tolerance
     default: return false
     }
 }

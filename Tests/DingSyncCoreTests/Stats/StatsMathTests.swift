@@ -1,17 +1,18 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite struct StatsMathTests {
     @Test func medianOfOddAndEvenCounts() {
         #expect(StatsMath.median([5, 1, 3]) == 3)
-        #expect(StatsMath.median([4, 1, 3, 2]) == 2.5)          // mean of the two middle values
+        #expect(StatsMath.median([4, 1, 3, 2]) == 2.5)  // mean of the two middle values
         #expect(StatsMath.median([7]) == 7)
         #expect(StatsMath.median([]) == nil)
     }
@@ -45,7 +46,7 @@ import Testing
     @Test(arguments: [
         ("RUNNING", "", StatsOutcome.running), ("NEW", "", .running), ("COMPLETED", "agree", .approved),
         ("COMPLETED", "refuse", .refused), ("COMPLETED", "", .other), ("TERMINATED", "", .revoked),
-        ("CANCELED", "", .cancelled), ("FINISHED", "agree", .approved), ("REVOKED", "", .revoked), ("ODD", "", .other),
+        ("CANCELED", "", .cancelled), ("FINISHED", "agree", .approved), ("REVOKED", "", .revoked), ("ODD", "", .other)
     ])
     func outcomes(status: String, result: String, expected: StatsOutcome) {
         #expect(StatsOutcome(status: status, result: result) == expected)

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite struct StatsOutputTests {
     let stats = StatsFixture.statistics()
@@ -68,8 +69,10 @@ import Testing
         #expect(StatsFormatter.displayWidth("研发部") == 6)
         #expect(StatsFormatter.displayWidth("abc") == 3)
         #expect(StatsFormatter.displayWidth("（未填写）") == 10)
-        let table = StatsTable(id: "t", title: "t", columns: ["部门", "n"], rows: [[.text("研发部"), .integer(5)], [.text("HR"), .integer(12)]])
-        let lines = StatsFormatter.aligned(table, timeZone: StatsFixture.shanghai).split(separator: "\n").map(String.init)
+        let table = StatsTable(
+            id: "t", title: "t", columns: ["部门", "n"], rows: [[.text("研发部"), .integer(5)], [.text("HR"), .integer(12)]])
+        let lines = StatsFormatter.aligned(table, timeZone: StatsFixture.shanghai).split(separator: "\n").map(
+            String.init)
         #expect(lines.map(StatsFormatter.displayWidth) == [10, 10, 10, 10])
         #expect(lines[2] == "研发部   5")
         #expect(lines[3] == "HR      12")

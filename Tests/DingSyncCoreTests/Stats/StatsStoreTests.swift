@@ -1,13 +1,14 @@
 import Foundation
-import Testing
-@testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
-@testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
-@testable import DingSyncOperations
 import TestSupport
+import Testing
+
+@testable import DingSyncBasics
+@testable import DingSyncClients
+@testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 /// The loader and the export read what a sync committed to the state database.
 @Suite struct StatsStoreTests {
@@ -20,26 +21,40 @@ import TestSupport
     static func details() -> [InstanceDetail] {
         [
             InstanceDetail(
-                instanceId: "s1", processCode: "PROC-A", title: "张三提交的报销", businessId: "B1", status: "COMPLETED", result: "agree",
-                createTime: date("04-30 23:30"), finishTime: date("05-01 23:30"), originatorUserId: "u1", originatorDeptId: "d1",
+                instanceId: "s1", processCode: "PROC-A", title: "张三提交的报销", businessId: "B1", status: "COMPLETED",
+                result: "agree",
+                createTime: date("04-30 23:30"), finishTime: date("05-01 23:30"), originatorUserId: "u1",
+                originatorDeptId: "d1",
                 originatorDeptName: "研发部",
-                formValues: [.init(id: "s", name: "类别", componentType: "DDSelectField", value: "差旅"),
-                             .init(id: "m", name: "金额", componentType: "MoneyField", value: "1,200"),
-                             .init(id: "r", name: "事由", componentType: "TextField", value: "客户拜访, 上海")],
+                formValues: [
+                    .init(id: "s", name: "类别", componentType: "DDSelectField", value: "差旅"),
+                    .init(id: "m", name: "金额", componentType: "MoneyField", value: "1,200"),
+                    .init(id: "r", name: "事由", componentType: "TextField", value: "客户拜访, 上海")
+                ],
                 operationRecords: [
                     .init(userId: "u1", date: date("04-30 23:30"), type: "START_PROCESS_INSTANCE", result: "NONE"),
-                    .init(userId: "a1", date: date("05-01 23:30"), type: "EXECUTE_TASK_NORMAL", result: "AGREE", remark: "同意",
-                          showName: "主管审批", activityId: "act1"),
+                    .init(
+                        userId: "a1", date: date("05-01 23:30"), type: "EXECUTE_TASK_NORMAL", result: "AGREE",
+                        remark: "同意",
+                        showName: "主管审批", activityId: "act1")
                 ],
-                tasks: [.init(taskId: "t1", userId: "a1", status: "COMPLETED", result: "AGREE", createTime: date("04-30 23:30"),
-                              finishTime: date("05-01 23:30"), activityId: "act1")]),
+                tasks: [
+                    .init(
+                        taskId: "t1", userId: "a1", status: "COMPLETED", result: "AGREE",
+                        createTime: date("04-30 23:30"),
+                        finishTime: date("05-01 23:30"), activityId: "act1")
+                ]),
             InstanceDetail(
                 instanceId: "s2", processCode: "PROC-A", title: "李四提交的报销", businessId: "B2", status: "RUNNING",
                 createTime: date("05-01 00:30"), originatorUserId: "u2", originatorDeptName: "销售部",
-                tasks: [.init(taskId: "t2", userId: "a2", status: "RUNNING", result: "NONE", createTime: date("05-01 00:30"),
-                              activityId: "act2", nodeName: "财务审批")]),
-            InstanceDetail(instanceId: "s3", processCode: "PROC-B", title: "王五提交的请假", status: "TERMINATED",
-                           createTime: date("03-01 10:00"), finishTime: date("03-01 11:00"), originatorUserId: "u3"),
+                tasks: [
+                    .init(
+                        taskId: "t2", userId: "a2", status: "RUNNING", result: "NONE", createTime: date("05-01 00:30"),
+                        activityId: "act2", nodeName: "财务审批")
+                ]),
+            InstanceDetail(
+                instanceId: "s3", processCode: "PROC-B", title: "王五提交的请假", status: "TERMINATED",
+                createTime: date("03-01 10:00"), finishTime: date("03-01 11:00"), originatorUserId: "u3")
         ]
     }
 
@@ -47,14 +62,21 @@ import TestSupport
         let store = try backend.makeStore()
         let names = NameLookup(users: ["u1": "张三", "u2": "李四", "u3": "王五", "a1": "审批人甲", "a2": "审批人乙"])
         let processor = DataProcessor(options: ProcessorOptions())
-        let commits = Self.details().map { InstanceCommit(detail: $0, processed: processor.process($0, names: names, syncedAt: Self.date("05-02 00:00")), ledger: []) }
+        let commits = Self.details().map {
+            InstanceCommit(
+                detail: $0, processed: processor.process($0, names: names, syncedAt: Self.date("05-02 00:00")),
+                ledger: [])
+        }
         try store.commit(commits, names: names, at: Self.date("05-02 00:00"))
         return store
     }
 
-    @Test(arguments: TestBackend.all) func loadsInstancesTasksAndRecordsCreatedInTheRange(_ backend: TestBackend) throws {
+    @Test(arguments: TestBackend.all) func loadsInstancesTasksAndRecordsCreatedInTheRange(_ backend: TestBackend) throws
+    {
         let store = try store(backend)
-        let data = try store.statsDataset(from: StatsFixture.t("04-01 00:00"), to: StatsFixture.t("05-31 23:59"), processCode: nil, categoryField: "类别")
+        let data = try store.statsDataset(
+            from: StatsFixture.t("04-01 00:00"), to: StatsFixture.t("05-31 23:59"), processCode: nil,
+            categoryField: "类别")
         #expect(data.instances.map(\.id) == ["s1", "s2"])
         let s1 = try #require(data.instances.first)
         #expect(s1.outcome == .approved)
@@ -64,7 +86,7 @@ import TestSupport
         #expect(s1.createTime == StatsFixture.t("04-30 23:30"))
         #expect(close(s1.durationDays, 1))
         #expect(data.instances[1].category == nil)
-        #expect(data.tasks.map(\.nodeName) == ["主管审批", "财务审批"])    // s1's from the record's showName
+        #expect(data.tasks.map(\.nodeName) == ["主管审批", "财务审批"])  // s1's from the record's showName
         #expect(data.tasks[0].userName == "审批人甲")
         #expect(data.actions.filter { $0.isApproverAction }.count == 1)
         let only = try store.statsDataset(from: nil, to: nil, processCode: "PROC-B", categoryField: "")
@@ -77,9 +99,10 @@ import TestSupport
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
         config.report.categoryField = "类别"
-        let report = try StatsQuery.monthlyReport(store: store, config: config, month: ReportMonth(year: 2025, month: 5),
-                                                  now: Self.date("05-02 00:30"))
-        #expect(report.overview.counts.created == 1)                   // s2: 05-01 00:30 +08:00 is May
+        let report = try StatsQuery.monthlyReport(
+            store: store, config: config, month: ReportMonth(year: 2025, month: 5),
+            now: Self.date("05-02 00:30"))
+        #expect(report.overview.counts.created == 1)  // s2: 05-01 00:30 +08:00 is May
         #expect(report.monthly.count == 12)
         #expect(report.monthly.suffix(3).map(\.month) == ["2025-03", "2025-04", "2025-05"])
         #expect(report.monthly.suffix(3).map(\.counts.created) == [1, 1, 1])
@@ -89,7 +112,8 @@ import TestSupport
     /// The same data gives the same report, export rows and seed views on both backends.
     @Test func sameFiguresOnBothBackends() throws {
         guard TestBackend.all.contains(.mysql) else { return }
-        let lite = try store(.sqlite), my = try store(.mysql)
+        let lite = try store(.sqlite)
+        let my = try store(.mysql)
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
         config.report.categoryField = "类别"
@@ -98,14 +122,22 @@ import TestSupport
         let a = try StatsQuery.monthlyReport(store: lite, config: config, month: month, now: now)
         let b = try StatsQuery.monthlyReport(store: my, config: config, month: month, now: now)
         #expect(String(describing: a) == String(describing: b))
-        #expect(try lite.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"]) == my.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"]))
+        #expect(
+            try lite.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"])
+                == my.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"]))
         #expect(try lite.mirrorActionRows(from: nil, to: nil) == my.mirrorActionRows(from: nil, to: nil))
-        let views = "SELECT business_id, process_instance_id, process_code, title, status, result, create_time, finish_time, originator_user_id, originator_user_name, originator_dept_id, originator_dept_name FROM ding_process_instances ORDER BY process_instance_id"
+        let views =
+            "SELECT business_id, process_instance_id, process_code, title, status, result, create_time, finish_time, originator_user_id, originator_user_name, originator_dept_id, originator_dept_name FROM ding_process_instances ORDER BY process_instance_id"
         let liteRows = try lite.db.query(views).map { $0.map { $0.string ?? "NULL" } }
         let myRows = try my.db.query(views).map { $0.map { $0.string ?? "NULL" } }
         #expect(liteRows == myRows)
-        #expect(liteRows.first == ["B1", "s1", "PROC-A", "张三提交的报销", "COMPLETED", "agree", "2025-04-30 23:30:00", "2025-05-01 23:30:00", "u1", "张三", "d1", "研发部"])
-        let forms = "SELECT business_id, process_instance_id, component_name, component_type, value_text FROM ding_form_component_values ORDER BY process_instance_id, component_name"
+        #expect(
+            liteRows.first == [
+                "B1", "s1", "PROC-A", "张三提交的报销", "COMPLETED", "agree", "2025-04-30 23:30:00", "2025-05-01 23:30:00",
+                "u1", "张三", "d1", "研发部"
+            ])
+        let forms =
+            "SELECT business_id, process_instance_id, component_name, component_type, value_text FROM ding_form_component_values ORDER BY process_instance_id, component_name"
         #expect(try lite.db.query(forms) == my.db.query(forms))
     }
 
@@ -114,7 +146,9 @@ import TestSupport
         config.sync.stateDB = try temporaryFolder() + "/none.sqlite"
         #expect(throws: StateMissingError(path: config.sync.stateDB)) { _ = try StatsSource.open(config) }
         #expect(!FileManager.default.fileExists(atPath: config.sync.stateDB))
-        #expect(StateMissingError(path: "/x/db.sqlite").localizedDescription.contains("no state database at /x/db.sqlite: run a sync first"))
+        #expect(
+            StateMissingError(path: "/x/db.sqlite").localizedDescription.contains(
+                "no state database at /x/db.sqlite: run a sync first"))
         #expect(StateMissingError(path: "/x").exitStatus == .failed)
     }
 
@@ -125,8 +159,9 @@ import TestSupport
         config.sync.timezone = "Asia/Shanghai"
         config.mapping.formFields = ["事由": "reason"]
         config.feishu.fieldNames = ["title": "标题"]
-        let result = try ExportWriter.export(store: store, config: config, from: Self.date("04-01 00:00"), to: nil,
-                                             includeActions: true, to: folder + "/out.csv")
+        let result = try ExportWriter.export(
+            store: store, config: config, from: Self.date("04-01 00:00"), to: nil,
+            includeActions: true, to: folder + "/out.csv")
         #expect(result.files == [folder + "/out.csv", folder + "/out-actions.csv"])
         #expect(result.mainRows == 2 && result.actionRows == 2)
         // read the bytes: Foundation's String(contentsOfFile:) would swallow the BOM
@@ -134,12 +169,20 @@ import TestSupport
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let lines = text.dropFirst().components(separatedBy: "\r\n")
-        #expect(lines[0] == "instance_id,business_id,template_code,标题,status,applicant,applicant_dept,amount,start_time,end_time,duration_hours,current_node,last_action,last_action_time,approver_chain,form_data,synced_at,reason")
-        #expect(lines[1].hasPrefix("s1,B1,PROC-A,张三提交的报销,已同意,张三,研发部,1200.00,2025-04-30 23:30:00,2025-05-01 23:30:00,24.00,,同意,2025-05-01 23:30:00,审批人甲,"))
+        #expect(
+            lines[0]
+                == "instance_id,business_id,template_code,标题,status,applicant,applicant_dept,amount,start_time,end_time,duration_hours,current_node,last_action,last_action_time,approver_chain,form_data,synced_at,reason"
+        )
+        #expect(
+            lines[1].hasPrefix(
+                "s1,B1,PROC-A,张三提交的报销,已同意,张三,研发部,1200.00,2025-04-30 23:30:00,2025-05-01 23:30:00,24.00,,同意,2025-05-01 23:30:00,审批人甲,"
+            ))
         #expect(lines[1].hasSuffix(",2025-05-02 00:00:00,\"客户拜访, 上海\""))
         #expect(lines.filter { $0.hasPrefix("s2,") }.first?.contains(",审批中,李四,销售部,,2025-05-01 00:30:00,,,") == true)
-        let actions = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/out-actions.csv")), as: UTF8.self)
-        #expect(actions.hasPrefix("\u{FEFF}action_key,instance_id,seq,node_name,approver,action,action_time,comment\r\n"))
+        let actions = String(
+            decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/out-actions.csv")), as: UTF8.self)
+        #expect(
+            actions.hasPrefix("\u{FEFF}action_key,instance_id,seq,node_name,approver,action,action_time,comment\r\n"))
         #expect(actions.contains("s1#2,s1,2,主管审批,审批人甲,同意,2025-05-01 23:30:00,同意\r\n"))
     }
 
@@ -148,18 +191,19 @@ import TestSupport
         let store = try store(.sqlite)
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
-        let result = try ExportWriter.export(store: store, config: config, from: nil, to: nil, includeActions: true, to: folder + "/out.xlsx")
+        let result = try ExportWriter.export(
+            store: store, config: config, from: nil, to: nil, includeActions: true, to: folder + "/out.xlsx")
         #expect(result.files == [folder + "/out.xlsx"] && result.mainRows == 3)
         let book = try XlsxInspector.inspect(folder + "/out.xlsx")
         #expect(book.sheets.map(\.name) == ["审批实例", "审批动作"])
         let main = try #require(book["审批实例"])
         #expect(main.text("A1") == "instance_id" && main.text("I1") == "start_time")
-        #expect(main.text("A2") == "s3" && main.text("A3") == "s1")                  // oldest first
+        #expect(main.text("A2") == "s3" && main.text("A3") == "s1")  // oldest first
         #expect(main.formats["I3"] == "yyyy-mm-dd hh:mm:ss")
         // 2025-04-30 23:30 in Shanghai as an Excel serial day: 45777 + 23.5/24
         #expect(close(main.number("I3"), 45777 + 23.5 / 24, 1e-6))
         #expect(main.number("H3") == 1200)
         #expect(main.frozenRows == 1)
-        #expect(book["审批动作"]?.text("A2") == "s1#1")                          // s3 has no records
+        #expect(book["审批动作"]?.text("A2") == "s1#1")  // s3 has no records
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
 @testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
 @testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite struct StatsTrendTests {
     @Test func monthsAreBucketedInTheConfiguredZone() {
@@ -27,14 +28,14 @@ import Testing
         var options = StatsFixture.options(from: nil, to: nil)
         options.timeZone = utc
         let months = StatsEngine.monthlyTrend(StatsFixture.instances, options: options)
-        #expect(months.map(\.month) == ["2025-04"])         // in UTC i9 is April 30
+        #expect(months.map(\.month) == ["2025-04"])  // in UTC i9 is April 30
         #expect(months[0].counts.created == 9)
     }
 
     @Test func lastMillisecondOfAMonthAndFirstOfTheNext() {
         let shanghai = StatsFixture.shanghai
         let may1 = ReportMonth(year: 2025, month: 5).start(in: shanghai)
-        #expect(may1 == 1_746_028_800_000)                 // 2025-04-30T16:00:00Z
+        #expect(may1 == 1_746_028_800_000)  // 2025-04-30T16:00:00Z
         let instances = [StatsInstance(id: "a", createTime: may1 - 1), StatsInstance(id: "b", createTime: may1)]
         let months = StatsEngine.monthlyTrend(instances, options: StatsOptions(timeZone: shanghai, now: may1))
         #expect(months.map(\.month) == ["2025-04", "2025-05"])
@@ -43,7 +44,8 @@ import Testing
     }
 
     @Test func emptyMonthsInsideThePeriodAreListed() {
-        let months = StatsEngine.monthlyTrend(StatsFixture.instances, options: StatsFixture.options(from: "2025-03-01 00:00", to: "2025-06-30 23:59"))
+        let months = StatsEngine.monthlyTrend(
+            StatsFixture.instances, options: StatsFixture.options(from: "2025-03-01 00:00", to: "2025-06-30 23:59"))
         #expect(months.map(\.month) == ["2025-03", "2025-04", "2025-05", "2025-06"])
         #expect(months.map(\.counts.created) == [0, 8, 1, 0])
         #expect(months[0].counts.passRate == nil)

@@ -18,7 +18,8 @@ enum XlsxInspector {
         }
         /// The cell `columns` to the right of `ref`.
         func right(of ref: String, _ columns: Int = 1) -> String {
-            let letters = ref.prefix { $0.isLetter }, digits = ref.drop { $0.isLetter }
+            let letters = ref.prefix { $0.isLetter }
+            let digits = ref.drop { $0.isLetter }
             let scalar = letters.unicodeScalars.first.map { $0.value } ?? 65
             return String(UnicodeScalar(scalar + UInt32(columns)).map(Character.init) ?? "A") + digits
         }
@@ -42,22 +43,29 @@ enum XlsxInspector {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, path]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard process.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw InspectFailure(message: "xlsx-inspect failed: \(String(decoding: error, as: UTF8.self))")
         }
         let sheets = (json["sheets"] as? [[String: Any]] ?? []).map { s in
-            Sheet(name: s["name"] as? String ?? "", cells: s["cells"] as? [String: Any] ?? [:],
-                  formats: s["formats"] as? [String: String] ?? [:], frozenRows: (s["frozen_rows"] as? NSNumber)?.intValue ?? 0,
-                  charts: (s["charts"] as? [[String: Any]] ?? []).map {
-                      ($0["kind"] as? String ?? "", $0["direction"] as? String, ($0["series"] as? NSNumber)?.intValue ?? 0)
-                  })
+            Sheet(
+                name: s["name"] as? String ?? "", cells: s["cells"] as? [String: Any] ?? [:],
+                formats: s["formats"] as? [String: String] ?? [:],
+                frozenRows: (s["frozen_rows"] as? NSNumber)?.intValue ?? 0,
+                charts: (s["charts"] as? [[String: Any]] ?? []).map {
+                    (
+                        $0["kind"] as? String ?? "", $0["direction"] as? String,
+                        ($0["series"] as? NSNumber)?.intValue ?? 0
+                    )
+                })
         }
         return Workbook(sheets: sheets, charts: (json["charts"] as? NSNumber)?.intValue ?? 0)
     }

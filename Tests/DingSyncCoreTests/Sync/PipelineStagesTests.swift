@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
 @testable import DingSyncClients
 @testable import DingSyncPipeline
@@ -10,10 +11,13 @@ import Testing
 /// plan and the repair plan.
 @Suite struct PipelineStagesTests {
     func commit(_ id: String) -> InstanceCommit {
-        let detail = InstanceDetail(instanceId: id, processCode: "P", status: "RUNNING", createTime: Date(timeIntervalSince1970: 1_743_470_123),
-                                    originatorUserId: "u1")
-        return InstanceCommit(detail: detail, processed: ProcessedInstance(main: BitableRow(key: id, fields: []), actions: [], warnings: []),
-                              ledger: [])
+        let detail = InstanceDetail(
+            instanceId: id, processCode: "P", status: "RUNNING", createTime: Date(timeIntervalSince1970: 1_743_470_123),
+            originatorUserId: "u1")
+        return InstanceCommit(
+            detail: detail,
+            processed: ProcessedInstance(main: BitableRow(key: id, fields: []), actions: [], warnings: []),
+            ledger: [])
     }
 
     func action(_ id: String, _ seq: Int) -> BitableRow {
@@ -25,14 +29,16 @@ import Testing
     @Test func actionRowsGoOutInWholeBatchesAcrossChunks() {
         var carry = ActionCarry()
         // chunk 1: instance a with 3 rows, b with 2 → 5 rows, batch 4: one batch now, one row carried
-        carry.add(creates: [action("a", 1), action("a", 2), action("a", 3), action("b", 1), action("b", 2)], updates: [],
-                  waiting: [commit("a"), commit("b")], names: nil)
+        carry.add(
+            creates: [action("a", 1), action("a", 2), action("a", 3), action("b", 1), action("b", 2)], updates: [],
+            waiting: [commit("a"), commit("b")], names: nil)
         let first = carry.nextWrite(batchSize: 4, final: false)
         #expect(first.create.map(\.key) == ["a#1", "a#2", "a#3", "b#1"])
         carry.written(first)
         #expect(carry.takeReady().map(\.detail.instanceId) == ["a"], "a's rows are all written; b waits for b#2")
         // chunk 2: c with 3 rows → 4 waiting: one whole batch
-        carry.add(creates: [action("c", 1), action("c", 2), action("c", 3)], updates: [], waiting: [commit("c")], names: nil)
+        carry.add(
+            creates: [action("c", 1), action("c", 2), action("c", 3)], updates: [], waiting: [commit("c")], names: nil)
         let second = carry.nextWrite(batchSize: 4, final: false)
         #expect(second.create.map(\.key) == ["b#2", "c#1", "c#2", "c#3"])
         carry.written(second)
@@ -54,7 +60,8 @@ import Testing
 
     @Test func anInstanceWhoseRowWasRefusedIsDroppedNotCommitted() {
         var carry = ActionCarry()
-        carry.add(creates: [action("a", 1), action("b", 1)], updates: [], waiting: [commit("a"), commit("b")], names: nil)
+        carry.add(
+            creates: [action("a", 1), action("b", 1)], updates: [], waiting: [commit("a"), commit("b")], names: nil)
         let all = carry.nextWrite(batchSize: 10, final: true)
         carry.written(all)
         #expect(carry.drop(["b"]).map(\.detail.instanceId) == ["b"])
@@ -64,7 +71,9 @@ import Testing
     @Test func updatesAreCarriedLikeCreatesAndNamesMerge() {
         var carry = ActionCarry()
         let entry = LedgerEntry(key: "a#1", instanceId: "a", recordId: "rec1", contentHash: "h")
-        carry.add(creates: [], updates: [(entry, action("a", 1))], waiting: [commit("a")], names: NameLookup(users: ["u1": "王"]))
+        carry.add(
+            creates: [], updates: [(entry, action("a", 1))], waiting: [commit("a")],
+            names: NameLookup(users: ["u1": "王"]))
         carry.add(creates: [], updates: [], waiting: [], names: NameLookup(users: ["u2": "李"]))
         #expect(carry.names.users == ["u1": "王", "u2": "李"])
         #expect(carry.takeReady().isEmpty, "a waits for its update")
@@ -77,7 +86,8 @@ import Testing
     // MARK: re-check plan
 
     func open(_ id: String, _ code: String, hoursAgo: Double, status: String = "RUNNING") -> KnownInstance {
-        KnownInstance(instanceId: id, processCode: code, createTime: Date().addingTimeInterval(-hoursAgo * 3600), status: status)
+        KnownInstance(
+            instanceId: id, processCode: code, createTime: Date().addingTimeInterval(-hoursAgo * 3600), status: status)
     }
 
     @Test func manyOpenInstancesAreListedFewAreFetched() {
@@ -97,10 +107,13 @@ import Testing
 
     @Test func aFullCheckOrAnAPIWithoutStatusFilterFetchesEveryOpenInstance() {
         let instances = (0..<45).map { open("m\($0)", "PROC-A", hoursAgo: Double($0)) }
-        #expect(RecheckPlan.make(open: instances, fullCheck: true, statusFilter: true, now: Date()).byDetail.count == 45)
+        #expect(
+            RecheckPlan.make(open: instances, fullCheck: true, statusFilter: true, now: Date()).byDetail.count == 45)
         #expect(RecheckPlan.make(open: instances, fullCheck: false, statusFilter: false, now: Date()).listings.isEmpty)
-        #expect(RecheckPlan.make(open: Array(instances.prefix(1)), fullCheck: false, statusFilter: true, now: Date()).listings.isEmpty,
-                "one instance costs fewer calls by detail than by a listing")
+        #expect(
+            RecheckPlan.make(open: Array(instances.prefix(1)), fullCheck: false, statusFilter: true, now: Date())
+                .listings.isEmpty,
+            "one instance costs fewer calls by detail than by a listing")
     }
 
     // MARK: repair plan
@@ -109,13 +122,21 @@ import Testing
         func record(_ id: String, _ key: String, title: String, created: Int64) -> FeishuRecord {
             FeishuRecord(recordId: id, fields: ["instance_id": key, "title": title], createdTime: created)
         }
-        let ledger = [LedgerEntry(key: "a", instanceId: "a", recordId: "recNew", contentHash: "h"),
-                      LedgerEntry(key: "b", instanceId: "b", recordId: "recB", contentHash: "h"),
-                      LedgerEntry(key: "c", instanceId: "c", recordId: "recC", contentHash: "h")]
-        let records = [record("recOld", "a", title: "A", created: 1), record("recNew", "a", title: "A", created: 2),
-                       record("recB", "b", title: "edited", created: 1), record("recX", "x", title: "mine", created: 1)]
-        let expected = ["a": "A", "b": "B", "c": "C"].mapValues { BitableRow(key: "", fields: [BitableField(name: "title", value: .text($0))]) }
-        let plan = RepairPlan.make(kind: .main, records: records, ledger: ledger, keyColumn: "instance_id", column: { $0 }) { entry in
+        let ledger = [
+            LedgerEntry(key: "a", instanceId: "a", recordId: "recNew", contentHash: "h"),
+            LedgerEntry(key: "b", instanceId: "b", recordId: "recB", contentHash: "h"),
+            LedgerEntry(key: "c", instanceId: "c", recordId: "recC", contentHash: "h")
+        ]
+        let records = [
+            record("recOld", "a", title: "A", created: 1), record("recNew", "a", title: "A", created: 2),
+            record("recB", "b", title: "edited", created: 1), record("recX", "x", title: "mine", created: 1)
+        ]
+        let expected = ["a": "A", "b": "B", "c": "C"].mapValues {
+            BitableRow(key: "", fields: [BitableField(name: "title", value: .text($0))])
+        }
+        let plan = RepairPlan.make(
+            kind: .main, records: records, ledger: ledger, keyColumn: "instance_id", column: { $0 }
+        ) { entry in
             expected[entry.key].map { BitableRow(key: entry.key, fields: $0.fields) }
         }
         #expect(plan.deletes == ["recNew"], "the newer duplicate goes, the oldest stays")
@@ -130,12 +151,18 @@ import Testing
 @Suite struct CheckpointCorrectionTests {
     @Test func aCheckpointAheadOfDingTalksClockMovesBackToTheNewestMirroredInstance() {
         let now = Date(timeIntervalSince1970: 1_743_480_000)
-        let saved = ["A": now.addingTimeInterval(86_400), "B": now.addingTimeInterval(-3600), "C": now.addingTimeInterval(30)]
+        let saved = [
+            "A": now.addingTimeInterval(86_400), "B": now.addingTimeInterval(-3600), "C": now.addingTimeInterval(30)
+        ]
         let newest = ["A": now.addingTimeInterval(-7200)]
-        let corrections = CheckpointCorrection.make(saved, apiNow: now, processCodes: ["A", "B", "C", "D"], defaultHours: 24) { newest[$0] }
+        let corrections = CheckpointCorrection.make(
+            saved, apiNow: now, processCodes: ["A", "B", "C", "D"], defaultHours: 24
+        ) { newest[$0] }
         #expect(corrections.map(\.code) == ["A"], "B is in the past, C within the tolerance, D has none")
         #expect(corrections.first?.corrected == now.addingTimeInterval(-7200))
-        let none = CheckpointCorrection.make(["A": now.addingTimeInterval(86_400)], apiNow: now, processCodes: ["A"], defaultHours: 24) { _ in nil }
+        let none = CheckpointCorrection.make(
+            ["A": now.addingTimeInterval(86_400)], apiNow: now, processCodes: ["A"], defaultHours: 24
+        ) { _ in nil }
         #expect(none.first?.corrected == now.addingTimeInterval(-86_400), "no mirrored instance: default_hours back")
     }
 }

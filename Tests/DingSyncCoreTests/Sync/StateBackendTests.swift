@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DingSyncBasics
 @testable import DingSyncProcessing
 @testable import DingSyncStore

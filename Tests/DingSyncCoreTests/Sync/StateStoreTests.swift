@@ -1,27 +1,37 @@
 import Foundation
-import Testing
-@testable import DingSyncBasics
-@testable import DingSyncProcessing
-@testable import DingSyncStore
-@testable import DingSyncClients
-@testable import DingSyncPipeline
-@testable import DingSyncReports
-@testable import DingSyncOperations
 import TestSupport
+import Testing
+
+@testable import DingSyncBasics
+@testable import DingSyncClients
+@testable import DingSyncOperations
+@testable import DingSyncPipeline
+@testable import DingSyncProcessing
+@testable import DingSyncReports
+@testable import DingSyncStore
 
 @Suite struct StateStoreTests {
     func tempPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("dingsync-store-\(UUID().uuidString)/state.sqlite").path
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dingsync-store-\(UUID().uuidString)/state.sqlite"
+        ).path
     }
 
     func detail(_ id: String, status: String = "RUNNING", code: String = "PROC-A") -> InstanceDetail {
-        InstanceDetail(instanceId: id, processCode: code, title: "t", businessId: "b", status: status, result: status == "COMPLETED" ? "agree" : "",
-                       createTime: Date(timeIntervalSince1970: 1_743_470_123), finishTime: nil, originatorUserId: "u1",
-                       originatorDeptId: "1", originatorDeptName: "研发", ccUserIds: [], approverUserIds: [], attachedInstanceIds: [],
-                       bizAction: "NONE", mainInstanceId: nil,
-                       formValues: [.init(name: "金额", componentType: "MoneyField", value: "1,280.50")],
-                       operationRecords: [.init(userId: "u1", date: Date(timeIntervalSince1970: 1_743_470_123), type: "START_PROCESS_INSTANCE", result: "NONE", remark: "")],
-                       tasks: [])
+        InstanceDetail(
+            instanceId: id, processCode: code, title: "t", businessId: "b", status: status,
+            result: status == "COMPLETED" ? "agree" : "",
+            createTime: Date(timeIntervalSince1970: 1_743_470_123), finishTime: nil, originatorUserId: "u1",
+            originatorDeptId: "1", originatorDeptName: "研发", ccUserIds: [], approverUserIds: [],
+            attachedInstanceIds: [],
+            bizAction: "NONE", mainInstanceId: nil,
+            formValues: [.init(name: "金额", componentType: "MoneyField", value: "1,280.50")],
+            operationRecords: [
+                .init(
+                    userId: "u1", date: Date(timeIntervalSince1970: 1_743_470_123), type: "START_PROCESS_INSTANCE",
+                    result: "NONE", remark: "")
+            ],
+            tasks: [])
     }
 
     /// A second connection to the same database as `store`.
@@ -55,7 +65,8 @@ import TestSupport
         try db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         for statement in SQLiteSchema.steps[0].statements { try db.execute(statement) }
         try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO instances (instance_id, process_code, business_id, title, status, result, create_time, finish_time, is_final, detail_json, synced_at)
             VALUES ('i1', 'PROC-A', 'B1', '报销', 'COMPLETED', 'agree', 1743470123000, 1743473723000, 1, '{}', 0)
             """)
@@ -74,13 +85,20 @@ import TestSupport
         let p = DataProcessor().process(d, names: names, syncedAt: Date())
         try store.commit([InstanceCommit(detail: d, processed: p, ledger: [])], names: names, at: Date())
         #expect(try store.mirroredDetail("i-😀") == d)
-        let form = try store.db.query("SELECT component_name, value_text FROM ding_form_component_values WHERE process_instance_id = ?", ["i-😀"])
+        let form = try store.db.query(
+            "SELECT component_name, value_text FROM ding_form_component_values WHERE process_instance_id = ?", ["i-😀"])
         #expect(form.first?[0].string == "事由 📝")
         #expect(form.first?[1].string == String(repeating: "长文本😀", count: 300))
-        #expect(try store.db.query("SELECT originator_user_name FROM ding_process_instances").first?.first?.string == "王小明🐉")
+        #expect(
+            try store.db.query("SELECT originator_user_name FROM ding_process_instances").first?.first?.string == "王小明🐉"
+        )
         // Keys are case-sensitive on both backends (instance ids are).
-        try store.recordWritten(.main, [LedgerEntry(key: "Ab", instanceId: "Ab", recordId: "r1", contentHash: "h"),
-                                        LedgerEntry(key: "aB", instanceId: "aB", recordId: "r2", contentHash: "h")], at: Date())
+        try store.recordWritten(
+            .main,
+            [
+                LedgerEntry(key: "Ab", instanceId: "Ab", recordId: "r1", contentHash: "h"),
+                LedgerEntry(key: "aB", instanceId: "aB", recordId: "r2", contentHash: "h")
+            ], at: Date())
         #expect(try store.ledger(.main, keys: ["Ab", "aB"]).mapValues(\.recordId) == ["Ab": "r1", "aB": "r2"])
     }
 
@@ -117,7 +135,8 @@ import TestSupport
         let store = try backend.makeStore()
         let manager = DatabaseCheckpointStore(store: store)
         #expect(!manager.exists)
-        let a = Date(timeIntervalSince1970: 1_743_480_000), b = Date(timeIntervalSince1970: 1_743_490_000.5)
+        let a = Date(timeIntervalSince1970: 1_743_480_000)
+        let b = Date(timeIntervalSince1970: 1_743_490_000.5)
         try manager.save(["PROC-A": a, "PROC-B": b])
         #expect(try manager.load() == ["PROC-A": a, "PROC-B": Date(timeIntervalSince1970: 1_743_490_000.5)])
         try manager.save(["PROC-A": b])
@@ -131,15 +150,29 @@ import TestSupport
         let names = NameLookup(users: ["u1": "王小明"])
         let running = detail("i1")
         let p = processor.process(running, names: names, syncedAt: Date())
-        try store.commit([InstanceCommit(detail: running, processed: p, ledger: [(.main, LedgerEntry(key: "i1", instanceId: "i1", recordId: "rec1", contentHash: p.main.contentHash))])],
-                         names: names, at: Date())
+        try store.commit(
+            [
+                InstanceCommit(
+                    detail: running, processed: p,
+                    ledger: [
+                        (
+                            .main,
+                            LedgerEntry(key: "i1", instanceId: "i1", recordId: "rec1", contentHash: p.main.contentHash)
+                        )
+                    ])
+            ],
+            names: names, at: Date())
         #expect(try store.openInstances(processCodes: ["PROC-A"]).map(\.instanceId) == ["i1"])
         #expect(try store.openInstances(processCodes: ["PROC-B"]).isEmpty)
         #expect(try store.ledger(.main, keys: ["i1", "x"])["i1"]?.recordId == "rec1")
         #expect(try store.mirroredDetail("i1") == running)
 
         let done = detail("i1", status: "COMPLETED")
-        try store.commit([InstanceCommit(detail: done, processed: processor.process(done, names: names, syncedAt: Date()), ledger: [])], names: names, at: Date())
+        try store.commit(
+            [
+                InstanceCommit(
+                    detail: done, processed: processor.process(done, names: names, syncedAt: Date()), ledger: [])
+            ], names: names, at: Date())
         #expect(try store.openInstances(processCodes: ["PROC-A"]).isEmpty)
         #expect(try store.instanceCount() == 1)
     }
@@ -148,9 +181,11 @@ import TestSupport
         let store = try backend.makeStore()
         try store.markPendingCreates(.main, keys: ["a", "b"], table: "tbl", at: Date())
         #expect(try store.pendingCreates(.main) == ["a", "b"])
-        try store.recordWritten(.main, [LedgerEntry(key: "a", instanceId: "a", recordId: "r", contentHash: "h")], at: Date())
+        try store.recordWritten(
+            .main, [LedgerEntry(key: "a", instanceId: "a", recordId: "r", contentHash: "h")], at: Date())
         #expect(try store.pendingCreates(.main) == ["b"])
-        try store.resolvePendingCreates(.main, found: [LedgerEntry(key: "b", instanceId: "b", recordId: "r2", contentHash: nil)], at: Date())
+        try store.resolvePendingCreates(
+            .main, found: [LedgerEntry(key: "b", instanceId: "b", recordId: "r2", contentHash: nil)], at: Date())
         #expect(try store.pendingCreates(.main).isEmpty)
         #expect(try store.ledger(.main, keys: ["b"])["b"]?.contentHash == nil)
 
@@ -179,7 +214,9 @@ import TestSupport
     let zone = TimeZone(identifier: "Asia/Shanghai")!
 
     @Test func roundTripIsReadableAndAtomic() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString)/checkpoint.json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cp-\(UUID().uuidString)/checkpoint.json"
+        ).path
         let manager = FileCheckpointStore(path: path, timeZone: zone)
         #expect(try manager.load().isEmpty)
         let date = Date(timeIntervalSince1970: 1_743_480_000)
@@ -188,16 +225,23 @@ import TestSupport
         #expect(text.contains("\"synced_until\": \"2025-04-01 12:00:00 +08:00\""))
         #expect(try manager.load() == ["PROC-A": date])
         let folder = (path as NSString).deletingLastPathComponent
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["checkpoint.json"])   // no temp file left
+        // no temp file left
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["checkpoint.json"])
     }
 
     @Test func handEditedTextIsAccepted() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString).json").path
-        try #"{"process_codes": {"PROC-A": {"synced_until": "2025-04-01 12:00:00 +08:00"}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try FileCheckpointStore(path: path, timeZone: zone).load() == ["PROC-A": Date(timeIntervalSince1970: 1_743_480_000)])
+        try #"{"process_codes": {"PROC-A": {"synced_until": "2025-04-01 12:00:00 +08:00"}}}"#.write(
+            toFile: path, atomically: true, encoding: .utf8)
+        #expect(
+            try FileCheckpointStore(path: path, timeZone: zone).load() == [
+                "PROC-A": Date(timeIntervalSince1970: 1_743_480_000)
+            ])
     }
 
-    @Test(arguments: ["{ nope", "[]", #"{"process_codes": {"P": "x"}}"#, #"{"process_codes": {"P": {"synced_until": "yesterday"}}}"#])
+    @Test(arguments: [
+        "{ nope", "[]", #"{"process_codes": {"P": "x"}}"#, #"{"process_codes": {"P": {"synced_until": "yesterday"}}}"#
+    ])
     func corruptFilesAreATypedError(text: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString).json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -207,13 +251,21 @@ import TestSupport
 
 @Suite struct RowDiffTests {
     func row(_ key: String, _ title: String) -> BitableRow {
-        BitableRow(key: key, fields: [BitableField(name: "instance_id", value: .text(key)), BitableField(name: "title", value: .text(title))])
+        BitableRow(
+            key: key,
+            fields: [
+                BitableField(name: "instance_id", value: .text(key)), BitableField(name: "title", value: .text(title))
+            ])
     }
 
     @Test func createsUpdatesSkipsAndDeletes() {
-        let a = row("a", "x"), b = row("b", "y"), c = row("c", "z")
-        let ledger = ["a": LedgerEntry(key: "a", instanceId: "a", recordId: "r1", contentHash: a.contentHash),
-                      "b": LedgerEntry(key: "b", instanceId: "b", recordId: "r2", contentHash: "old")]
+        let a = row("a", "x")
+        let b = row("b", "y")
+        let c = row("c", "z")
+        let ledger = [
+            "a": LedgerEntry(key: "a", instanceId: "a", recordId: "r1", contentHash: a.contentHash),
+            "b": LedgerEntry(key: "b", instanceId: "b", recordId: "r2", contentHash: "old")
+        ]
         let stale = [LedgerEntry(key: "d", instanceId: "d", recordId: "r4", contentHash: "h")]
         let diff = RowDiff.compute(rows: [a, b, c], ledger: ledger, stale: stale + [ledger["a"]!])
         #expect(diff.unchanged == [a])
@@ -225,7 +277,8 @@ import TestSupport
 
     @Test func unknownHashIsRewritten() {
         let a = row("a", "x")
-        let diff = RowDiff.compute(rows: [a], ledger: ["a": LedgerEntry(key: "a", instanceId: "a", recordId: "r", contentHash: nil)])
+        let diff = RowDiff.compute(
+            rows: [a], ledger: ["a": LedgerEntry(key: "a", instanceId: "a", recordId: "r", contentHash: nil)])
         #expect(diff.update.count == 1)
     }
 }
