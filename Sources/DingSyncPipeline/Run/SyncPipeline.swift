@@ -164,10 +164,13 @@ public final class SyncPipeline: @unchecked Sendable {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.rechecked += 1
         }
+        for failed in try store.failedInstances(processCodes: request.processCodes)
+        where seen.insert(failed.instanceId).inserted {
+            work.append(WorkItem(id: failed.instanceId, code: failed.processCode))
+            summary.retried += 1
+        }
         // open rows stay true: read unchanged open instances too, within this run's share of the quota
-        let budget = try await refreshBudget(
-            reserved: work.count + (try store.failedInstances(processCodes: request.processCodes).count),
-            now: request.now)
+        let budget = try await refreshBudget(reserved: work.count, now: request.now)
         let refresh = budget.pick(recheck.unchanged.filter { !seen.contains($0.instanceId) })
         for instance in refresh where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
@@ -185,11 +188,6 @@ public final class SyncPipeline: @unchecked Sendable {
             summary.stalestOpen =
                 open.filter { !refreshedNow.contains($0.instanceId) }
                 .map { request.now.timeIntervalSince($0.lastRefreshed ?? $0.createTime ?? request.now) }.max() ?? 0
-        }
-        for failed in try store.failedInstances(processCodes: request.processCodes)
-        where seen.insert(failed.instanceId).inserted {
-            work.append(WorkItem(id: failed.instanceId, code: failed.processCode))
-            summary.retried += 1
         }
         logger.info(
             "\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried"
