@@ -333,6 +333,17 @@ extension MonitoringEndToEnd {
             #expect(!(refused.stdout + refused.stderr).contains("lower dingtalk.qps"))
         }
 
+        // 13. an amount written the European way is read, not mangled (1.234,56 was 1.23456)
+        @Test func europeanAmountIsRead() async throws {
+            let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
+            let created = try sandbox.admin("POST", "instances", ["template": "报销", "form": ["报销金额": "1.234,56"]])
+            let id = try #require((created["instances"] as? [[String: Any]])?.first?["id"] as? String)
+            let run = try await sandbox.run(["--init"])
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            let row = try sandbox.rows(sandbox.mainTable).first { $0.fields["instance_id"] as? String == id }
+            #expect((row?.fields["amount"] as? NSNumber)?.doubleValue == 1234.56)
+        }
+
         // the official SDK types the new API's `success` as a string: the client reads either
         @Test func successAsAStringIsRead() async throws {
             let sandbox = try SandboxProcess(["--instances", "25", "--days", "5", "--new-api-success", "string"])

@@ -73,7 +73,8 @@ public enum AdminHelp {
               create: {"count":1,"template":"请假"|"leave"|"PROC-...",
               "create_time":"2025-04-01T09:00:00+08:00" or ms,
               "originator":"userid","status":"RUNNING"|"NEW"|"COMPLETED"|
-              "TERMINATED"|"CANCELED","result":"agree"|"refuse"}
+              "TERMINATED"|"CANCELED","result":"agree"|"refuse",
+              "form":{"报销金额":"1.234,56"} (sets the values of those form fields)}
               (defaults: RUNNING, now, a random template and originator)
           GET    /__admin/instances/ID
               one instance in both renderings (legacy and new)

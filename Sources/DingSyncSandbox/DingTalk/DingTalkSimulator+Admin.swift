@@ -134,8 +134,9 @@ extension DingTalkSimulator {
 
     /// `POST /__admin/instances`: creates instances; returns their summaries.
     ///
-    /// Body `{"count","template","create_time","originator","status","result","node"}`;
-    /// the default is one RUNNING instance at `now`.
+    /// Body `{"count","template","create_time","originator","status","result","node","form"}`;
+    /// the default is one RUNNING instance at `now`. `form` (`{"报销金额": "1.234,56"}`) sets the
+    /// value of the generated form's fields with those labels.
     func createInstances(_ body: JSONValue, now: Int64) throws(AdminError) -> [JSONValue] {
         let (summaries, changes) = try lock.withLockTyped { () throws(AdminError) -> ([JSONValue], [InstanceChange]) in
             try createInstancesLocked(body, now: now)
@@ -168,6 +169,14 @@ extension DingTalkSimulator {
         if let originator, world.users[originator] == nil { throw AdminError("unknown originator \(originator)") }
         let status = body["status"]?.stringValue ?? "RUNNING"
         let node = Int(body["node"]?.int64Value ?? 0)
+        var formValues: [(label: String, value: String)] = []
+        if let form = body["form"] {
+            guard case .object(let members) = form else { throw AdminError("form must be an object of label → text") }
+            for (label, value) in members {
+                guard let text = value.stringValue else { throw AdminError("form.\(label) must be text") }
+                formValues.append((label, text))
+            }
+        }
         let planned: FlowEngine.Planned
         switch status {
         case "RUNNING": planned = .running(node: node)
@@ -184,9 +193,15 @@ extension DingTalkSimulator {
             // Several instances get distinct seconds (ending at the given time) so their ids differ.
             let at = createTime - Int64(count - 1 - i) * 1000
             let limit = max(now, at + Int64(4 + t.nodes.count * 5) * 2000)
-            let inst = factory.make(
+            var inst = factory.make(
                 world: world, template: t, createTime: at, planned: planned, nowMs: limit + 30_000,
                 originator: originator)
+            for (label, value) in formValues {
+                guard let index = inst.form.firstIndex(where: { $0.name == label }) else {
+                    throw AdminError("template \(t.name) has no form field \(label)")
+                }
+                inst.form[index].value = value
+            }
             world.insert(inst)
             created.append(instanceSummary(inst))
             changes.append(InstanceChange(cause: .created, before: nil, after: inst, atMs: now))
