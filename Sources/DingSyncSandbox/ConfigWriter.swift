@@ -52,7 +52,7 @@ enum ConfigWriter {
             "  app_id: \(q(v.feishuAppId))",
             "  app_secret: \(q(v.feishuAppSecret))",
             "  base_url: \(q(v.baseURL))",
-            "  app_token: \(q(v.appToken))",
+            "  app_token: \(q(v.appToken))"
         ]
         if let main = v.mainTableId {
             lines.append("  tables:")
@@ -83,7 +83,7 @@ enum ConfigWriter {
             "logging:",
             "  level: \"INFO\"",
             "  file: \"logs/sync.log\"",
-            "",
+            ""
         ]
         return lines.joined(separator: "\n")
     }
@@ -91,7 +91,8 @@ enum ConfigWriter {
     static func writeAtomically(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temp = folder.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: temp)

@@ -70,8 +70,10 @@ public final class Sandbox: Sendable {
     public static func start(_ options: SandboxOptions = SandboxOptions()) async throws -> Sandbox {
         try options.validate()
         let core = SandboxCore(options: options)
-        let server = try await HTTPServer.start(host: options.host, port: options.port, threads: options.threads,
-                                             clock: { core.parts.clock.nowMs() }) { request in
+        let server = try await HTTPServer.start(
+            host: options.host, port: options.port, threads: options.threads,
+            clock: { core.parts.clock.nowMs() }
+        ) { request in
             core.handle(request)
         }
         let sandbox = Sandbox(core: core, server: server, options: options)
@@ -88,11 +90,12 @@ public final class Sandbox: Sendable {
     public func configYAML() -> String {
         let codes = core.parts.dingtalk.processCodes
         let (main, action) = core.parts.bitable.tableIds
-        return ConfigWriter.yaml(ConfigWriter.Values(
-            baseURL: baseURL, appKey: appKey, appSecret: appSecret, api: options.configAPI, processCodes: codes,
-            qps: max(1, min(15, options.dingtalkQPS * 3 / 4)), monthlyQuota: options.dingtalkMonthlyQuota,
-            feishuAppId: feishuAppId, feishuAppSecret: feishuAppSecret, appToken: appToken,
-            mainTableId: main, actionTableId: action, webhookURL: webhookURL, webhookSecret: webhookSecret))
+        return ConfigWriter.yaml(
+            ConfigWriter.Values(
+                baseURL: baseURL, appKey: appKey, appSecret: appSecret, api: options.configAPI, processCodes: codes,
+                qps: max(1, min(15, options.dingtalkQPS * 3 / 4)), monthlyQuota: options.dingtalkMonthlyQuota,
+                feishuAppId: feishuAppId, feishuAppSecret: feishuAppSecret, appToken: appToken,
+                mainTableId: main, actionTableId: action, webhookURL: webhookURL, webhookSecret: webhookSecret))
     }
 
     /// Writes `configYAML()` to `path` atomically (temporary file in the same folder, then rename).

@@ -107,8 +107,9 @@ public struct SandboxOptions: Sendable {
         try check(rowLimit >= 1, "--row-limit must be ≥ 1")
         try check(tokenLifetime >= 1, "--token-lifetime must be ≥ 1")
         try check(latencyMs >= 0 && feishuWriteHoldMs >= 0 && feishuReadHoldMs >= 0, "latency and holds must be ≥ 0")
-        try check((0...1).contains(errorRate) && (0...1).contains(throttleRate) && (0...1).contains(timeoutRate),
-                  "rates must be within 0…1")
+        try check(
+            (0...1).contains(errorRate) && (0...1).contains(throttleRate) && (0...1).contains(timeoutRate),
+            "rates must be within 0…1")
         try check(configAPI == "new" || configAPI == "legacy", "--config-api must be new or legacy")
     }
 }

@@ -8,56 +8,61 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "dingsync-sandbox",
         abstract: "An offline simulator of the DingTalk and Feishu HTTP APIs that dingsync uses.",
         discussion: """
-        Serves on one address: DingTalk legacy API (/gettoken,
-        /topapi/processinstance/listids|get, /topapi/v2/user/get,
-        /topapi/v2/department/get, /topapi/process/get_by_name|listbyuserid),
-        DingTalk new API (/v1.0/oauth2/accessToken,
-        /v1.0/workflow/processes/instanceIds/query,
-        /v1.0/workflow/processInstances,
-        /v1.0/workflow/processCentres/schemaNames/processCodes,
-        /v1.0/workflow/processes/userVisibilities/templates), Feishu
-        (/open-apis/auth/v3/tenant_access_token/internal; Bitable tables,
-        fields (list, create, update, delete) and records: search, list,
-        get, create, update, delete,
-        batch_create|update|delete|get; the bot /open-apis/bot/v2/hook/TOKEN)
-        and the admin API below.
+            Serves on one address: DingTalk legacy API (/gettoken,
+            /topapi/processinstance/listids|get, /topapi/v2/user/get,
+            /topapi/v2/department/get, /topapi/process/get_by_name|listbyuserid),
+            DingTalk new API (/v1.0/oauth2/accessToken,
+            /v1.0/workflow/processes/instanceIds/query,
+            /v1.0/workflow/processInstances,
+            /v1.0/workflow/processCentres/schemaNames/processCodes,
+            /v1.0/workflow/processes/userVisibilities/templates), Feishu
+            (/open-apis/auth/v3/tenant_access_token/internal; Bitable tables,
+            fields (list, create, update, delete) and records: search, list,
+            get, create, update, delete,
+            batch_create|update|delete|get; the bot /open-apis/bot/v2/hook/TOKEN)
+            and the admin API below.
 
-        Prints "listening on http://HOST:PORT" as its first line on stdout
-        (after the --write-config file is in place) and runs until SIGINT or
-        SIGTERM. --seed, --instances, --days and --now determine the dataset:
-        the same four values give the same organisation, templates, instance
-        ids and histories.
+            Prints "listening on http://HOST:PORT" as its first line on stdout
+            (after the --write-config file is in place) and runs until SIGINT or
+            SIGTERM. --seed, --instances, --days and --now determine the dataset:
+            the same four values give the same organisation, templates, instance
+            ids and histories.
 
-        \(AdminHelp.text)
+            \(AdminHelp.text)
 
-        CODES CHOSEN WHERE THE REFERENCE IS SILENT:
-          legacy /topapi parameter errors (size > 20, window > 120 days,
-            start > 365 days ago, end before start, missing or unknown
-            process_code, unknown instance id): errcode 400002 "无效的参数: ..."
-          new API start > 365 days ago: 400 invalidInstanceListIdsStartTime;
-            unknown processCode: 400 invalidProcessCode
-          Feishu: batch_get > 100 and batch_delete > 500: 1254104;
-            page_size out of range: 1254011 (HTTP 400); bad page_token:
-            1254002; duplicate table / field name: 1254013 / 1254014;
-            writes to read-only field types: 1254015; IP block: 99991401;
-            monthly quota: 99991403 (HTTP 403); field update/delete of an
-            unknown field_id: 1254044; field update without field_name or
-            type, a primary field of a non-primary type, deleting the
-            primary field, a boolean query flag that is not true/True/TRUE/1
-            or false/False/FALSE/0: 1254001
-        """)
+            CODES CHOSEN WHERE THE REFERENCE IS SILENT:
+              legacy /topapi parameter errors (size > 20, window > 120 days,
+                start > 365 days ago, end before start, missing or unknown
+                process_code, unknown instance id): errcode 400002 "无效的参数: ..."
+              new API start > 365 days ago: 400 invalidInstanceListIdsStartTime;
+                unknown processCode: 400 invalidProcessCode
+              Feishu: batch_get > 100 and batch_delete > 500: 1254104;
+                page_size out of range: 1254011 (HTTP 400); bad page_token:
+                1254002; duplicate table / field name: 1254013 / 1254014;
+                writes to read-only field types: 1254015; IP block: 99991401;
+                monthly quota: 99991403 (HTTP 403); field update/delete of an
+                unknown field_id: 1254044; field update without field_name or
+                type, a primary field of a non-primary type, deleting the
+                primary field, a boolean query flag that is not true/True/TRUE/1
+                or false/False/FALSE/0: 1254001
+            """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0 = chosen by the OS).") var port = 0
     @Option(help: "Seed of every generated value.") var seed: UInt64 = 1
     @Option(help: "Approval instances generated at start.") var instances = 500
     @Option(help: "Instances are spread over the last D days.") var days = 30
-    @Option(help: "Write a dingsync config.yaml pointing at the sandbox (atomically, once listening).") var writeConfig: String?
+    @Option(help: "Write a dingsync config.yaml pointing at the sandbox (atomically, once listening).") var writeConfig:
+        String?
     @Flag(help: "Create no Bitable tables (and leave feishu.tables out of the config).") var noTables = false
-    @Option(help: "Pin the sandbox clock at start: ISO 8601 (2025-04-01T09:00:00+08:00), 'yyyy-MM-dd HH:mm:ss' (Beijing) or epoch ms. Default: the machine's clock.")
+    @Option(
+        help:
+            "Pin the sandbox clock at start: ISO 8601 (2025-04-01T09:00:00+08:00), 'yyyy-MM-dd HH:mm:ss' (Beijing) or epoch ms. Default: the machine's clock."
+    )
     var now: String?
     @Option(help: "New-API time format: beijing (wall time with a Z, as captured) or utc.") var newApiTimes = "beijing"
-    @Option(help: "New-API `success`: boolean (true, as observed) or string (\"true\", as documented).") var newApiSuccess = "boolean"
+    @Option(help: "New-API `success`: boolean (true, as observed) or string (\"true\", as documented).")
+    var newApiSuccess = "boolean"
     @Option(help: "dingtalk.api written to the config: new or legacy.") var configApi = "new"
 
     @Option(help: "DingTalk calls per second per app and API.") var dingtalkQps = 20
@@ -69,15 +74,18 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Ids one listing query yields across all its pages.") var maxIdsPerQuery = 10_000
     @Option(help: "Rows per Bitable table.") var rowLimit = 20_000
     @Option(help: "Token lifetime in seconds (DingTalk and Feishu).") var tokenLifetime = 7200
-    @Option(help: "Monthly call quota of both platforms (0 = none); token, contacts and bot calls are exempt.") var monthlyQuota = 0
+    @Option(help: "Monthly call quota of both platforms (0 = none); token, contacts and bot calls are exempt.")
+    var monthlyQuota = 0
     @Option(help: "Monthly call quota of DingTalk only (overrides --monthly-quota).") var dingtalkMonthlyQuota: Int?
     @Option(help: "Monthly call quota of Feishu only (overrides --monthly-quota).") var feishuMonthlyQuota: Int?
 
     @Option(help: "Latency added to every answer, ms.") var latencyMs = 0
     @Option(help: "Probability of a server error answer (0…1).") var errorRate = 0.0
     @Option(help: "Probability of a throttling answer (0…1).") var throttleRate = 0.0
-    @Option(help: "Probability that a Feishu Bitable call answers 1255040/504 after doing its work (0…1).") var timeoutRate = 0.0
-    @Option(help: "How long a Bitable write occupies its table, ms (write conflicts are detected within it).") var feishuWriteHoldMs = 5
+    @Option(help: "Probability that a Feishu Bitable call answers 1255040/504 after doing its work (0…1).")
+    var timeoutRate = 0.0
+    @Option(help: "How long a Bitable write occupies its table, ms (write conflicts are detected within it).")
+    var feishuWriteHoldMs = 5
     @Option(help: "How long a Bitable read occupies its table, ms.") var feishuReadHoldMs = 0
     @Option(help: "The bot's signature secret (default: generated from the seed).") var webhookSecret: String?
     @Flag(help: "Run the bot without a signature secret.") var noWebhookSecret = false
@@ -92,12 +100,18 @@ struct SandboxCommand: AsyncParsableCommand {
         o.days = days
         o.createTables = !noTables
         if let now {
-            guard let ms = SandboxOptions.parseTime(now) else { throw ValidationError("--now: cannot read \(now) as a time") }
+            guard let ms = SandboxOptions.parseTime(now) else {
+                throw ValidationError("--now: cannot read \(now) as a time")
+            }
             o.nowMs = ms
         }
-        guard let times = NewAPITimes(rawValue: newApiTimes) else { throw ValidationError("--new-api-times must be beijing or utc") }
+        guard let times = NewAPITimes(rawValue: newApiTimes) else {
+            throw ValidationError("--new-api-times must be beijing or utc")
+        }
         o.newAPITimes = times
-        guard let success = NewAPISuccess(rawValue: newApiSuccess) else { throw ValidationError("--new-api-success must be boolean or string") }
+        guard let success = NewAPISuccess(rawValue: newApiSuccess) else {
+            throw ValidationError("--new-api-success must be boolean or string")
+        }
         o.newAPISuccess = success
         o.configAPI = configApi
         o.dingtalkQPS = dingtalkQps

@@ -1,6 +1,7 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 @Suite("Admin API and config file")
 struct AdminTests {
@@ -10,11 +11,14 @@ struct AdminTests {
             let running = try await h.instances(status: "RUNNING")
             #expect(running.count >= 3)
             func detail(_ id: String) async throws -> JSONValue {
-                try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token).json["result"] ?? .null
+                try await h.new(
+                    "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token
+                ).json["result"] ?? .null
             }
             // Finish (agree): completed, agreed, no RUNNING task left, finishTime set.
             let a = try #require(running[0]["id"]?.stringValue)
-            let finished = try await h.client.admin("POST", "instances/\(a)/finish", ["result": "agree", "remark": "同意"])
+            let finished = try await h.client.admin(
+                "POST", "instances/\(a)/finish", ["result": "agree", "remark": "同意"])
             #expect(finished.at("instance.status")?.stringValue == "COMPLETED")
             let da = try await detail(a)
             #expect(da["status"]?.stringValue == "COMPLETED")
@@ -52,7 +56,8 @@ struct AdminTests {
 
     @Test func approveMovesToTheNextNode() async throws {
         try await Harness.with { h in
-            let created = try await h.client.admin("POST", "instances", ["count": 1, "template": "采购", "originator": "manager8821"])
+            let created = try await h.client.admin(
+                "POST", "instances", ["count": 1, "template": "采购", "originator": "manager8821"])
             let summary = try #require(created.at("instances.0"))
             let id = try #require(summary["id"]?.stringValue)
             #expect(summary["status"]?.stringValue == "RUNNING")
@@ -73,14 +78,22 @@ struct AdminTests {
             let ids = created["instances"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
             #expect(ids.count == 3)
             #expect(try await h.instances(code: code).count == before + 3)
-            let listed = try await h.new("POST", "/v1.0/workflow/processes/instanceIds/query",
-                                         ["processCode": .string(code), "startTime": .int(h.sandbox.nowMs - 60_000), "nextToken": 0, "maxResults": 20],
-                                         token: token)
+            let listed = try await h.new(
+                "POST", "/v1.0/workflow/processes/instanceIds/query",
+                [
+                    "processCode": .string(code), "startTime": .int(h.sandbox.nowMs - 60_000), "nextToken": 0,
+                    "maxResults": 20
+                ],
+                token: token)
             let listedIds = listed.json.at("result.list")?.arrayValue?.compactMap(\.stringValue) ?? []
             #expect(Set(ids).isSubset(of: Set(listedIds)))
             // Back-dated and already approved.
-            let old = try await h.client.admin("POST", "instances", ["template": "报销", "create_time": "2025-03-20T10:00:00+08:00",
-                                                                     "status": "COMPLETED", "result": "agree"])
+            let old = try await h.client.admin(
+                "POST", "instances",
+                [
+                    "template": "报销", "create_time": "2025-03-20T10:00:00+08:00",
+                    "status": "COMPLETED", "result": "agree"
+                ])
             #expect(old.at("instances.0.status")?.stringValue == "COMPLETED")
             #expect(old.at("instances.0.create_time_text")?.stringValue == "2025-03-20 10:00:00")
             let bad = try await h.client.call("POST", "/__admin/instances", json: ["template": "nope"])
@@ -92,12 +105,15 @@ struct AdminTests {
         try await Harness.with { h in
             let token = try await h.feishuToken()
             let table = try h.mainTable()
-            let w = try await h.feishu("POST", "\(h.recordsPath(table))/batch_create",
-                                       ["records": [["fields": ["instance_id": "X1", "amount": 10]], ["fields": ["instance_id": "X2"]]]], token: token)
+            let w = try await h.feishu(
+                "POST", "\(h.recordsPath(table))/batch_create",
+                ["records": [["fields": ["instance_id": "X1", "amount": 10]], ["fields": ["instance_id": "X2"]]]],
+                token: token)
             let id1 = try #require(w.json.at("data.records.0.record_id")?.stringValue)
             let id2 = try #require(w.json.at("data.records.1.record_id")?.stringValue)
             // Edit by hand (no validation: a string into a number column is coerced).
-            _ = try await h.client.admin("PATCH", "tables/\(table)/records/\(id1)", ["fields": ["status": "手工修改", "amount": "12.5"]])
+            _ = try await h.client.admin(
+                "PATCH", "tables/\(table)/records/\(id1)", ["fields": ["status": "手工修改", "amount": "12.5"]])
             let dup = try await h.client.admin("POST", "tables/\(table)/records/\(id1)/duplicate")
             let copyId = try #require(dup.at("record.record_id")?.stringValue)
             #expect(copyId != id1)
@@ -108,9 +124,15 @@ struct AdminTests {
             #expect(rows.first?.at("fields.amount")?.doubleValue == 12.5)
             #expect(rows.first?.at("fields.status")?.stringValue == "手工修改")
             // The API sees the hand edits.
-            let search = try await h.feishu("POST", "\(h.recordsPath(table))/search",
-                                            ["filter": ["conjunction": "and", "conditions": [["field_name": "instance_id", "operator": "is", "value": ["X1"]]]]],
-                                            token: token)
+            let search = try await h.feishu(
+                "POST", "\(h.recordsPath(table))/search",
+                [
+                    "filter": [
+                        "conjunction": "and",
+                        "conditions": [["field_name": "instance_id", "operator": "is", "value": ["X1"]]]
+                    ]
+                ],
+                token: token)
             #expect(search.json.at("data.total")?.int64Value == 2)
             // Admin calls do not count as table calls.
             let counters = try await h.client.admin("GET", "counters")
@@ -132,7 +154,8 @@ struct AdminTests {
 
     @Test func settingsAndHelp() async throws {
         try await Harness.with({ $0.instances = 10 }) { h in
-            let updated = try await h.client.admin("POST", "settings", ["latency_ms": 3, "row_limit": 100, "monthly_quota": 7])
+            let updated = try await h.client.admin(
+                "POST", "settings", ["latency_ms": 3, "row_limit": 100, "monthly_quota": 7])
             #expect(updated["latency_ms"]?.int64Value == 3)
             #expect(updated["dingtalk_monthly_quota"]?.int64Value == 7)
             #expect(updated["feishu_monthly_quota"]?.int64Value == 7)
@@ -152,15 +175,18 @@ struct AdminTests {
 
     @Test func configFile() async throws {
         try await Harness.with({ $0.instances = 10 }) { h in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-config-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sandbox-config-\(UUID().uuidString)")
             let path = folder.appendingPathComponent("config.yaml").path
             try h.sandbox.writeConfig(to: path)
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            for needle in ["app_key: \"\(h.sandbox.appKey)\"", "api: new", "api_base_url: \"\(h.sandbox.baseURL)\"",
-                           "base_url: \"\(h.sandbox.baseURL)\"", "app_token: \"\(h.sandbox.appToken)\"",
-                           "main: \"\(h.sandbox.mainTableId ?? "")\"", "action: \"\(h.sandbox.actionTableId ?? "")\"",
-                           "webhook_url: \"\(h.sandbox.webhookURL)\"", "secret: \"\(h.sandbox.webhookSecret)\"",
-                           "checkpoint_file: \"checkpoint.json\"", "state_db: \"dingsync.sqlite\""] {
+            for needle in [
+                "app_key: \"\(h.sandbox.appKey)\"", "api: new", "api_base_url: \"\(h.sandbox.baseURL)\"",
+                "base_url: \"\(h.sandbox.baseURL)\"", "app_token: \"\(h.sandbox.appToken)\"",
+                "main: \"\(h.sandbox.mainTableId ?? "")\"", "action: \"\(h.sandbox.actionTableId ?? "")\"",
+                "webhook_url: \"\(h.sandbox.webhookURL)\"", "secret: \"\(h.sandbox.webhookSecret)\"",
+                "checkpoint_file: \"checkpoint.json\"", "state_db: \"dingsync.sqlite\""
+            ] {
                 #expect(text.contains(needle), "missing \(needle)")
             }
             for code in h.sandbox.processCodes { #expect(text.contains(code)) }
@@ -168,7 +194,11 @@ struct AdminTests {
             #expect(leftovers == ["config.yaml"])
             try? FileManager.default.removeItem(at: folder)
         }
-        try await Harness.with({ $0.instances = 10; $0.createTables = false; $0.configAPI = "legacy" }) { h in
+        try await Harness.with({
+            $0.instances = 10
+            $0.createTables = false
+            $0.configAPI = "legacy"
+        }) { h in
             let text = h.sandbox.configYAML()
             #expect(!text.contains("tables:"))
             #expect(text.contains("api: legacy"))

@@ -1,6 +1,7 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 @Suite("DingTalk: what the official SDK sends and expects")
 struct DingTalkSDKCompatibilityTests {
@@ -9,9 +10,13 @@ struct DingTalkSDKCompatibilityTests {
             let token = try await h.dingtalkToken()
             let code = h.sandbox.processCodes[0]
             func page(_ next: JSONValue) async throws -> HTTPAnswer {
-                try await h.new("POST", "/v1.0/workflow/processes/instanceIds/query",
-                                ["processCode": .string(code), "startTime": .int(Harness.fixedNow - 30 * dayMs), "nextToken": next,
-                                 "maxResults": 5], token: token)
+                try await h.new(
+                    "POST", "/v1.0/workflow/processes/instanceIds/query",
+                    [
+                        "processCode": .string(code), "startTime": .int(Harness.fixedNow - 30 * dayMs),
+                        "nextToken": next,
+                        "maxResults": 5
+                    ], token: token)
             }
             let number = try await page(5)
             let string = try await page("5")
@@ -35,10 +40,14 @@ struct DingTalkSDKCompatibilityTests {
             let code = h.sandbox.processCodes[0]
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
             func both() async throws -> (JSONValue?, JSONValue?) {
-                let list = try await h.new("POST", "/v1.0/workflow/processes/instanceIds/query",
-                                           ["processCode": .string(code), "startTime": .int(Harness.fixedNow - 30 * dayMs), "nextToken": 0,
-                                            "maxResults": 5], token: token)
-                let detail = try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
+                let list = try await h.new(
+                    "POST", "/v1.0/workflow/processes/instanceIds/query",
+                    [
+                        "processCode": .string(code), "startTime": .int(Harness.fixedNow - 30 * dayMs), "nextToken": 0,
+                        "maxResults": 5
+                    ], token: token)
+                let detail = try await h.new(
+                    "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
                 return (list.json["success"], detail.json["success"])
             }
             // Default: a JSON boolean, as observed.
@@ -53,14 +62,19 @@ struct DingTalkSDKCompatibilityTests {
             #expect(detail == .string("true"))
             try await h.client.settings(["new_api_success": "boolean"])
             #expect(try await both().1 == .bool(true))
-            #expect(try await h.client.call("POST", "/__admin/settings", json: ["new_api_success": "yes"]).status == 400)
+            #expect(
+                try await h.client.call("POST", "/__admin/settings", json: ["new_api_success": "yes"]).status == 400)
             #expect(try await h.client.call("POST", "/__admin/settings", json: ["new_api_success": true]).status == 400)
         }
         // The start option.
-        try await Harness.with({ $0.instances = 10; $0.newAPISuccess = .string }) { h in
+        try await Harness.with({
+            $0.instances = 10
+            $0.newAPISuccess = .string
+        }) { h in
             let token = try await h.dingtalkToken()
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
-            let detail = try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
+            let detail = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             #expect(detail.json["success"] == .string("true"))
             #expect(try await h.client.admin("GET", "info").at("settings.new_api_success")?.stringValue == "string")
         }
@@ -72,21 +86,28 @@ struct DingTalkSDKCompatibilityTests {
             let token = try await h.dingtalkToken()
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
             let newBody: JSONValue = ["success": true, "result": ["status": "RUNNING"]]
-            try await h.client.inject("dingtalk.v1.processInstances.get", "custom", extra: [("status", 200), ("body", newBody)])
-            let new = try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
+            try await h.client.inject(
+                "dingtalk.v1.processInstances.get", "custom", extra: [("status", 200), ("body", newBody)])
+            let new = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             #expect(new.status == 200)
             #expect(new.json == newBody)
             #expect(new.header("Content-Type")?.hasPrefix("application/json") == true)
-            let legacyBody: JSONValue = ["errcode": 0, "errmsg": "ok", "process_instance": ["status": "RUNNING"], "request_id": "x1"]
+            let legacyBody: JSONValue = [
+                "errcode": 0, "errmsg": "ok", "process_instance": ["status": "RUNNING"], "request_id": "x1"
+            ]
             try await h.client.inject("dingtalk.topapi.get", "custom", extra: [("status", 200), ("body", legacyBody)])
-            let legacy = try await h.legacy("/topapi/processinstance/get", ["process_instance_id": .string(id)], token: token)
+            let legacy = try await h.legacy(
+                "/topapi/processinstance/get", ["process_instance_id": .string(id)], token: token)
             #expect(legacy.status == 200)
             #expect(legacy.json == legacyBody)
             // count 1: the next answers are whole again.
-            let whole = try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
+            let whole = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             #expect(whole.json.at("result.title")?.stringValue?.isEmpty == false)
             #expect(whole.json.at("result.originatorUserId")?.stringValue?.isEmpty == false)
-            let legacyWhole = try await h.legacy("/topapi/processinstance/get", ["process_instance_id": .string(id)], token: token)
+            let legacyWhole = try await h.legacy(
+                "/topapi/processinstance/get", ["process_instance_id": .string(id)], token: token)
             #expect(legacyWhole.json.at("process_instance.title")?.stringValue?.isEmpty == false)
         }
     }

@@ -1,13 +1,15 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 @Suite("DingTalk tokens and token placement")
 struct DingTalkTokenTests {
     @Test func legacyAndNewTokenShapesAndErrors() async throws {
         try await Harness.with { h in
             let c = h.client
-            let ok = try await c.get("/gettoken", query: [("appkey", h.sandbox.appKey), ("appsecret", h.sandbox.appSecret)])
+            let ok = try await c.get(
+                "/gettoken", query: [("appkey", h.sandbox.appKey), ("appsecret", h.sandbox.appSecret)])
             #expect(ok.status == 200)
             #expect(ok.json["errcode"]?.int64Value == 0)
             #expect(ok.json["errmsg"]?.stringValue == "ok")
@@ -22,18 +24,22 @@ struct DingTalkTokenTests {
             #expect(missing.json["errcode"]?.int64Value == 40035)
 
             // The new endpoint returns the same token (same app), renewed.
-            let new = try await c.post("/v1.0/oauth2/accessToken", ["appKey": .string(h.sandbox.appKey), "appSecret": .string(h.sandbox.appSecret)])
+            let new = try await c.post(
+                "/v1.0/oauth2/accessToken",
+                ["appKey": .string(h.sandbox.appKey), "appSecret": .string(h.sandbox.appSecret)])
             #expect(new.status == 200)
             #expect(new.json["accessToken"]?.stringValue == token)
             #expect(new.json["expireIn"]?.int64Value == 7200)
             #expect(new.json["errcode"] == nil)
 
-            let wrong = try await c.post("/v1.0/oauth2/accessToken", ["appKey": .string(h.sandbox.appKey), "appSecret": "x"])
+            let wrong = try await c.post(
+                "/v1.0/oauth2/accessToken", ["appKey": .string(h.sandbox.appKey), "appSecret": "x"])
             #expect(wrong.status == 400)
             #expect(wrong.json["code"]?.stringValue == "invalidClientIdOrSecret")
             #expect(wrong.json["requestid"]?.stringValue?.isEmpty == false)
-            let notJSON = try await c.call("POST", "/v1.0/oauth2/accessToken", body: Data("appKey=x".utf8),
-                                           contentType: "application/x-www-form-urlencoded")
+            let notJSON = try await c.call(
+                "POST", "/v1.0/oauth2/accessToken", body: Data("appKey=x".utf8),
+                contentType: "application/x-www-form-urlencoded")
             #expect(notJSON.status == 400)
             #expect(notJSON.json["code"]?.stringValue == "Missingbody")
         }
@@ -44,8 +50,9 @@ struct DingTalkTokenTests {
             let token = try await h.dingtalkToken()
             let code = h.sandbox.processCodes[0]
             // Legacy: a header is not read.
-            let legacyHeader = try await h.client.post("/topapi/processinstance/get", ["process_instance_id": "x"],
-                                                        headers: ["x-acs-dingtalk-access-token": token])
+            let legacyHeader = try await h.client.post(
+                "/topapi/processinstance/get", ["process_instance_id": "x"],
+                headers: ["x-acs-dingtalk-access-token": token])
             #expect(legacyHeader.status == 200)
             #expect(legacyHeader.json["errcode"]?.int64Value == 88)
             #expect(legacyHeader.json["sub_code"]?.stringValue == "40000")
@@ -54,13 +61,16 @@ struct DingTalkTokenTests {
             #expect(form.json["errcode"]?.int64Value == 0)
             // New: neither query nor Bearer.
             for headers in [["Authorization": "Bearer \(token)"], [:]] {
-                let answer = try await h.client.call("POST", "/v1.0/workflow/processes/instanceIds/query", query: [("access_token", token)],
-                                                     headers: headers, json: ["processCode": .string(code), "startTime": 0, "nextToken": 0, "maxResults": 1])
+                let answer = try await h.client.call(
+                    "POST", "/v1.0/workflow/processes/instanceIds/query", query: [("access_token", token)],
+                    headers: headers,
+                    json: ["processCode": .string(code), "startTime": 0, "nextToken": 0, "maxResults": 1])
                 #expect(answer.status == 400)
                 #expect(answer.json["code"]?.stringValue == "AuthenticationFailed.MissingParameter")
             }
             // Unknown token.
-            let unknown = try await h.legacy("/topapi/v2/user/get", ["userid": "manager8821"], token: "0123456789abcdef0123456789abcdef")
+            let unknown = try await h.legacy(
+                "/topapi/v2/user/get", ["userid": "manager8821"], token: "0123456789abcdef0123456789abcdef")
             #expect(unknown.json["errcode"]?.int64Value == 88)
             #expect(unknown.json["sub_code"]?.stringValue == "40014")
             #expect(unknown.json["sub_msg"]?.stringValue == "不合法的access_token")
@@ -82,7 +92,8 @@ struct DingTalkTokenTests {
             #expect(expiredLegacy.status == 200)
             #expect(expiredLegacy.json["errcode"]?.int64Value == 88)
             #expect(expiredLegacy.json["sub_code"]?.stringValue == "40014")
-            let expiredNew = try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", "x")], token: first)
+            let expiredNew = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", "x")], token: first)
             #expect(expiredNew.status == 400)
             #expect(expiredNew.json["code"]?.stringValue == "InvalidAuthentication")
             let second = try await h.dingtalkToken()
@@ -99,7 +110,8 @@ struct DingTalkTokenTests {
         try await Harness.with({ $0.tokenLifetime = 1 }) { h in
             let token = try await h.dingtalkToken()
             try await Task.sleep(nanoseconds: 1_200_000_000)
-            let answer = try await h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", "x")], token: token)
+            let answer = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", "x")], token: token)
             #expect(answer.json["code"]?.stringValue == "InvalidAuthentication")
         }
     }

@@ -1,13 +1,16 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 /// The built `dingsync-sandbox` next to the test bundle, if `swift build` made it.
 private func sandboxExecutable() -> URL? {
     let folder = Bundle.main.bundleURL.deletingLastPathComponent()
-    for candidate in [Bundle.main.bundleURL.appendingPathComponent("dingsync-sandbox"), folder.appendingPathComponent("dingsync-sandbox")]
-        where FileManager.default.isExecutableFile(atPath: candidate.path)
-    {
+    for candidate in [
+        Bundle.main.bundleURL.appendingPathComponent("dingsync-sandbox"),
+        folder.appendingPathComponent("dingsync-sandbox")
+    ]
+    where FileManager.default.isExecutableFile(atPath: candidate.path) {
         return candidate
     }
     return nil
@@ -41,7 +44,8 @@ struct ExecutableTests {
             buffer.append(chunk)
         }
         let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-        #expect(line.range(of: #"^listening on http://127\.0\.0\.1:\d+$"#, options: .regularExpression) != nil, "\(line)")
+        #expect(
+            line.range(of: #"^listening on http://127\.0\.0\.1:\d+$"#, options: .regularExpression) != nil, "\(line)")
         let base = String(line.dropFirst("listening on ".count))
 
         // The config is already in place and points at the sandbox.
@@ -54,7 +58,7 @@ struct ExecutableTests {
         #expect(info["base_url"]?.stringValue == base)
         #expect(text.contains(info.at("feishu.app_token")?.stringValue ?? "missing"))
 
-        process.terminate() // SIGTERM
+        process.terminate()  // SIGTERM
         let exit = Date().addingTimeInterval(10)
         while process.isRunning, Date() < exit { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(!process.isRunning)
@@ -72,9 +76,12 @@ struct ExecutableTests {
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        for needle in ["/__admin/faults", "/__admin/instances/ID/finish", "/__admin/tables/TABLE/records", "/__admin/counters",
-                       "/__admin/reset", "--feishu-write-hold-ms", "--max-ids-per-query", "--new-api-times", "--new-api-success", "--monthly-quota", "trickle",
-                       "stuck_cursor"] {
+        for needle in [
+            "/__admin/faults", "/__admin/instances/ID/finish", "/__admin/tables/TABLE/records", "/__admin/counters",
+            "/__admin/reset", "--feishu-write-hold-ms", "--max-ids-per-query", "--new-api-times", "--new-api-success",
+            "--monthly-quota", "trickle",
+            "stuck_cursor"
+        ] {
             #expect(text.contains(needle), "--help lacks \(needle)")
         }
     }

@@ -1,6 +1,7 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 @Suite("Feishu Bitable records")
 struct FeishuRecordTests {
@@ -17,10 +18,14 @@ struct FeishuRecordTests {
             let token = try await h.feishuToken()
             let table = try h.mainTable()
             let path = h.recordsPath(table)
-            let created = try await h.feishu("POST", "\(path)/batch_create", ["records": [
-                Self.row("A1", amount: 1280.5, status: "审批中", start: 1_743_470_123_000),
-                Self.row("A2"),
-            ]], token: token)
+            let created = try await h.feishu(
+                "POST", "\(path)/batch_create",
+                [
+                    "records": [
+                        Self.row("A1", amount: 1280.5, status: "审批中", start: 1_743_470_123_000),
+                        Self.row("A2")
+                    ]
+                ], token: token)
             #expect(created.status == 200)
             #expect(created.json["code"]?.int64Value == 0)
             #expect(created.header("x-tt-logid") != nil)
@@ -53,14 +58,19 @@ struct FeishuRecordTests {
             #expect(one.json.at("data.record.record_id")?.stringValue == id1)
 
             // batch_get: segments, absent ids reported.
-            let got = try await h.feishu("POST", "\(path)/batch_get", ["record_ids": .strings([id1, "recMissing01"])], token: token)
+            let got = try await h.feishu(
+                "POST", "\(path)/batch_get", ["record_ids": .strings([id1, "recMissing01"])], token: token)
             #expect(got.json.at("data.records.0.fields.instance_id.0.type")?.stringValue == "text")
             #expect(got.json.at("data.absent_record_ids") == .strings(["recMissing01"]))
 
             // Partial update; null clears.
-            let updated = try await h.feishu("POST", "\(path)/batch_update", ["records": [
-                ["record_id": .string(id1), "fields": ["status": "已同意", "amount": nil]],
-            ]], token: token)
+            let updated = try await h.feishu(
+                "POST", "\(path)/batch_update",
+                [
+                    "records": [
+                        ["record_id": .string(id1), "fields": ["status": "已同意", "amount": nil]]
+                    ]
+                ], token: token)
             #expect(updated.json["code"]?.int64Value == 0)
             let single = try await h.feishu("PUT", "\(path)/\(id2)", ["fields": ["title": "标题"]], token: token)
             #expect(single.json.at("data.record.fields.title")?.stringValue == "标题")
@@ -90,12 +100,12 @@ struct FeishuRecordTests {
                 try await h.feishu("POST", "\(path)/batch_create", ["records": [["fields": fields]]], token: token)
             }
             let cases: [(JSONValue, Int64)] = [
-                (["instance_idx": "x"], 1254045),
-                (["instance_id": "x", "amount": "12.5"], 1254061),
-                (["instance_id": "x", "start_time": 1_743_470_123], 1254064),
-                (["instance_id": "x", "start_time": "1743470123000"], 1254064),
-                (["instance_id": 12], 1254060),
-                (["instance_id": ["a"]], 1254060),
+                (["instance_idx": "x"], 1_254_045),
+                (["instance_id": "x", "amount": "12.5"], 1_254_061),
+                (["instance_id": "x", "start_time": 1_743_470_123], 1_254_064),
+                (["instance_id": "x", "start_time": "1743470123000"], 1_254_064),
+                (["instance_id": 12], 1_254_060),
+                (["instance_id": ["a"]], 1_254_060)
             ]
             for (fields, code) in cases {
                 let answer = try await create(fields)
@@ -104,32 +114,42 @@ struct FeishuRecordTests {
             }
             #expect(try await h.rows(table).isEmpty)
             // A checkbox field made through the API refuses strings.
-            let field = try await h.feishu("POST", "\(h.tablesPath)/\(table)/fields", ["field_name": "archived", "type": 7], token: token)
+            let field = try await h.feishu(
+                "POST", "\(h.tablesPath)/\(table)/fields", ["field_name": "archived", "type": 7], token: token)
             #expect(field.json.at("data.field.ui_type")?.stringValue == "Checkbox")
-            #expect(try await create(["instance_id": "x", "archived": "yes"]).json["code"]?.int64Value == 1254065)
+            #expect(try await create(["instance_id": "x", "archived": "yes"]).json["code"]?.int64Value == 1_254_065)
             #expect(try await create(["instance_id": "x", "archived": true]).json["code"]?.int64Value == 0)
 
-            let tooMany = try await h.feishu("POST", "\(path)/batch_create",
-                                             ["records": .array((0..<1001).map { Self.row("r\($0)") })], token: token)
-            #expect(tooMany.json["code"]?.int64Value == 1254104)
-            let tooManyDelete = try await h.feishu("POST", "\(path)/batch_delete", ["records": .strings((0..<501).map { "rec\($0)" })], token: token)
-            #expect(tooManyDelete.json["code"]?.int64Value == 1254104)
-            let tooManyGet = try await h.feishu("POST", "\(path)/batch_get", ["record_ids": .strings((0..<101).map { "rec\($0)" })], token: token)
-            #expect(tooManyGet.json["code"]?.int64Value == 1254104)
+            let tooMany = try await h.feishu(
+                "POST", "\(path)/batch_create",
+                ["records": .array((0..<1001).map { Self.row("r\($0)") })], token: token)
+            #expect(tooMany.json["code"]?.int64Value == 1_254_104)
+            let tooManyDelete = try await h.feishu(
+                "POST", "\(path)/batch_delete", ["records": .strings((0..<501).map { "rec\($0)" })], token: token)
+            #expect(tooManyDelete.json["code"]?.int64Value == 1_254_104)
+            let tooManyGet = try await h.feishu(
+                "POST", "\(path)/batch_get", ["record_ids": .strings((0..<101).map { "rec\($0)" })], token: token)
+            #expect(tooManyGet.json["code"]?.int64Value == 1_254_104)
             let bigPage = try await h.feishu("POST", "\(path)/search", [:], query: [("page_size", "501")], token: token)
             #expect(bigPage.status == 400)
-            #expect(bigPage.json["code"]?.int64Value == 1254011)
-            let unknownRecord = try await h.feishu("POST", "\(path)/batch_update", ["records": [["record_id": "recNope", "fields": ["title": "x"]]]], token: token)
-            #expect(unknownRecord.json["code"]?.int64Value == 1254043)
-            #expect(try await h.feishu("DELETE", "\(path)/recNope", token: token).json["code"]?.int64Value == 1254043)
-            #expect(try await h.feishu("PUT", "\(path)/recNope", ["fields": ["title": "x"]], token: token).json["code"]?.int64Value == 1254043)
-            let unknownTable = try await h.feishu("POST", "\(h.tablesPath)/tblNotThere00000/records/search", [:], token: token)
-            #expect(unknownTable.json["code"]?.int64Value == 1254041)
+            #expect(bigPage.json["code"]?.int64Value == 1_254_011)
+            let unknownRecord = try await h.feishu(
+                "POST", "\(path)/batch_update", ["records": [["record_id": "recNope", "fields": ["title": "x"]]]],
+                token: token)
+            #expect(unknownRecord.json["code"]?.int64Value == 1_254_043)
+            #expect(try await h.feishu("DELETE", "\(path)/recNope", token: token).json["code"]?.int64Value == 1_254_043)
+            #expect(
+                try await h.feishu("PUT", "\(path)/recNope", ["fields": ["title": "x"]], token: token).json["code"]?
+                    .int64Value == 1_254_043)
+            let unknownTable = try await h.feishu(
+                "POST", "\(h.tablesPath)/tblNotThere00000/records/search", [:], token: token)
+            #expect(unknownTable.json["code"]?.int64Value == 1_254_041)
             let unknownBase = try await h.feishu("GET", "/open-apis/bitable/v1/apps/bascnNope/tables", token: token)
-            #expect(unknownBase.json["code"]?.int64Value == 1254040)
-            let badJSON = try await h.client.call("POST", "\(path)/batch_create", headers: ["Authorization": "Bearer \(token)"],
-                                                  body: Data("{".utf8), contentType: "application/json")
-            #expect(badJSON.json["code"]?.int64Value == 1254000)
+            #expect(unknownBase.json["code"]?.int64Value == 1_254_040)
+            let badJSON = try await h.client.call(
+                "POST", "\(path)/batch_create", headers: ["Authorization": "Bearer \(token)"],
+                body: Data("{".utf8), contentType: "application/json")
+            #expect(badJSON.json["code"]?.int64Value == 1_254_000)
         }
     }
 
@@ -138,39 +158,73 @@ struct FeishuRecordTests {
             let token = try await h.feishuToken()
             let table = try h.mainTable()
             let path = h.recordsPath(table)
-            let rows = (0..<30).map { Self.row("I\($0)", amount: Double($0 * 100), status: $0 % 3 == 0 ? "审批中" : "已同意") }
-            #expect(try await h.feishu("POST", "\(path)/batch_create", ["records": .array(rows)], token: token).json["code"]?.int64Value == 0)
+            let rows = (0..<30).map {
+                Self.row("I\($0)", amount: Double($0 * 100), status: $0 % 3 == 0 ? "审批中" : "已同意")
+            }
+            #expect(
+                try await h.feishu("POST", "\(path)/batch_create", ["records": .array(rows)], token: token).json[
+                    "code"]?.int64Value == 0)
             func search(_ body: JSONValue, query: [(String, String)] = []) async throws -> HTTPAnswer {
                 try await h.feishu("POST", "\(path)/search", body, query: query, token: token)
             }
-            let byKeys = try await search(["filter": ["conjunction": "or", "conditions": .array(["I1", "I2", "I29"].map {
-                ["field_name": "instance_id", "operator": "is", "value": .strings([$0])]
-            })], "field_names": ["instance_id"]])
-            let keys = byKeys.json.at("data.items")?.arrayValue?.compactMap { $0.at("fields.instance_id.0.text")?.stringValue }
+            let byKeys = try await search([
+                "filter": [
+                    "conjunction": "or",
+                    "conditions": .array(
+                        ["I1", "I2", "I29"].map {
+                            ["field_name": "instance_id", "operator": "is", "value": .strings([$0])]
+                        })
+                ], "field_names": ["instance_id"]
+            ])
+            let keys = byKeys.json.at("data.items")?.arrayValue?.compactMap {
+                $0.at("fields.instance_id.0.text")?.stringValue
+            }
             #expect(keys == ["I1", "I2", "I29"])
             #expect(byKeys.json.at("data.items.0.fields.amount") == nil)
 
-            let combined = try await search(["filter": ["conjunction": "and", "conditions": [
-                ["field_name": "status", "operator": "is", "value": ["审批中"]],
-                ["field_name": "amount", "operator": "isGreater", "value": ["1000"]],
-            ]], "sort": [["field_name": "amount", "desc": true]]])
+            let combined = try await search([
+                "filter": [
+                    "conjunction": "and",
+                    "conditions": [
+                        ["field_name": "status", "operator": "is", "value": ["审批中"]],
+                        ["field_name": "amount", "operator": "isGreater", "value": ["1000"]]
+                    ]
+                ], "sort": [["field_name": "amount", "desc": true]]
+            ])
             let amounts = combined.json.at("data.items")?.arrayValue?.compactMap { $0.at("fields.amount")?.doubleValue }
             #expect(amounts == [2700, 2400, 2100, 1800, 1500, 1200])
 
-            let empty = try await search(["filter": ["conjunction": "and", "conditions": [["field_name": "title", "operator": "isEmpty", "value": []]]]])
+            let empty = try await search([
+                "filter": [
+                    "conjunction": "and", "conditions": [["field_name": "title", "operator": "isEmpty", "value": []]]
+                ]
+            ])
             #expect(empty.json.at("data.total")?.int64Value == 30)
-            let noValue = try await search(["filter": ["conjunction": "and", "conditions": [["field_name": "title", "operator": "isEmpty"]]]])
-            #expect(noValue.json["code"]?.int64Value == 1254018)
-            let fiftyOne = try await search(["filter": ["conjunction": "or", "conditions": .array((0..<51).map { _ in
-                ["field_name": "instance_id", "operator": "is", "value": ["x"]]
-            })]])
-            #expect(fiftyOne.json["code"]?.int64Value == 1254018)
-            let elevenValues = try await search(["filter": ["conjunction": "or", "conditions": [
-                ["field_name": "status", "operator": "contains", "value": .strings((0..<11).map(String.init))],
-            ]]])
-            #expect(elevenValues.json["code"]?.int64Value == 1254018)
+            let noValue = try await search([
+                "filter": ["conjunction": "and", "conditions": [["field_name": "title", "operator": "isEmpty"]]]
+            ])
+            #expect(noValue.json["code"]?.int64Value == 1_254_018)
+            let fiftyOne = try await search([
+                "filter": [
+                    "conjunction": "or",
+                    "conditions": .array(
+                        (0..<51).map { _ in
+                            ["field_name": "instance_id", "operator": "is", "value": ["x"]]
+                        })
+                ]
+            ])
+            #expect(fiftyOne.json["code"]?.int64Value == 1_254_018)
+            let elevenValues = try await search([
+                "filter": [
+                    "conjunction": "or",
+                    "conditions": [
+                        ["field_name": "status", "operator": "contains", "value": .strings((0..<11).map(String.init))]
+                    ]
+                ]
+            ])
+            #expect(elevenValues.json["code"]?.int64Value == 1_254_018)
             let unknownField = try await search(["field_names": ["nope"]])
-            #expect(unknownField.json["code"]?.int64Value == 1254024)
+            #expect(unknownField.json["code"]?.int64Value == 1_254_024)
 
             // Paging to the last page.
             var seen: [String] = []
@@ -179,7 +233,10 @@ struct FeishuRecordTests {
                 var q = [("page_size", "7")]
                 if let pageToken { q.append(("page_token", pageToken)) }
                 let page = try await search([:], query: q)
-                seen += page.json.at("data.items")?.arrayValue?.compactMap { $0.at("fields.instance_id.0.text")?.stringValue } ?? []
+                seen +=
+                    page.json.at("data.items")?.arrayValue?.compactMap {
+                        $0.at("fields.instance_id.0.text")?.stringValue
+                    } ?? []
                 #expect(page.json.at("data.total")?.int64Value == 30)
                 guard page.json.at("data.has_more")?.boolValue == true else {
                     #expect(page.json.at("data.page_token") == nil)
@@ -189,24 +246,38 @@ struct FeishuRecordTests {
             }
             #expect(seen == (0..<30).map { "I\($0)" })
             let badToken = try await search([:], query: [("page_token", "garbage!")])
-            #expect(badToken.json["code"]?.int64Value == 1254002)
+            #expect(badToken.json["code"]?.int64Value == 1_254_002)
 
             // GET list with a formula filter.
-            let formula = try await h.feishu("GET", path, query: [("filter", #"AND(CurrentValue.[status]="审批中",CurrentValue.[amount]>2000)"#)], token: token)
-            #expect(formula.json.at("data.items")?.arrayValue?.compactMap { $0.at("fields.instance_id")?.stringValue } == ["I21", "I24", "I27"])
+            let formula = try await h.feishu(
+                "GET", path, query: [("filter", #"AND(CurrentValue.[status]="审批中",CurrentValue.[amount]>2000)"#)],
+                token: token)
+            #expect(
+                formula.json.at("data.items")?.arrayValue?.compactMap { $0.at("fields.instance_id")?.stringValue } == [
+                    "I21", "I24", "I27"
+                ])
         }
     }
 
     @Test func rowLimit() async throws {
-        try await Harness.with({ $0.instances = 10; $0.rowLimit = 5 }) { h in
+        try await Harness.with({
+            $0.instances = 10
+            $0.rowLimit = 5
+        }) { h in
             let token = try await h.feishuToken()
             let path = h.recordsPath(try h.mainTable())
-            #expect(try await h.feishu("POST", "\(path)/batch_create", ["records": .array((0..<4).map { Self.row("r\($0)") })], token: token)
+            #expect(
+                try await h.feishu(
+                    "POST", "\(path)/batch_create", ["records": .array((0..<4).map { Self.row("r\($0)") })],
+                    token: token
+                )
                 .json["code"]?.int64Value == 0)
-            let over = try await h.feishu("POST", "\(path)/batch_create", ["records": .array((4..<6).map { Self.row("r\($0)") })], token: token)
-            #expect(over.json["code"]?.int64Value == 1254103)
+            let over = try await h.feishu(
+                "POST", "\(path)/batch_create", ["records": .array((4..<6).map { Self.row("r\($0)") })], token: token)
+            #expect(over.json["code"]?.int64Value == 1_254_103)
             #expect(try await h.feishu("POST", path, Self.row("r4"), token: token).json["code"]?.int64Value == 0)
-            #expect(try await h.feishu("POST", path, Self.row("r5"), token: token).json["code"]?.int64Value == 1254103)
+            #expect(
+                try await h.feishu("POST", path, Self.row("r5"), token: token).json["code"]?.int64Value == 1_254_103)
             #expect(try await h.rows(try h.mainTable()).count == 5)
         }
     }
@@ -224,14 +295,16 @@ struct FeishuRecordTests {
             #expect(again.json["code"]?.int64Value == 0)
             #expect(again.json.at("data.records") == first.json.at("data.records"))
             #expect(try await h.rows(table).count == 2)
-            let other = try await h.feishu("POST", path, ["records": [Self.row("K3")]], query: [("client_token", uuid)], token: token)
+            let other = try await h.feishu(
+                "POST", path, ["records": [Self.row("K3")]], query: [("client_token", uuid)], token: token)
             #expect(other.status == 400)
-            #expect(other.json["code"]?.int64Value == 1255006)
+            #expect(other.json["code"]?.int64Value == 1_255_006)
             let bad = try await h.feishu("POST", path, body, query: [("client_token", "not-a-uuid")], token: token)
             #expect(bad.status == 400)
-            #expect(bad.json["code"]?.int64Value == 1254037)
-            let v1 = try await h.feishu("POST", path, body, query: [("client_token", "3f2b8c1d-5e6a-1b7c-8d9e-0f1a2b3c4d5e")], token: token)
-            #expect(v1.json["code"]?.int64Value == 1254037)
+            #expect(bad.json["code"]?.int64Value == 1_254_037)
+            let v1 = try await h.feishu(
+                "POST", path, body, query: [("client_token", "3f2b8c1d-5e6a-1b7c-8d9e-0f1a2b3c4d5e")], token: token)
+            #expect(v1.json["code"]?.int64Value == 1_254_037)
             #expect(try await h.rows(table).count == 2)
         }
     }
@@ -243,15 +316,17 @@ struct FeishuRecordTests {
             try await h.client.inject("feishu.records.batch_create", "timeout")
             let uuid = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
             let body: JSONValue = ["records": [Self.row("T1")]]
-            let answer = try await h.feishu("POST", "\(h.recordsPath(table))/batch_create", body, query: [("client_token", uuid)], token: token)
+            let answer = try await h.feishu(
+                "POST", "\(h.recordsPath(table))/batch_create", body, query: [("client_token", uuid)], token: token)
             #expect(answer.status == 504)
-            #expect(answer.json["code"]?.int64Value == 1255040)
+            #expect(answer.json["code"]?.int64Value == 1_255_040)
             // The write was applied before the timeout was answered.
             let rows = try await h.rows(table)
             #expect(rows.count == 1)
             #expect(rows.first?.at("fields.instance_id")?.stringValue == "T1")
             // Retrying with the same client_token does not create it twice.
-            let retry = try await h.feishu("POST", "\(h.recordsPath(table))/batch_create", body, query: [("client_token", uuid)], token: token)
+            let retry = try await h.feishu(
+                "POST", "\(h.recordsPath(table))/batch_create", body, query: [("client_token", uuid)], token: token)
             #expect(retry.json["code"]?.int64Value == 0)
             #expect(retry.json.at("data.records.0.record_id") == .string(rows.first?["record_id"]?.stringValue ?? ""))
             #expect(try await h.rows(table).count == 1)
@@ -259,14 +334,17 @@ struct FeishuRecordTests {
     }
 
     @Test func writeConflictOnOverlap() async throws {
-        try await Harness.with({ $0.instances = 10; $0.feishuWriteHoldMs = 400 }) { h in
+        try await Harness.with({
+            $0.instances = 10
+            $0.feishuWriteHoldMs = 400
+        }) { h in
             let token = try await h.feishuToken()
             let table = try h.mainTable()
             let path = "\(h.recordsPath(table))/batch_create"
             async let a = h.feishu("POST", path, ["records": [Self.row("W1")]], token: token)
             async let b = h.feishu("POST", path, ["records": [Self.row("W2")]], token: token)
             let codes = try await [a, b].compactMap { $0.json["code"]?.int64Value }.sorted()
-            #expect(codes == [0, 1254291])
+            #expect(codes == [0, 1_254_291])
             #expect(try await h.rows(table).count == 1)
 
             // A read while a write holds the table conflicts too; after the hold all is well.
@@ -281,7 +359,7 @@ struct FeishuRecordTests {
             }
             let read = try await h.feishu("POST", "\(h.recordsPath(table))/search", [:], token: token)
             #expect(read.status == 200)
-            #expect(read.json["code"]?.int64Value == 1254291)
+            #expect(read.json["code"]?.int64Value == 1_254_291)
             #expect(try await write.json["code"]?.int64Value == 0)
             _ = try await h.client.admin("POST", "settings", ["feishu_write_hold_ms": 400])
             let after = try await h.feishu("POST", "\(h.recordsPath(table))/search", [:], token: token)
@@ -289,7 +367,9 @@ struct FeishuRecordTests {
             // The other table is independent.
             let action = try #require(h.sandbox.actionTableId)
             async let w4 = h.feishu("POST", path, ["records": [Self.row("W4")]], token: token)
-            async let w5 = h.feishu("POST", "\(h.recordsPath(action))/batch_create", ["records": [["fields": ["action_key": "k#1", "seq": 1]]]], token: token)
+            async let w5 = h.feishu(
+                "POST", "\(h.recordsPath(action))/batch_create",
+                ["records": [["fields": ["action_key": "k#1", "seq": 1]]]], token: token)
             #expect(try await [w4, w5].allSatisfy { $0.json["code"]?.int64Value == 0 })
 
             let counters = try await h.client.admin("GET", "counters")

@@ -1,6 +1,7 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 /// The DingTalk part's instance-change hook (the seam of the coming Stream gateway), driven
 /// in process through the admin API.
@@ -27,9 +28,12 @@ struct InstanceChangeHookTests {
         }
     }
 
-    private func admin(_ core: SandboxCore, _ method: String, _ path: String, _ body: JSONValue? = nil) -> (Int, JSONValue) {
-        let request = SandboxRequest(method: method, uri: "/__admin/\(path)", headers: [("Content-Type", "application/json")],
-                                     body: body.map(\.bytes) ?? [])
+    private func admin(_ core: SandboxCore, _ method: String, _ path: String, _ body: JSONValue? = nil) -> (
+        Int, JSONValue
+    ) {
+        let request = SandboxRequest(
+            method: method, uri: "/__admin/\(path)", headers: [("Content-Type", "application/json")],
+            body: body.map(\.bytes) ?? [])
         guard let response = core.handle(request).response else { return (0, .null) }
         return (response.status, (try? JSONValue.parse(response.body)) ?? .null)
     }

@@ -1,6 +1,7 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 @Suite("Primitives: SHA-256, HMAC, bot signature, JSON, time formats")
 struct PrimitivesTests {
@@ -32,13 +33,16 @@ struct PrimitivesTests {
     @Test func sha256StandardVectors() {
         #expect(Hashing.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Hashing.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(Hashing.sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            Hashing.sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         // 55 and 56 bytes straddle the padding boundary.
-        #expect(Hashing.sha256Hex(String(repeating: "a", count: 55))
-            == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
-        #expect(Hashing.sha256Hex(String(repeating: "a", count: 64))
-            == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+        #expect(
+            Hashing.sha256Hex(String(repeating: "a", count: 55))
+                == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+        #expect(
+            Hashing.sha256Hex(String(repeating: "a", count: 64))
+                == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
         #expect(Hashing.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
     }
 
@@ -50,15 +54,20 @@ struct PrimitivesTests {
         let mac = Hashing.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
         #expect(Hashing.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         // Case 6: a key longer than the block size.
-        let long = Hashing.hmacSHA256(key: Array(repeating: 0xaa, count: 131),
-                                      message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        let long = Hashing.hmacSHA256(
+            key: Array(repeating: 0xaa, count: 131),
+            message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
         #expect(Hashing.hex(long) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
     /// feishu-api.md §6 and SANDBOX.md: the signature the webhook checks.
     @Test func feishuBotSignatureVector() {
-        #expect(FeishuBotSignature.sign(timestamp: "1599360473", secret: "demo") == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
-        #expect(Sandbox.feishuBotSignature(timestamp: "1599360473", secret: "demo") == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
+        #expect(
+            FeishuBotSignature.sign(timestamp: "1599360473", secret: "demo")
+                == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
+        #expect(
+            Sandbox.feishuBotSignature(timestamp: "1599360473", secret: "demo")
+                == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
         #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
         #expect(Base64.decode("YW55IGNhcm5hbCBwbGVhcw==") == Array("any carnal pleas".utf8))
     }
@@ -83,7 +92,7 @@ struct PrimitivesTests {
     }
 
     @Test func timeFormats() {
-        let ms: Int64 = 1_743_470_123_000 // 2025-04-01T01:15:23Z = 09:15:23 Beijing
+        let ms: Int64 = 1_743_470_123_000  // 2025-04-01T01:15:23Z = 09:15:23 Beijing
         #expect(TimeFormat.legacy(ms) == "2025-04-01 09:15:23")
         #expect(TimeFormat.newAPI(ms, beijing: true) == "2025-04-01T09:15Z")
         #expect(TimeFormat.newAPI(ms, beijing: false) == "2025-04-01T01:15Z")

@@ -1,6 +1,7 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
 
 @Suite("Faults trickle (slow body) and stuck_cursor")
 struct SlowAndStuckFaultTests {
@@ -12,7 +13,8 @@ struct SlowAndStuckFaultTests {
         try await Harness.with({ $0.instances = 10 }) { h in
             let ft = try await h.feishuToken()
             let normal = try await h.feishu("GET", h.tablesPath, token: ft)
-            try await h.client.inject("feishu.tables.list", "trickle", extra: [("interval_ms", 100), ("piece_bytes", 16)])
+            try await h.client.inject(
+                "feishu.tables.list", "trickle", extra: [("interval_ms", 100), ("piece_bytes", 16)])
             let pending = try await h.client.admin("GET", "faults")["pending"]?.arrayValue ?? []
             #expect(pending.first?["fault"]?.stringValue == "trickle")
             let slow = try await RawHTTP.exchange(port: h.sandbox.port, request: Self.tablesRequest(h, token: ft))
@@ -38,21 +40,28 @@ struct SlowAndStuckFaultTests {
             let quick = try await RawHTTP.exchange(port: h.sandbox.port, request: Self.tablesRequest(h, token: ft))
             #expect(quick.complete && (quick.pieceTimes.last ?? 9) < 0.5)
             // Bad parameters are refused.
-            let bad = try await h.client.call("POST", "/__admin/faults",
-                                              json: ["endpoint": "feishu.tables.list", "fault": "trickle", "interval_ms": 0])
+            let bad = try await h.client.call(
+                "POST", "/__admin/faults",
+                json: ["endpoint": "feishu.tables.list", "fault": "trickle", "interval_ms": 0])
             #expect(bad.status == 400)
-            let badPiece = try await h.client.call("POST", "/__admin/faults",
-                                                   json: ["endpoint": "feishu.tables.list", "fault": "trickle", "piece_bytes": 0])
+            let badPiece = try await h.client.call(
+                "POST", "/__admin/faults",
+                json: ["endpoint": "feishu.tables.list", "fault": "trickle", "piece_bytes": 0])
             #expect(badPiece.status == 400)
         }
     }
 
     @Test func trickleStopsWhenTheClientHangsUpAndNeverBlocksTheLoop() async throws {
-        try await Harness.with({ $0.instances = 10; $0.threads = 1 }) { h in
+        try await Harness.with({
+            $0.instances = 10
+            $0.threads = 1
+        }) { h in
             let ft = try await h.feishuToken()
-            try await h.client.inject("feishu.tables.list", "trickle", extra: [("interval_ms", 100), ("piece_bytes", 4)])
+            try await h.client.inject(
+                "feishu.tables.list", "trickle", extra: [("interval_ms", 100), ("piece_bytes", 4)])
             // Read the head and a few bytes, then hang up.
-            let partial = try await RawHTTP.exchange(port: h.sandbox.port, request: Self.tablesRequest(h, token: ft), bodyBytesBeforeClose: 4)
+            let partial = try await RawHTTP.exchange(
+                port: h.sandbox.port, request: Self.tablesRequest(h, token: ft), bodyBytesBeforeClose: 4)
             #expect(partial.head.hasPrefix("HTTP/1.1 200"))
             #expect(!partial.complete)
             var trickles: JSONValue?
@@ -68,8 +77,10 @@ struct SlowAndStuckFaultTests {
             // One event loop thread: a slow answer in progress does not hold up the others.
             let token = try await h.dingtalkToken()
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
-            try await h.client.inject("dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 200), ("piece_bytes", 32)])
-            async let slow = h.new("GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
+            try await h.client.inject(
+                "dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 200), ("piece_bytes", 32)])
+            async let slow = h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             try await Task.sleep(nanoseconds: 150_000_000)
             // other calls are answered while the slow one is still being sent (no timing asserted:
             // the trickle takes seconds, five admin calls on an idle loop take milliseconds)
@@ -89,9 +100,10 @@ struct SlowAndStuckFaultTests {
             let code = h.sandbox.processCodes[0]
             let start = Harness.fixedNow - 30 * dayMs
             func page(_ next: JSONValue) async throws -> JSONValue {
-                let answer = try await h.new("POST", "/v1.0/workflow/processes/instanceIds/query",
-                                             ["processCode": .string(code), "startTime": .int(start), "nextToken": next, "maxResults": 5],
-                                             token: token)
+                let answer = try await h.new(
+                    "POST", "/v1.0/workflow/processes/instanceIds/query",
+                    ["processCode": .string(code), "startTime": .int(start), "nextToken": next, "maxResults": 5],
+                    token: token)
                 #expect(answer.status == 200, "\(answer.text)")
                 return answer.json
             }
@@ -120,8 +132,11 @@ struct SlowAndStuckFaultTests {
 
             // Legacy: next_cursor equals the request's cursor.
             func legacyPage(_ cursor: Int) async throws -> JSONValue {
-                try await h.legacy("/topapi/processinstance/listids",
-                                   ["process_code": .string(code), "start_time": .int(start), "size": 5, "cursor": .int(cursor)], token: token).json
+                try await h.legacy(
+                    "/topapi/processinstance/listids",
+                    ["process_code": .string(code), "start_time": .int(start), "size": 5, "cursor": .int(cursor)],
+                    token: token
+                ).json
             }
             let normal = try await legacyPage(5)
             #expect(normal.at("result.next_cursor")?.int64Value == 10)
@@ -132,14 +147,19 @@ struct SlowAndStuckFaultTests {
             #expect(try await legacyPage(5).at("result.next_cursor")?.int64Value == 10)
 
             // Only listings: refused on another endpoint; with a wildcard it waits for a listing.
-            let refused = try await h.client.call("POST", "/__admin/faults",
-                                                  json: ["endpoint": "dingtalk.v1.processInstances.get", "fault": "stuck_cursor"])
+            let refused = try await h.client.call(
+                "POST", "/__admin/faults",
+                json: ["endpoint": "dingtalk.v1.processInstances.get", "fault": "stuck_cursor"])
             #expect(refused.status == 400)
             #expect(refused.text.contains("dingtalk.v1.instanceIds.query"))
-            #expect(try await h.client.call("POST", "/__admin/faults", json: ["endpoint": "feishu.*", "fault": "stuck_cursor"]).status == 400)
+            #expect(
+                try await h.client.call(
+                    "POST", "/__admin/faults", json: ["endpoint": "feishu.*", "fault": "stuck_cursor"]
+                ).status == 400)
             try await h.client.inject("dingtalk.*", "stuck_cursor")
-            let templates = try await h.new("GET", "/v1.0/workflow/processes/userVisibilities/templates",
-                                            query: [("maxResults", "2"), ("nextToken", "0")], token: token)
+            let templates = try await h.new(
+                "GET", "/v1.0/workflow/processes/userVisibilities/templates",
+                query: [("maxResults", "2"), ("nextToken", "0")], token: token)
             #expect(templates.json.at("result.nextToken")?.int64Value == 2)
             #expect(try await h.client.admin("GET", "faults")["pending"]?.arrayValue?.count == 1)
             #expect(try await legacyPage(0).at("result.next_cursor")?.int64Value == 0)

@@ -10,7 +10,8 @@ extension AdminAPI {
         let dingtalk = parts.dingtalk
         if p.count == 1 {
             if m == "GET" {
-                let items = dingtalk.instanceSummaries(code: request.query("process_code"), status: request.query("status"))
+                let items = dingtalk.instanceSummaries(
+                    code: request.query("process_code"), status: request.query("status"))
                 return .json(.object([("total", .int(items.count)), ("instances", .array(items))]))
             }
             guard m == "POST" else { throw AdminError("use GET or POST", status: 405) }
@@ -39,7 +40,9 @@ extension AdminAPI {
         }
         let table = p[1]
         guard bitable.adminHasTable(table) else { throw AdminError("table \(table) not found", status: 404) }
-        guard p.count >= 3, p[2] == "records" else { throw AdminError("use /__admin/tables/TABLE/records", status: 404) }
+        guard p.count >= 3, p[2] == "records" else {
+            throw AdminError("use /__admin/tables/TABLE/records", status: 404)
+        }
         let now = parts.clock.nowMs()
         if p.count == 3 {
             switch m {
@@ -54,7 +57,9 @@ extension AdminAPI {
             }
         }
         let recordId = p[3]
-        guard bitable.adminHasRecord(table: table, id: recordId) else { throw AdminError("record \(recordId) not found", status: 404) }
+        guard bitable.adminHasRecord(table: table, id: recordId) else {
+            throw AdminError("record \(recordId) not found", status: 404)
+        }
         if p.count == 5, p[4] == "duplicate", m == "POST" {
             return ok([("record", try bitable.adminDuplicateRecord(table: table, id: recordId, now: now))])
         }
@@ -63,7 +68,9 @@ extension AdminAPI {
         case "GET":
             return .json(try bitable.adminRecord(table: table, id: recordId))
         case "PATCH", "PUT", "POST":
-            return ok([("record", try bitable.adminEditRecord(table: table, id: recordId, body: try body(request), now: now))])
+            return ok([
+                ("record", try bitable.adminEditRecord(table: table, id: recordId, body: try body(request), now: now))
+            ])
         case "DELETE":
             try bitable.adminDeleteRecord(table: table, id: recordId)
             return ok()

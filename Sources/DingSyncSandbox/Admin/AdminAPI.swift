@@ -29,7 +29,7 @@ struct AdminAPI: Sendable {
     }
 
     private func route(_ request: SandboxRequest) throws(AdminError) -> SandboxResponse {
-        let p = Array(request.path.split(separator: "/").map(String.init).dropFirst()) // drop "__admin"
+        let p = Array(request.path.split(separator: "/").map(String.init).dropFirst())  // drop "__admin"
         let m = request.method
         switch (m, p.first ?? "") {
         case ("GET", ""), ("GET", "help"):
@@ -45,25 +45,33 @@ struct AdminAPI: Sendable {
             return try faults(request)
         case (_, "scopes"):
             if m == "GET" { return ok([("revoked", .strings(parts.settings.current.revokedScopes.sorted()))]) }
-            guard p.count == 2, m == "POST" else { throw AdminError("use POST /__admin/scopes/revoke or /grant", status: 404) }
-            guard let scope = try body(request)["scope"]?.stringValue, !scope.isEmpty else { throw AdminError("scope is required") }
+            guard p.count == 2, m == "POST" else {
+                throw AdminError("use POST /__admin/scopes/revoke or /grant", status: 404)
+            }
+            guard let scope = try body(request)["scope"]?.stringValue, !scope.isEmpty else {
+                throw AdminError("scope is required")
+            }
             switch p[1] {
             case "revoke": return ok([("revoked", .strings(parts.settings.setScope(scope, revoked: true)))])
             case "grant": return ok([("revoked", .strings(parts.settings.setScope(scope, revoked: false)))])
             default: throw AdminError("use /revoke or /grant", status: 404)
             }
         case ("POST", "tokens"):
-            guard p.count == 2, p[1] == "expire" else { throw AdminError("use POST /__admin/tokens/expire", status: 404) }
+            guard p.count == 2, p[1] == "expire" else {
+                throw AdminError("use POST /__admin/tokens/expire", status: 404)
+            }
             let now = parts.clock.nowMs()
             parts.dingtalk.expireTokens(now: now)
             parts.bitable.expireTokens(now: now)
             return ok()
         case (_, "clock"):
             if m == "GET" { return ok(clockPairs()) }
-            guard m == "POST", p.count == 2, p[1] == "advance" else { throw AdminError("use POST /__admin/clock/advance", status: 404) }
+            guard m == "POST", p.count == 2, p[1] == "advance" else {
+                throw AdminError("use POST /__admin/clock/advance", status: 404)
+            }
             // Negative seconds move the clock back (e.g. behind the machine's clock).
             guard let seconds = try body(request)["seconds"]?.doubleValue, seconds.isFinite,
-                  abs(seconds) <= 100 * 365 * 86400
+                abs(seconds) <= 100 * 365 * 86400
             else {
                 throw AdminError("seconds is required (a number; negative moves the clock back)")
             }
@@ -71,13 +79,17 @@ struct AdminAPI: Sendable {
             return ok(clockPairs())
         case (_, "counters"):
             if m == "GET" { return .json(counters()) }
-            guard m == "POST", p.count == 2, p[1] == "reset" else { throw AdminError("use POST /__admin/counters/reset", status: 404) }
+            guard m == "POST", p.count == 2, p[1] == "reset" else {
+                throw AdminError("use POST /__admin/counters/reset", status: 404)
+            }
             parts.counters.resetCounts()
             parts.bitable.resetTableStats()
             parts.quota.resetCounts()
             return ok()
         case (_, "webhook"):
-            guard p.count == 2, p[1] == "messages" else { throw AdminError("use /__admin/webhook/messages", status: 404) }
+            guard p.count == 2, p[1] == "messages" else {
+                throw AdminError("use /__admin/webhook/messages", status: 404)
+            }
             if m == "DELETE" {
                 parts.webhook.reset()
                 return ok()
@@ -117,18 +129,38 @@ struct AdminAPI: Sendable {
         let world = parts.dingtalk.overview
         return .object([
             ("base_url", .string(parts.address.url)),
-            ("dingtalk", .object([("app_key", .string(identity.appKey)), ("app_secret", .string(identity.appSecret)),
-                                  ("process_codes", .strings(world.processCodes)),
-                                  ("org_name", .string(world.orgName))])),
-            ("feishu", .object([("app_id", .string(identity.feishuAppId)), ("app_secret", .string(identity.feishuAppSecret)),
-                                ("app_token", .string(identity.appToken)), ("tables", tables.value)])),
-            ("webhook", .object([("url", .string(parts.webhook.url)), ("token", .string(identity.webhookToken)),
-                                 ("secret", .string(identity.webhookSecret))])),
+            (
+                "dingtalk",
+                .object([
+                    ("app_key", .string(identity.appKey)), ("app_secret", .string(identity.appSecret)),
+                    ("process_codes", .strings(world.processCodes)),
+                    ("org_name", .string(world.orgName))
+                ])
+            ),
+            (
+                "feishu",
+                .object([
+                    ("app_id", .string(identity.feishuAppId)), ("app_secret", .string(identity.feishuAppSecret)),
+                    ("app_token", .string(identity.appToken)), ("tables", tables.value)
+                ])
+            ),
+            (
+                "webhook",
+                .object([
+                    ("url", .string(parts.webhook.url)), ("token", .string(identity.webhookToken)),
+                    ("secret", .string(identity.webhookSecret))
+                ])
+            ),
             ("clock", .object(clockPairs())),
-            ("dataset", .object([("seed", .string(String(parts.options.seed))), ("instances", .int(world.instances)),
-                                 ("days", .int(parts.options.days)), ("users", .int(world.users)),
-                                 ("departments", .int(world.departments))])),
-            ("settings", parts.settings.current.json()),
+            (
+                "dataset",
+                .object([
+                    ("seed", .string(String(parts.options.seed))), ("instances", .int(world.instances)),
+                    ("days", .int(parts.options.days)), ("users", .int(world.users)),
+                    ("departments", .int(world.departments))
+                ])
+            ),
+            ("settings", parts.settings.current.json())
         ])
     }
 
@@ -138,7 +170,7 @@ struct AdminAPI: Sendable {
             ("endpoints", parts.counters.endpointsJSON()),
             ("tables", parts.bitable.tableStatsJSON()),
             ("monthly", parts.quota.monthlyJSON()),
-            ("trickles", parts.counters.tricklesJSON()),
+            ("trickles", parts.counters.tricklesJSON())
         ])
     }
 

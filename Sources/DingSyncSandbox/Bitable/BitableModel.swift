@@ -36,7 +36,7 @@ struct BitField: Sendable {
     }
 
     static let uiTypesByType: [Int: Set<String>] = [
-        1: ["Text", "Barcode", "Email"], 2: ["Number", "Progress", "Currency", "Rating"],
+        1: ["Text", "Barcode", "Email"], 2: ["Number", "Progress", "Currency", "Rating"]
     ]
 
     /// Types whose values the API cannot write.
@@ -159,40 +159,57 @@ struct FeishuError: Error, Sendable {
     static func conv(_ type: Int, _ fieldName: String) -> FeishuError {
         let (code, name): (Int, String)
         switch type {
-        case 1: (code, name) = (1254060, "TextFieldConvFail")
-        case 2: (code, name) = (1254061, "NumberFieldConvFail")
-        case 3: (code, name) = (1254062, "SingleSelectFieldConvFail")
-        case 4: (code, name) = (1254063, "MultiSelectFieldConvFail")
-        case 5: (code, name) = (1254064, "DatetimeFieldConvFail")
-        case 7: (code, name) = (1254065, "CheckboxFieldConvFail")
-        case 11: (code, name) = (1254066, "UserFieldConvFail")
-        case 18: (code, name) = (1254067, "LinkFieldConvFail")
-        case 21: (code, name) = (1254074, "DuplexLinkFieldConvFail")
-        case 15: (code, name) = (1254068, "URLFieldConvFail")
-        case 17: (code, name) = (1254069, "AttachFieldConvFail")
-        case 13: (code, name) = (1254072, "PhoneFieldConvFail")
-        default: return FeishuError(code: 1254015, msg: "Field types do not match. field: \(fieldName)", status: 400)
+        case 1: (code, name) = (1_254_060, "TextFieldConvFail")
+        case 2: (code, name) = (1_254_061, "NumberFieldConvFail")
+        case 3: (code, name) = (1_254_062, "SingleSelectFieldConvFail")
+        case 4: (code, name) = (1_254_063, "MultiSelectFieldConvFail")
+        case 5: (code, name) = (1_254_064, "DatetimeFieldConvFail")
+        case 7: (code, name) = (1_254_065, "CheckboxFieldConvFail")
+        case 11: (code, name) = (1_254_066, "UserFieldConvFail")
+        case 18: (code, name) = (1_254_067, "LinkFieldConvFail")
+        case 21: (code, name) = (1_254_074, "DuplexLinkFieldConvFail")
+        case 15: (code, name) = (1_254_068, "URLFieldConvFail")
+        case 17: (code, name) = (1_254_069, "AttachFieldConvFail")
+        case 13: (code, name) = (1_254_072, "PhoneFieldConvFail")
+        default: return FeishuError(code: 1_254_015, msg: "Field types do not match. field: \(fieldName)", status: 400)
         }
-        return FeishuError(code: code, msg: "\(name). field: \(fieldName)", status: code == 1254074 ? 400 : 200)
+        return FeishuError(code: code, msg: "\(name). field: \(fieldName)", status: code == 1_254_074 ? 400 : 200)
     }
 
-    static let wrongJSON = FeishuError(code: 1254000, msg: "WrongRequestJson")
-    static func wrongBody(_ detail: String) -> FeishuError { FeishuError(code: 1254001, msg: "WrongRequestBody: \(detail)") }
-    static let baseNotFound = FeishuError(code: 1254040, msg: "BaseTokenNotFound")
-    static let tableNotFound = FeishuError(code: 1254041, msg: "TableIdNotFound")
-    static func recordNotFound(_ id: String) -> FeishuError { FeishuError(code: 1254043, msg: "RecordIdNotFound: \(id)") }
-    static func fieldIdNotFound(_ id: String) -> FeishuError { FeishuError(code: 1254044, msg: "FieldIdNotFound: \(id)") }
-    static func fieldNameNotFound(_ name: String) -> FeishuError { FeishuError(code: 1254045, msg: "FieldNameNotFound: \(name)") }
-    static let tooMany = FeishuError(code: 1254104, msg: "RecordAddOnceExceedLimit")
-    static let rowLimit = FeishuError(code: 1254103, msg: "RecordExceedLimit: the table already holds the maximum number of records")
-    static let writeConflict = FeishuError(code: 1254291, msg: "Write conflict")
-    static let badClientToken = FeishuError(code: 1254037, msg: "Invalid client token, make sure that it complies with the specification.", status: 400)
-    static let clientTokenConflict = FeishuError(code: 1255006, msg: "client token conflict, please generate a new client token and try again.", status: 400)
-    static let pageSize = FeishuError(code: 1254011, msg: "page size invalid", status: 400)
-    static func invalidFilter(_ detail: String) -> FeishuError { FeishuError(code: 1254018, msg: "InvalidFilter: \(detail)") }
-    static func invalidSort(_ detail: String) -> FeishuError { FeishuError(code: 1254016, msg: "InvalidSort: \(detail)") }
-    static func invalidFieldNames(_ detail: String) -> FeishuError { FeishuError(code: 1254024, msg: "InvalidFieldNames: \(detail)") }
-    static let badPageToken = FeishuError(code: 1254002, msg: "Fail: invalid page_token")
-    static let internalError = FeishuError(code: 1255001, msg: "InternalError")
-    static let timeout = FeishuError(code: 1255040, msg: "请求超时", status: 504)
+    static let wrongJSON = FeishuError(code: 1_254_000, msg: "WrongRequestJson")
+    static func wrongBody(_ detail: String) -> FeishuError {
+        FeishuError(code: 1_254_001, msg: "WrongRequestBody: \(detail)")
+    }
+    static let baseNotFound = FeishuError(code: 1_254_040, msg: "BaseTokenNotFound")
+    static let tableNotFound = FeishuError(code: 1_254_041, msg: "TableIdNotFound")
+    static func recordNotFound(_ id: String) -> FeishuError {
+        FeishuError(code: 1_254_043, msg: "RecordIdNotFound: \(id)")
+    }
+    static func fieldIdNotFound(_ id: String) -> FeishuError {
+        FeishuError(code: 1_254_044, msg: "FieldIdNotFound: \(id)")
+    }
+    static func fieldNameNotFound(_ name: String) -> FeishuError {
+        FeishuError(code: 1_254_045, msg: "FieldNameNotFound: \(name)")
+    }
+    static let tooMany = FeishuError(code: 1_254_104, msg: "RecordAddOnceExceedLimit")
+    static let rowLimit = FeishuError(
+        code: 1_254_103, msg: "RecordExceedLimit: the table already holds the maximum number of records")
+    static let writeConflict = FeishuError(code: 1_254_291, msg: "Write conflict")
+    static let badClientToken = FeishuError(
+        code: 1_254_037, msg: "Invalid client token, make sure that it complies with the specification.", status: 400)
+    static let clientTokenConflict = FeishuError(
+        code: 1_255_006, msg: "client token conflict, please generate a new client token and try again.", status: 400)
+    static let pageSize = FeishuError(code: 1_254_011, msg: "page size invalid", status: 400)
+    static func invalidFilter(_ detail: String) -> FeishuError {
+        FeishuError(code: 1_254_018, msg: "InvalidFilter: \(detail)")
+    }
+    static func invalidSort(_ detail: String) -> FeishuError {
+        FeishuError(code: 1_254_016, msg: "InvalidSort: \(detail)")
+    }
+    static func invalidFieldNames(_ detail: String) -> FeishuError {
+        FeishuError(code: 1_254_024, msg: "InvalidFieldNames: \(detail)")
+    }
+    static let badPageToken = FeishuError(code: 1_254_002, msg: "Fail: invalid page_token")
+    static let internalError = FeishuError(code: 1_255_001, msg: "InternalError")
+    static let timeout = FeishuError(code: 1_255_040, msg: "请求超时", status: 504)
 }

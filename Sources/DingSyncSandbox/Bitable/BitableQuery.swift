@@ -14,22 +14,24 @@ indirect enum RecordPredicate: Sendable {
     /// Rewrites an `or` of text `is` conditions on one field into `textIn`.
     func optimized() -> RecordPredicate {
         switch self {
-        case let .any(parts):
+        case .any(let parts):
             let inner = parts.map { $0.optimized() }
             var field: BitField?
             var values = Set<String>()
             for part in inner {
-                guard case let .condition(f, "is", vs) = part, [1, 13].contains(f.type), vs.count == 1, !vs[0].isEmpty,
-                      field == nil || field?.id == f.id else { return .any(inner) }
+                guard case .condition(let f, "is", let vs) = part, [1, 13].contains(f.type), vs.count == 1,
+                    !vs[0].isEmpty,
+                    field == nil || field?.id == f.id
+                else { return .any(inner) }
                 field = f
                 values.insert(vs[0])
             }
             if let field { return .textIn(field: field, values: values) }
             return .any(inner)
-        case let .all(parts):
+        case .all(let parts):
             let inner = parts.map { $0.optimized() }
             return inner.count == 1 ? inner[0] : .all(inner)
-        case let .not(inner):
+        case .not(let inner):
             return .not(inner.optimized())
         default:
             return self
@@ -40,18 +42,24 @@ indirect enum RecordPredicate: Sendable {
 
     static let maxConditions = 50
     static let maxValues = 10
-    static let operators: Set<String> = ["is", "isNot", "contains", "doesNotContain", "isEmpty", "isNotEmpty",
-                                         "isGreater", "isGreaterEqual", "isLess", "isLessEqual"]
+    static let operators: Set<String> = [
+        "is", "isNot", "contains", "doesNotContain", "isEmpty", "isNotEmpty",
+        "isGreater", "isGreaterEqual", "isLess", "isLessEqual"
+    ]
 
     static func parseSearchFilter(_ json: JSONValue, table: BitTable) throws(FeishuError) -> RecordPredicate {
         var count = 0
         return try parseGroup(json, table: table, depth: 0, count: &count).optimized()
     }
 
-    private static func parseGroup(_ json: JSONValue, table: BitTable, depth: Int, count: inout Int) throws(FeishuError) -> RecordPredicate {
+    private static func parseGroup(_ json: JSONValue, table: BitTable, depth: Int, count: inout Int) throws(FeishuError)
+        -> RecordPredicate
+    {
         guard json.objectPairs != nil else { throw FeishuError.invalidFilter("filter must be an object") }
         let conditions = json["conditions"]?.arrayValue ?? []
-        if let c = json["conditions"], c.arrayValue == nil, !c.isNull { throw FeishuError.invalidFilter("conditions must be an array") }
+        if let c = json["conditions"], c.arrayValue == nil, !c.isNull {
+            throw FeishuError.invalidFilter("conditions must be an array")
+        }
         let children = json["children"]?.arrayValue ?? []
         if depth > 0, !children.isEmpty { throw FeishuError.invalidFilter("children may be nested one level only") }
         let conjunction = json["conjunction"]?.stringValue
@@ -62,7 +70,9 @@ indirect enum RecordPredicate: Sendable {
         var parts: [RecordPredicate] = []
         for condition in conditions {
             count += 1
-            if count > maxConditions { throw FeishuError.invalidFilter("at most \(maxConditions) conditions per filter") }
+            if count > maxConditions {
+                throw FeishuError.invalidFilter("at most \(maxConditions) conditions per filter")
+            }
             parts.append(try parseCondition(condition, table: table))
         }
         for child in children {
@@ -72,7 +82,9 @@ indirect enum RecordPredicate: Sendable {
     }
 
     private static func parseCondition(_ json: JSONValue, table: BitTable) throws(FeishuError) -> RecordPredicate {
-        guard let name = json["field_name"]?.stringValue else { throw FeishuError.invalidFilter("condition without field_name") }
+        guard let name = json["field_name"]?.stringValue else {
+            throw FeishuError.invalidFilter("condition without field_name")
+        }
         guard let field = table.field(named: name) else { throw FeishuError.invalidFilter("field \(name) not found") }
         guard let op = json["operator"]?.stringValue, operators.contains(op) else {
             throw FeishuError.invalidFilter("unsupported operator \(json["operator"]?.stringValue ?? "(none)")")
@@ -92,19 +104,31 @@ indirect enum RecordPredicate: Sendable {
         case 19, 20:
             throw FeishuError.invalidFilter("formula and lookup fields cannot be filtered")
         case 1, 2, 13, 15, 22:
-            if values.count > 1 { throw FeishuError.invalidFilter("\(name): text and number conditions take at most one value") }
-            if field.type == 2, let v = values.first, Double(v) == nil { throw FeishuError.invalidFilter("\(name): not a number: \(v)") }
-            if field.type == 2, op == "contains" || op == "doesNotContain" { throw FeishuError.invalidFilter("\(name): \(op) not supported for numbers") }
+            if values.count > 1 {
+                throw FeishuError.invalidFilter("\(name): text and number conditions take at most one value")
+            }
+            if field.type == 2, let v = values.first, Double(v) == nil {
+                throw FeishuError.invalidFilter("\(name): not a number: \(v)")
+            }
+            if field.type == 2, op == "contains" || op == "doesNotContain" {
+                throw FeishuError.invalidFilter("\(name): \(op) not supported for numbers")
+            }
         case 3:
-            if op == "is" || op == "isNot", values.count != 1 { throw FeishuError.invalidFilter("\(name): single select is/isNot takes exactly one value") }
-            if ["isGreater", "isGreaterEqual", "isLess", "isLessEqual"].contains(op) { throw FeishuError.invalidFilter("\(name): \(op) not supported for selects") }
+            if op == "is" || op == "isNot", values.count != 1 {
+                throw FeishuError.invalidFilter("\(name): single select is/isNot takes exactly one value")
+            }
+            if ["isGreater", "isGreaterEqual", "isLess", "isLessEqual"].contains(op) {
+                throw FeishuError.invalidFilter("\(name): \(op) not supported for selects")
+            }
         case 5, 1001, 1002:
             guard ["is", "isEmpty", "isNotEmpty", "isGreater", "isLess"].contains(op) else {
                 throw FeishuError.invalidFilter("\(name): \(op) not supported for dates")
             }
             if !emptiness {
                 guard let first = values.first, ["ExactDate", "Today", "Tomorrow", "Yesterday"].contains(first) else {
-                    throw FeishuError.invalidFilter("\(name): date values are [\"ExactDate\",\"<ms>\"], [\"Today\"], [\"Tomorrow\"] or [\"Yesterday\"]")
+                    throw FeishuError.invalidFilter(
+                        "\(name): date values are [\"ExactDate\",\"<ms>\"], [\"Today\"], [\"Tomorrow\"] or [\"Yesterday\"]"
+                    )
                 }
                 if first == "ExactDate", values.count != 2 || Int64(values[1]) == nil {
                     throw FeishuError.invalidFilter("\(name): ExactDate needs a millisecond timestamp")
@@ -115,7 +139,9 @@ indirect enum RecordPredicate: Sendable {
                 throw FeishuError.invalidFilter("\(name): checkbox takes only is [\"true\"|\"false\"]")
             }
         case 17:
-            guard emptiness else { throw FeishuError.invalidFilter("\(name): attachments take only isEmpty/isNotEmpty") }
+            guard emptiness else {
+                throw FeishuError.invalidFilter("\(name): attachments take only isEmpty/isNotEmpty")
+            }
         default:
             break
         }
@@ -127,14 +153,15 @@ indirect enum RecordPredicate: Sendable {
     func matches(_ record: BitRecord, table: BitTable, nowMs: Int64) -> Bool {
         switch self {
         case .always: return true
-        case let .all(parts): return parts.allSatisfy { $0.matches(record, table: table, nowMs: nowMs) }
-        case let .any(parts): return parts.contains { $0.matches(record, table: table, nowMs: nowMs) }
-        case let .not(inner): return !inner.matches(record, table: table, nowMs: nowMs)
-        case let .condition(field, op, values):
-            return Self.evaluate(field: field, op: op, values: values, stored: Self.value(of: field, in: record), nowMs: nowMs)
-        case let .compare(field, op, literal):
+        case .all(let parts): return parts.allSatisfy { $0.matches(record, table: table, nowMs: nowMs) }
+        case .any(let parts): return parts.contains { $0.matches(record, table: table, nowMs: nowMs) }
+        case .not(let inner): return !inner.matches(record, table: table, nowMs: nowMs)
+        case .condition(let field, let op, let values):
+            return Self.evaluate(
+                field: field, op: op, values: values, stored: Self.value(of: field, in: record), nowMs: nowMs)
+        case .compare(let field, let op, let literal):
             return Self.compare(stored: Self.value(of: field, in: record), field: field, op: op, literal: literal)
-        case let .textIn(field, values):
+        case .textIn(let field, let values):
             guard let stored = record.values[field.id] else { return false }
             return values.contains(stored.stringValue ?? BitableValues.plainText(stored, field: field))
         }
@@ -149,7 +176,9 @@ indirect enum RecordPredicate: Sendable {
         }
     }
 
-    private static func evaluate(field: BitField, op: String, values: [String], stored: JSONValue?, nowMs: Int64) -> Bool {
+    private static func evaluate(field: BitField, op: String, values: [String], stored: JSONValue?, nowMs: Int64)
+        -> Bool
+    {
         let empty = stored == nil
         if op == "isEmpty" { return empty }
         if op == "isNotEmpty" { return !empty }
@@ -211,7 +240,8 @@ indirect enum RecordPredicate: Sendable {
 
     private static func compare(stored: JSONValue?, field: BitField, op: String, literal: JSONValue) -> Bool {
         if case .number = literal, let target = literal.doubleValue {
-            guard let v = stored?.doubleValue ?? stored.flatMap({ Double(BitableValues.plainText($0, field: field)) }) else {
+            guard let v = stored?.doubleValue ?? stored.flatMap({ Double(BitableValues.plainText($0, field: field)) })
+            else {
                 return op == "!="
             }
             switch op {
@@ -246,7 +276,9 @@ indirect enum RecordPredicate: Sendable {
         var parser = FormulaParser(chars: Array(text), table: table)
         let predicate = try parser.expression()
         parser.skipSpaces()
-        guard parser.index == parser.chars.count else { throw FeishuError.invalidFilter("unsupported formula near position \(parser.index)") }
+        guard parser.index == parser.chars.count else {
+            throw FeishuError.invalidFilter("unsupported formula near position \(parser.index)")
+        }
         return predicate
     }
 }
@@ -265,7 +297,10 @@ private struct FormulaParser {
 
     mutating func word() -> String {
         var s = ""
-        while index < chars.count, chars[index].isLetter || chars[index] == "." { s.append(chars[index]); index += 1 }
+        while index < chars.count, chars[index].isLetter || chars[index] == "." {
+            s.append(chars[index])
+            index += 1
+        }
         return s
     }
 
@@ -281,8 +316,14 @@ private struct FormulaParser {
                 parts.append(try expression())
                 skipSpaces()
                 guard index < chars.count else { throw FeishuError.invalidFilter("unclosed \(name)(") }
-                if chars[index] == "," { index += 1; continue }
-                if chars[index] == ")" { index += 1; break }
+                if chars[index] == "," {
+                    index += 1
+                    continue
+                }
+                if chars[index] == ")" {
+                    index += 1
+                    break
+                }
                 throw FeishuError.invalidFilter("expected , or ) in \(name)(")
             }
             switch name {
@@ -305,28 +346,42 @@ private struct FormulaParser {
         }
         index += prefix.count
         var name = ""
-        while index < chars.count, chars[index] != "]" { name.append(chars[index]); index += 1 }
+        while index < chars.count, chars[index] != "]" {
+            name.append(chars[index])
+            index += 1
+        }
         guard index < chars.count else { throw FeishuError.invalidFilter("unclosed [") }
         index += 1
         guard let field = table.field(named: name) else { throw FeishuError.invalidFilter("field \(name) not found") }
         skipSpaces()
         var op = ""
-        while index < chars.count, "=!<>".contains(chars[index]) { op.append(chars[index]); index += 1 }
-        guard ["=", "!=", ">", "<", ">=", "<="].contains(op) else { throw FeishuError.invalidFilter("unsupported operator \(op)") }
+        while index < chars.count, "=!<>".contains(chars[index]) {
+            op.append(chars[index])
+            index += 1
+        }
+        guard ["=", "!=", ">", "<", ">=", "<="].contains(op) else {
+            throw FeishuError.invalidFilter("unsupported operator \(op)")
+        }
         skipSpaces()
         guard index < chars.count else { throw FeishuError.invalidFilter("missing literal") }
         let literal: JSONValue
         if chars[index] == "\"" {
             index += 1
             var s = ""
-            while index < chars.count, chars[index] != "\"" { s.append(chars[index]); index += 1 }
+            while index < chars.count, chars[index] != "\"" {
+                s.append(chars[index])
+                index += 1
+            }
             guard index < chars.count else { throw FeishuError.invalidFilter("unclosed string") }
             index += 1
             literal = .string(s)
         } else {
             var s = ""
-            while index < chars.count, chars[index].isNumber || chars[index] == "." || chars[index] == "-" || chars[index].isLetter {
-                s.append(chars[index]); index += 1
+            while index < chars.count,
+                chars[index].isNumber || chars[index] == "." || chars[index] == "-" || chars[index].isLetter
+            {
+                s.append(chars[index])
+                index += 1
             }
             if s.uppercased() == "TRUE" || s.uppercased() == "FALSE" {
                 literal = .bool(s.uppercased() == "TRUE")
@@ -364,9 +419,10 @@ struct RecordSort: Sendable {
         case (nil, nil): return 0
         case (nil, _): return 1
         case (_, nil): return -1
-        case let (a?, b?):
+        case (let a?, let b?):
             if let p = a.doubleValue, let q = b.doubleValue { return p < q ? -1 : (p > q ? 1 : 0) }
-            let s = BitableValues.plainText(a, field: field), t = BitableValues.plainText(b, field: field)
+            let s = BitableValues.plainText(a, field: field)
+            let t = BitableValues.plainText(b, field: field)
             return s < t ? -1 : (s > t ? 1 : 0)
         }
     }

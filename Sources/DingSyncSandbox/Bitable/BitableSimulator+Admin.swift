@@ -5,10 +5,19 @@ extension BitableSimulator {
     /// `GET /__admin/tables`: tables, fields, row counts.
     func adminTablesJSON() -> JSONValue {
         lock.withLock {
-            .object([("app_token", .string(base.appToken)), ("tables", .array(base.tables.map { t in
-                .object([("table_id", .string(t.id)), ("name", .string(t.name)), ("records", .int(t.count)),
-                         ("revision", .int(t.revision)), ("fields", .array(t.fields.map { $0.json() }))])
-            }))])
+            .object([
+                ("app_token", .string(base.appToken)),
+                (
+                    "tables",
+                    .array(
+                        base.tables.map { t in
+                            .object([
+                                ("table_id", .string(t.id)), ("name", .string(t.name)), ("records", .int(t.count)),
+                                ("revision", .int(t.revision)), ("fields", .array(t.fields.map { $0.json() }))
+                            ])
+                        })
+                )
+            ])
         }
     }
 
@@ -24,8 +33,10 @@ extension BitableSimulator {
     func adminRecords(table ref: String) throws(AdminError) -> JSONValue {
         try lock.withLockTyped { () throws(AdminError) -> JSONValue in
             let table = try requireTable(ref)
-            return .object([("table_id", .string(table.id)), ("name", .string(table.name)), ("total", .int(table.count)),
-                            ("records", .array(table.orderedRecords().map { plainRecord($0, table: table) }))])
+            return .object([
+                ("table_id", .string(table.id)), ("name", .string(table.name)), ("total", .int(table.count)),
+                ("records", .array(table.orderedRecords().map { plainRecord($0, table: table) }))
+            ])
         }
     }
 
@@ -111,8 +122,10 @@ extension BitableSimulator {
         for field in table.fields {
             if let v = cellValue(field, record) { fields.append((field.name, v)) }
         }
-        return .object([("record_id", .string(record.id)), ("fields", .object(fields)),
-                        ("created_time", .int(record.createdTime)), ("modified_time", .int(record.modifiedTime))])
+        return .object([
+            ("record_id", .string(record.id)), ("fields", .object(fields)),
+            ("created_time", .int(record.createdTime)), ("modified_time", .int(record.modifiedTime))
+        ])
     }
 
     /// The `fields` of an admin body as (field, value) pairs, values coerced by `handValue`.
@@ -120,7 +133,9 @@ extension BitableSimulator {
         guard let pairs = body["fields"]?.objectPairs else { throw AdminError("fields (an object) is required") }
         var out: [(BitField, JSONValue?)] = []
         for (name, value) in pairs {
-            guard let field = table.field(named: name) else { throw AdminError("table \(table.name) has no field \(name)") }
+            guard let field = table.field(named: name) else {
+                throw AdminError("table \(table.name) has no field \(name)")
+            }
             out.append((field, handValue(value, field: field)))
         }
         return out

@@ -4,7 +4,7 @@ extension BitableSimulator {
 
     func listFields(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
         if let view = ctx.request.query("view_id"), !view.isEmpty, view != table.defaultViewId {
-            throw FeishuError(code: 1254042, msg: "ViewIdNotFound")
+            throw FeishuError(code: 1_254_042, msg: "ViewIdNotFound")
         }
         let size = try pageSize(ctx, max: 100)
         let offset = try pageOffset(ctx, scope: "fields")
@@ -20,7 +20,7 @@ extension BitableSimulator {
             guard cached.body == body.canonical() else { throw FeishuError.clientTokenConflict }
             return feishuOK(cached.data)
         }
-        if table.fields.count >= 300 { throw FeishuError(code: 1254105, msg: "ColumnExceedLimit") }
+        if table.fields.count >= 300 { throw FeishuError(code: 1_254_105, msg: "ColumnExceedLimit") }
         let field = try makeField(body, isPrimary: false, existing: table.fields)
         table.fields.append(field)
         ctx.committed = true
@@ -41,7 +41,9 @@ extension BitableSimulator {
         guard let index = table.fields.firstIndex(where: { $0.id == id }) else { throw FeishuError.fieldIdNotFound(id) }
         let body = try bodyJSON(ctx, allowEmpty: false)
         let old = table.fields[index]
-        guard body["type"].map({ !$0.isNull }) ?? false else { throw FeishuError.wrongBody("type is required (full replacement)") }
+        guard body["type"].map({ !$0.isNull }) ?? false else {
+            throw FeishuError.wrongBody("type is required (full replacement)")
+        }
         let others = table.fields.filter { $0.id != id }
         let field = try makeField(body, isPrimary: old.isPrimary, existing: others, replacing: old)
         if old.isPrimary, !Self.primaryTypes.contains(field.type) {
@@ -62,14 +64,16 @@ extension BitableSimulator {
     }
 
     /// One cell across a field update.
-    private func carry(_ stored: JSONValue, from old: BitField, to new: BitField, newOptions: inout [String]) -> JSONValue? {
+    private func carry(_ stored: JSONValue, from old: BitField, to new: BitField, newOptions: inout [String])
+        -> JSONValue?
+    {
         guard old.type != new.type else {
             guard new.type == 3 || new.type == 4 else { return stored }
             // Same select type: follow the options by id (renamed → new name, removed → gone).
             var names: [String: String] = [:]
             for option in old.property?["options"]?.arrayValue ?? [] {
                 guard let optionId = option["id"]?.stringValue, let oldName = option["name"]?.stringValue,
-                      let newName = Self.optionName(id: optionId, in: new)
+                    let newName = Self.optionName(id: optionId, in: new)
                 else { continue }
                 names[oldName] = newName
             }

@@ -9,7 +9,8 @@ extension BitableSimulator {
 
     func checkUserIdType(_ value: String?) throws(FeishuError) {
         if let value, !["open_id", "union_id", "user_id"].contains(value) {
-            throw FeishuError(code: 1254001, msg: "WrongRequestBody: user_id_type must be open_id, union_id or user_id")
+            throw FeishuError(
+                code: 1_254_001, msg: "WrongRequestBody: user_id_type must be open_id, union_id or user_id")
         }
     }
 

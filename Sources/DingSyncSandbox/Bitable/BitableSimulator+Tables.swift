@@ -5,7 +5,10 @@ extension BitableSimulator {
         let offset = try pageOffset(ctx, scope: "tables")
         let all = base.tables
         let slice = offset < all.count ? Array(all[offset..<min(all.count, offset + size)]) : []
-        let items = slice.map { JSONValue.object([("table_id", .string($0.id)), ("revision", .int($0.revision)), ("name", .string($0.name))]) }
+        let items = slice.map {
+            JSONValue.object([("table_id", .string($0.id)), ("revision", .int($0.revision)), ("name", .string($0.name))]
+            )
+        }
         return feishuOK(page(items, total: all.count, offset: offset, scope: "tables"))
     }
 
@@ -14,7 +17,9 @@ extension BitableSimulator {
 
     func createTable(_ ctx: inout CallContext) throws(FeishuError) -> SandboxResponse {
         let body = try bodyJSON(ctx, allowEmpty: false)
-        guard let spec = body["table"], spec.objectPairs != nil else { throw FeishuError.wrongBody("table is required") }
+        guard let spec = body["table"], spec.objectPairs != nil else {
+            throw FeishuError.wrongBody("table is required")
+        }
         guard let rawName = spec["name"]?.stringValue else { throw FeishuError.wrongBody("table.name is required") }
         let name = rawName.trimmingSpaces
         guard !name.isEmpty, name.count <= 100, !name.contains(where: Self.forbiddenNameCharacters.contains) else {
@@ -24,9 +29,9 @@ extension BitableSimulator {
             throw FeishuError.wrongBody("invalid view name")
         }
         if base.tables.contains(where: { $0.name == name }) {
-            throw FeishuError(code: 1254013, msg: "TableNameDuplicated")
+            throw FeishuError(code: 1_254_013, msg: "TableNameDuplicated")
         }
-        if base.tables.count >= 100 { throw FeishuError(code: 1254100, msg: "TableExceedLimit") }
+        if base.tables.count >= 100 { throw FeishuError(code: 1_254_100, msg: "TableExceedLimit") }
         var fields: [BitField] = []
         if let list = spec["fields"], !list.isNull {
             guard let items = list.arrayValue else { throw FeishuError.wrongBody("table.fields must be an array") }
@@ -37,7 +42,11 @@ extension BitableSimulator {
             }
         }
         if fields.isEmpty {
-            fields = [BitField(id: newFieldId(), name: "文本", type: 1, uiType: "Text", isPrimary: true, property: nil, description: nil)]
+            fields = [
+                BitField(
+                    id: newFieldId(), name: "文本", type: 1, uiType: "Text", isPrimary: true, property: nil,
+                    description: nil)
+            ]
         }
         if !Self.primaryTypes.contains(fields[0].type) {
             throw FeishuError.wrongBody("the first field (primary) must be of type 1, 2, 5, 13, 15, 20 or 22")
@@ -45,8 +54,11 @@ extension BitableSimulator {
         let table = BitTable(id: newTableId(), name: name, defaultViewId: newViewId(), fields: fields)
         base.tables.append(table)
         ctx.committed = true
-        return feishuOK(.object([("table_id", .string(table.id)), ("default_view_id", .string(table.defaultViewId)),
-                                 ("field_id_list", .strings(fields.map(\.id)))]))
+        return feishuOK(
+            .object([
+                ("table_id", .string(table.id)), ("default_view_id", .string(table.defaultViewId)),
+                ("field_id_list", .strings(fields.map(\.id)))
+            ]))
     }
 
     /// Builds a field from a create body (`field_name`, `type`, `ui_type`, `property`, `description`).
@@ -58,7 +70,9 @@ extension BitableSimulator {
         guard json.objectPairs != nil, let name = json["field_name"]?.stringValue, !name.trimmingSpaces.isEmpty else {
             throw FeishuError.wrongBody("field_name is required")
         }
-        if existing.contains(where: { $0.name == name }) { throw FeishuError(code: 1254014, msg: "FieldNameDuplicated: \(name)") }
+        if existing.contains(where: { $0.name == name }) {
+            throw FeishuError(code: 1_254_014, msg: "FieldNameDuplicated: \(name)")
+        }
         guard let typeValue = json["type"]?.int64Value, let defaultUI = BitField.defaultUIType(Int(typeValue)) else {
             throw FeishuError.wrongBody("field \(name): unknown type")
         }
@@ -67,11 +81,15 @@ extension BitableSimulator {
         var uiType = defaultUI
         if let ui = json["ui_type"]?.stringValue {
             let allowed = BitField.uiTypesByType[type] ?? [defaultUI]
-            guard allowed.contains(ui) else { throw FeishuError.wrongBody("field \(name): ui_type \(ui) does not match type \(type)") }
+            guard allowed.contains(ui) else {
+                throw FeishuError.wrongBody("field \(name): ui_type \(ui) does not match type \(type)")
+            }
             uiType = ui
         }
         var property: JSONValue? = json["property"].flatMap { $0.isNull ? nil : $0 }
-        if let p = property, p.objectPairs == nil { throw FeishuError.wrongBody("field \(name): property must be an object") }
+        if let p = property, p.objectPairs == nil {
+            throw FeishuError.wrongBody("field \(name): property must be an object")
+        }
         switch type {
         case 2:
             property = (property ?? .object([])).setting("formatter", property?["formatter"] ?? "0")
@@ -82,28 +100,36 @@ extension BitableSimulator {
                     throw FeishuError.wrongBody("field \(name): option without name")
                 }
                 let optionId: String
-                if let given = option["id"]?.stringValue, let previous, Self.optionName(id: given, in: previous) != nil {
+                if let given = option["id"]?.stringValue, let previous, Self.optionName(id: given, in: previous) != nil
+                {
                     optionId = given
                 } else {
                     optionId = newOptionId()
                 }
-                options.append(.object([("name", .string(optionName)), ("id", .string(optionId)),
-                                        ("color", option["color"] ?? .int(i % 55))]))
+                options.append(
+                    .object([
+                        ("name", .string(optionName)), ("id", .string(optionId)),
+                        ("color", option["color"] ?? .int(i % 55))
+                    ]))
             }
             property = (property ?? .object([])).setting("options", .array(options))
         case 5:
             let p = property ?? .object([])
-            property = p.setting("date_formatter", p["date_formatter"] ?? "yyyy/MM/dd").setting("auto_fill", p["auto_fill"] ?? false)
+            property = p.setting("date_formatter", p["date_formatter"] ?? "yyyy/MM/dd").setting(
+                "auto_fill", p["auto_fill"] ?? false)
         default:
             break
         }
         var description: JSONValue?
         if let d = json["description"], !d.isNull {
-            guard d.objectPairs != nil else { throw FeishuError.wrongBody("field \(name): description must be an object") }
+            guard d.objectPairs != nil else {
+                throw FeishuError.wrongBody("field \(name): description must be an object")
+            }
             description = .object([("disable_sync", d["disable_sync"] ?? false), ("text", d["text"] ?? "")])
         }
-        return BitField(id: previous?.id ?? newFieldId(), name: name, type: type, uiType: uiType, isPrimary: isPrimary,
-                        property: property, description: description)
+        return BitField(
+            id: previous?.id ?? newFieldId(), name: name, type: type, uiType: uiType, isPrimary: isPrimary,
+            property: property, description: description)
     }
 
     /// The name of the option with `id` in a select field.

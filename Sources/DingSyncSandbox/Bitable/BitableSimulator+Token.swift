@@ -4,8 +4,9 @@ extension BitableSimulator {
 
     /// Issues a tenant token. Called under the lock.
     func feishuToken(_ ctx: inout CallContext) -> SandboxResponse {
-        guard let body = try? JSONValue.parse(ctx.request.body), let appId = body["app_id"]?.stringValue, !appId.isEmpty,
-              let secret = body["app_secret"]?.stringValue, !secret.isEmpty
+        guard let body = try? JSONValue.parse(ctx.request.body), let appId = body["app_id"]?.stringValue,
+            !appId.isEmpty,
+            let secret = body["app_secret"]?.stringValue, !secret.isEmpty
         else {
             ctx.failed = true
             return .json(.object([("code", 10003), ("msg", "invalid param")]), status: 400)
@@ -23,14 +24,20 @@ extension BitableSimulator {
         tokens = tokens.filter { $0.value > now }
         // The same token while at least a quarter of the lifetime (30 min of 2 h) is left.
         if let token = latestToken, let expiry = tokens[token], expiry - now >= lifetime / 4 {
-            return .json(.object([("code", 0), ("msg", "ok"), ("tenant_access_token", .string(token)),
-                                  ("expire", .int((expiry - now) / 1000))]))
+            return .json(
+                .object([
+                    ("code", 0), ("msg", "ok"), ("tenant_access_token", .string(token)),
+                    ("expire", .int((expiry - now) / 1000))
+                ]))
         }
         let token = "t-g" + ids.string(length: 37, alphabet: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         tokens[token] = now + lifetime
         latestToken = token
-        return .json(.object([("code", 0), ("msg", "ok"), ("tenant_access_token", .string(token)),
-                              ("expire", .int(lifetime / 1000))]))
+        return .json(
+            .object([
+                ("code", 0), ("msg", "ok"), ("tenant_access_token", .string(token)),
+                ("expire", .int(lifetime / 1000))
+            ]))
     }
 
     /// Whether `token` is a tenant token that has not expired at `now`.

@@ -39,7 +39,8 @@ extension BitableSimulator {
         var field = table.fields[index]
         var options = field.property?["options"]?.arrayValue ?? []
         for name in names where !options.contains(where: { $0["name"]?.stringValue == name }) {
-            options.append(.object([("name", .string(name)), ("id", .string(newOptionId())), ("color", .int(options.count % 55))]))
+            options.append(
+                .object([("name", .string(name)), ("id", .string(newOptionId())), ("color", .int(options.count % 55))]))
         }
         field.property = (field.property ?? .object([])).setting("options", .array(options))
         table.fields[index] = field
@@ -52,7 +53,8 @@ extension BitableSimulator {
     }
 
     func newRecord(_ values: [(BitField, JSONValue?)], table: BitTable, now: Int64) -> BitRecord {
-        var record = BitRecord(id: newRecordId(), values: [:], createdTime: now, modifiedTime: now, autoNumber: table.nextAutoNumber)
+        var record = BitRecord(
+            id: newRecordId(), values: [:], createdTime: now, modifiedTime: now, autoNumber: table.nextAutoNumber)
         table.nextAutoNumber += 1
         apply(values, to: &record)
         return record
@@ -74,7 +76,12 @@ extension BitableSimulator {
         let record = newRecord(values, table: table, now: ctx.nowMs)
         table.insert(record)
         ctx.committed = true
-        let data = JSONValue.object([("record", .object([("fields", echo(values)), ("id", .string(record.id)), ("record_id", .string(record.id))]))])
+        let data = JSONValue.object([
+            (
+                "record",
+                .object([("fields", echo(values)), ("id", .string(record.id)), ("record_id", .string(record.id))])
+            )
+        ])
         if let replayKey { clientTokens[replayKey] = (body.canonical(), data) }
         return feishuOK(data)
     }
@@ -90,7 +97,8 @@ extension BitableSimulator {
         record.modifiedTime = ctx.nowMs
         table.update(record)
         ctx.committed = true
-        return feishuOK(.object([("record", .object([("fields", echo(values)), ("id", .string(id)), ("record_id", .string(id))]))]))
+        return feishuOK(
+            .object([("record", .object([("fields", echo(values)), ("id", .string(id)), ("record_id", .string(id))]))]))
     }
 
     func deleteRecord(_ ctx: inout CallContext, _ table: BitTable) throws(FeishuError) -> SandboxResponse {
@@ -113,7 +121,9 @@ extension BitableSimulator {
         var all: [[(BitField, JSONValue?)]] = []
         var newOptions: [String: [String]] = [:]
         for item in items {
-            guard item.objectPairs != nil else { throw FeishuError.wrongBody("each record must be an object with fields") }
+            guard item.objectPairs != nil else {
+                throw FeishuError.wrongBody("each record must be an object with fields")
+            }
             all.append(try validateFields(item["fields"], table: table, newOptions: &newOptions))
         }
         if table.count + all.count > ctx.settings.rowLimit { throw FeishuError.rowLimit }
@@ -122,7 +132,8 @@ extension BitableSimulator {
         for values in all {
             let record = newRecord(values, table: table, now: ctx.nowMs)
             table.insert(record)
-            out.append(.object([("fields", echo(values)), ("id", .string(record.id)), ("record_id", .string(record.id))]))
+            out.append(
+                .object([("fields", echo(values)), ("id", .string(record.id)), ("record_id", .string(record.id))]))
         }
         ctx.committed = true
         let data = JSONValue.object([("records", .array(out))])
@@ -138,7 +149,9 @@ extension BitableSimulator {
         var planned: [(String, [(BitField, JSONValue?)])] = []
         var newOptions: [String: [String]] = [:]
         for item in items {
-            guard let id = item["record_id"]?.stringValue, !id.isEmpty else { throw FeishuError.wrongBody("record_id is required") }
+            guard let id = item["record_id"]?.stringValue, !id.isEmpty else {
+                throw FeishuError.wrongBody("record_id is required")
+            }
             guard table.record(id) != nil else { throw FeishuError.recordNotFound(id) }
             planned.append((id, try validateFields(item["fields"], table: table, newOptions: &newOptions)))
         }
@@ -161,7 +174,11 @@ extension BitableSimulator {
             throw FeishuError.wrongBody("records must be an array of record ids")
         }
         if items.isEmpty { throw FeishuError.wrongBody("records must not be empty") }
-        if items.count > Self.maxBatchDelete { throw FeishuError(code: 1254104, msg: "RecordAddOnceExceedLimit: at most \(Self.maxBatchDelete) records per batch_delete") }
+        if items.count > Self.maxBatchDelete {
+            throw FeishuError(
+                code: 1_254_104,
+                msg: "RecordAddOnceExceedLimit: at most \(Self.maxBatchDelete) records per batch_delete")
+        }
         let ids = items.compactMap(\.stringValue)
         for id in ids where table.record(id) == nil { throw FeishuError.recordNotFound(id) }
         var out: [JSONValue] = []

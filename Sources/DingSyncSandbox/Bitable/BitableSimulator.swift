@@ -71,8 +71,9 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
     /// Creates an empty table with the fields of `specs` (the first one primary).
     private func createSchemaTable(name: String, specs: [Schema.FieldSpec]) -> BitTable {
         let fields = specs.enumerated().map { index, spec in
-            BitField(id: newFieldId(), name: spec.name, type: spec.type, uiType: BitField.defaultUIType(spec.type) ?? "Text",
-                     isPrimary: index == 0, property: spec.property, description: nil)
+            BitField(
+                id: newFieldId(), name: spec.name, type: spec.type, uiType: BitField.defaultUIType(spec.type) ?? "Text",
+                isPrimary: index == 0, property: spec.property, description: nil)
         }
         let table = BitTable(id: newTableId(), name: name, defaultViewId: newViewId(), fields: fields)
         base.tables.append(table)
@@ -111,7 +112,7 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
     private func bitableThrowing(_ ctx: inout CallContext) throws(FeishuError) -> SandboxResponse {
         guard ctx.param("app_token") == base.appToken else {
             throw ctx.param("app_token").hasPrefix("bas") || ctx.param("app_token").hasPrefix("app")
-                ? FeishuError.baseNotFound : FeishuError(code: 1254003, msg: "WrongBaseToken")
+                ? FeishuError.baseNotFound : FeishuError(code: 1_254_003, msg: "WrongBaseToken")
         }
         try checkUserIdType(ctx.request.query("user_id_type"))
         try checkBoolQueries(ctx.request)
@@ -121,7 +122,8 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
         default: break
         }
         guard let table = base.table(ctx.param("table_id")) else {
-            throw ctx.param("table_id").hasPrefix("tbl") ? FeishuError.tableNotFound : FeishuError(code: 1254004, msg: "WrongTableId")
+            throw ctx.param("table_id").hasPrefix("tbl")
+                ? FeishuError.tableNotFound : FeishuError(code: 1_254_004, msg: "WrongTableId")
         }
         try occupy(table, &ctx)
         let response: SandboxResponse
@@ -140,7 +142,7 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
         case .fsBatchUpdate: response = try batchUpdate(&ctx, table)
         case .fsBatchDelete: response = try batchDelete(&ctx, table)
         case .fsBatchGet: response = try batchGet(&ctx, table)
-        default: throw FeishuError(code: 1254001, msg: "WrongRequestBody")
+        default: throw FeishuError(code: 1_254_001, msg: "WrongRequestBody")
         }
         if ctx.occupancy == .write, ctx.committed {
             ctx.holdMs = ctx.settings.feishuWriteHoldMs
@@ -198,11 +200,17 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
     /// `counters.tables`: per table id, sorted.
     func tableStatsJSON() -> JSONValue {
         lock.withLock {
-            .object(tableStats.keys.sorted().compactMap { key -> (String, JSONValue)? in
-                guard let s = tableStats[key] else { return nil }
-                return (key, .object([("calls", .int(s.calls)), ("reads", .int(s.reads)), ("writes", .int(s.writes)),
-                                      ("conflicts", .int(s.conflicts)), ("max_concurrency", .int(s.maxConcurrency))]))
-            })
+            .object(
+                tableStats.keys.sorted().compactMap { key -> (String, JSONValue)? in
+                    guard let s = tableStats[key] else { return nil }
+                    return (
+                        key,
+                        .object([
+                            ("calls", .int(s.calls)), ("reads", .int(s.reads)), ("writes", .int(s.writes)),
+                            ("conflicts", .int(s.conflicts)), ("max_concurrency", .int(s.maxConcurrency))
+                        ])
+                    )
+                })
         }
     }
 

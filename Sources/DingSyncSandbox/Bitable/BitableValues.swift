@@ -6,7 +6,9 @@ enum BitableValues {
 
     /// Validates a written value and returns what to store; `.none` means "clear the cell".
     /// `property` may gain a select option (an unknown option name creates one).
-    static func normalize(_ value: JSONValue, field: BitField, newOptions: inout [String]) throws(FeishuError) -> JSONValue? {
+    static func normalize(_ value: JSONValue, field: BitField, newOptions: inout [String]) throws(FeishuError)
+        -> JSONValue?
+    {
         if value.isNull { return nil }
         if field.isReadOnly { throw FeishuError.conv(-1, field.name) }
         switch field.type {
@@ -15,7 +17,9 @@ enum BitableValues {
             // "≤ 100,000 chars": counted in Unicode scalars (not grapheme clusters, not UTF-16 units).
             let length = s.unicodeScalars.count
             if length > maxTextScalars {
-                throw FeishuError(code: 1254130, msg: "TooLargeCell. field: \(field.name) (\(length) characters, at most \(maxTextScalars))")
+                throw FeishuError(
+                    code: 1_254_130,
+                    msg: "TooLargeCell. field: \(field.name) (\(length) characters, at most \(maxTextScalars))")
             }
             return s.isEmpty ? nil : .string(s)
         case 2:
@@ -38,8 +42,10 @@ enum BitableValues {
             return names.isEmpty ? nil : .strings(names)
         case 5:
             // Epoch milliseconds only: a 10-digit seconds value is a date in 1970.
-            guard let ms = value.int64Value ?? value.doubleValue.flatMap({ $0 == $0.rounded() ? Int64(exactly: $0) : nil }),
-                  ms >= 100_000_000_000, ms < 100_000_000_000_000
+            guard
+                let ms = value.int64Value
+                    ?? value.doubleValue.flatMap({ $0 == $0.rounded() ? Int64(exactly: $0) : nil }),
+                ms >= 100_000_000_000, ms < 100_000_000_000_000
             else { throw FeishuError.conv(5, field.name) }
             return .int(ms)
         case 7:
@@ -57,7 +63,9 @@ enum BitableValues {
             guard let s = value.stringValue else { throw FeishuError.conv(13, field.name) }
             var body = Substring(s)
             if body.hasPrefix("+") { body = body.dropFirst() }
-            guard s.count <= 64, body.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw FeishuError.conv(13, field.name) }
+            guard s.count <= 64, body.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw FeishuError.conv(13, field.name)
+            }
             return s.isEmpty ? nil : value
         case 15:
             guard let link = value["link"]?.stringValue, value["text"]?.stringValue != nil || value["text"] == nil
@@ -82,7 +90,9 @@ enum BitableValues {
     /// A stored cell carried over a field update that changed the type: the value itself if
     /// the new type takes it, else its text read as the new type; nil (cleared) when neither fits.
     /// Select options the value creates are appended to `newOptions`.
-    static func convert(_ stored: JSONValue, from old: BitField, to new: BitField, newOptions: inout [String]) -> JSONValue? {
+    static func convert(_ stored: JSONValue, from old: BitField, to new: BitField, newOptions: inout [String])
+        -> JSONValue?
+    {
         var created: [String] = []
         if let direct = try? normalize(stored, field: new, newOptions: &created) {
             newOptions += created
@@ -95,7 +105,8 @@ enum BitableValues {
         case 2, 5:
             guard Double(text) != nil else { return nil }
             candidate = .number(text)
-        case 4, 18, 21: candidate = .strings(text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+        case 4, 18, 21:
+            candidate = .strings(text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
         case 7: candidate = .bool(text == "true")
         case 15: candidate = .object([("text", .string(text)), ("link", .string(text))])
         default: candidate = .string(text)
@@ -113,18 +124,25 @@ enum BitableValues {
     /// The cell's plain text (for filters, sorting, the admin view).
     static func plainText(_ stored: JSONValue, field: BitField) -> String {
         switch stored {
-        case let .string(s): return s
-        case let .number(n): return n
-        case let .bool(b): return b ? "true" : "false"
-        case let .array(items): return items.map { $0.stringValue ?? $0["id"]?.stringValue ?? $0.serialized() }.joined(separator: ",")
+        case .string(let s): return s
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let items):
+            return items.map { $0.stringValue ?? $0["id"]?.stringValue ?? $0.serialized() }.joined(separator: ",")
         case .object: return stored["text"]?.stringValue ?? stored["location"]?.stringValue ?? stored.serialized()
         case .null: return ""
         }
     }
 
     static func userObject(_ id: String) -> JSONValue {
-        .object([("id", .string(id)), ("name", .string("用户\(id.suffix(4))")), ("en_name", .string("User \(id.suffix(4))")),
-                 ("email", .string("")), ("avatar_url", .string("https://s1-imfile.feishucdn.com/static-resource/v1/\(id.suffix(8))~?image_size=72x72"))])
+        .object([
+            ("id", .string(id)), ("name", .string("用户\(id.suffix(4))")), ("en_name", .string("User \(id.suffix(4))")),
+            ("email", .string("")),
+            (
+                "avatar_url",
+                .string("https://s1-imfile.feishucdn.com/static-resource/v1/\(id.suffix(8))~?image_size=72x72")
+            )
+        ])
     }
 
     /// Read shape of search and batch_get (text as segment arrays).
@@ -133,7 +151,8 @@ enum BitableValues {
         case 1:
             let text = stored.stringValue ?? plainText(stored, field: field)
             if field.uiType == "Email" {
-                return .array([.object([("type", "url"), ("text", .string(text)), ("link", .string("mailto:\(text)"))])])
+                return .array([.object([("type", "url"), ("text", .string(text)), ("link", .string("mailto:\(text)"))])]
+                )
             }
             return .array([.object([("type", "text"), ("text", .string(text))])])
         case 11, 23:
@@ -154,7 +173,9 @@ enum BitableValues {
         case 11, 23:
             return .array((stored.arrayValue ?? []).compactMap { $0["id"]?.stringValue }.map(userObject))
         case 18, 21:
-            return .array([.object([("record_ids", stored), ("table_id", ""), ("text", ""), ("text_arr", []), ("type", "text")])])
+            return .array([
+                .object([("record_ids", stored), ("table_id", ""), ("text", ""), ("text_arr", []), ("type", "text")])
+            ])
         default:
             return stored
         }

@@ -4,8 +4,10 @@
 /// An empty value counts as absent (false); anything else is refused (1254001).
 enum BoolQuery {
     /// The documented boolean query flags (reference §2, §2.2, §2.3, §3.3).
-    static let names: Set<String> = ["automatic_fields", "text_field_as_array", "with_shared_url", "display_formula_ref",
-                                     "ignore_consistency_check"]
+    static let names: Set<String> = [
+        "automatic_fields", "text_field_as_array", "with_shared_url", "display_formula_ref",
+        "ignore_consistency_check"
+    ]
 
     static func parse(_ text: String) -> Bool? {
         switch text {

@@ -25,7 +25,7 @@ enum Schema {
         FieldSpec(name: "last_action_time", type: 5, property: dateTime),
         FieldSpec(name: "approver_chain", type: 1),
         FieldSpec(name: "form_data", type: 1),
-        FieldSpec(name: "synced_at", type: 5, property: dateTime),
+        FieldSpec(name: "synced_at", type: 5, property: dateTime)
     ]
 
     static let action: [FieldSpec] = [
@@ -36,6 +36,6 @@ enum Schema {
         FieldSpec(name: "approver", type: 1),
         FieldSpec(name: "action", type: 1),
         FieldSpec(name: "action_time", type: 5, property: dateTime),
-        FieldSpec(name: "comment", type: 1),
+        FieldSpec(name: "comment", type: 1)
     ]
 }

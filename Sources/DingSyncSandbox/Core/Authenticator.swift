@@ -18,7 +18,9 @@ struct Authenticator: EnvelopeAnswering, Sendable {
                 token = FormCoding.decode(ctx.request.bodyText).first(where: { $0.0 == "access_token" })?.1
             }
             guard let token, !token.isEmpty else {
-                return legacyError(&ctx, 88, "ding talk error[subcode=40000,submsg=access_token is blank]", sub: ("40000", "access_token is blank"))
+                return legacyError(
+                    &ctx, 88, "ding talk error[subcode=40000,submsg=access_token is blank]",
+                    sub: ("40000", "access_token is blank"))
             }
             if !dingtalk.tokenValid(token, now: ctx.nowMs) {
                 return faultAnswers.answer(.tokenInvalid, &ctx)
@@ -30,18 +32,34 @@ struct Authenticator: EnvelopeAnswering, Sendable {
             if !dingtalk.tokenValid(token, now: ctx.nowMs) { return faultAnswers.answer(.tokenInvalid, &ctx) }
         case .feishu:
             guard let header = ctx.request.header("authorization"), !header.trimmingSpaces.isEmpty else {
-                return feishuError(&ctx, FeishuError(code: 99991661, msg: "Missing access token for authorization. Please make a request with token attached.", status: 400))
+                return feishuError(
+                    &ctx,
+                    FeishuError(
+                        code: 99_991_661,
+                        msg: "Missing access token for authorization. Please make a request with token attached.",
+                        status: 400))
             }
             let parts = header.trimmingSpaces.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2, parts[0] == "Bearer", !parts[1].isEmpty else {
-                return feishuError(&ctx, FeishuError(code: 99991671, msg: "Invalid access token format. The Authorization header must be \"Bearer <token>\".", status: 400))
+                return feishuError(
+                    &ctx,
+                    FeishuError(
+                        code: 99_991_671,
+                        msg: "Invalid access token format. The Authorization header must be \"Bearer <token>\".",
+                        status: 400))
             }
             let token = parts[1]
             if token.hasPrefix("u-") {
-                return feishuError(&ctx, FeishuError(code: 99991668, msg: "Invalid access token for authorization. Please make a request with token attached.", status: 400))
+                return feishuError(
+                    &ctx,
+                    FeishuError(
+                        code: 99_991_668,
+                        msg: "Invalid access token for authorization. Please make a request with token attached.",
+                        status: 400))
             }
             guard token.hasPrefix("t-") else {
-                return feishuError(&ctx, FeishuError(code: 99991671, msg: "Invalid access token format.", status: 400))
+                return feishuError(
+                    &ctx, FeishuError(code: 99_991_671, msg: "Invalid access token format.", status: 400))
             }
             if !bitable.tokenValid(token, now: ctx.nowMs) { return faultAnswers.answer(.tokenInvalid, &ctx) }
         case .webhook:

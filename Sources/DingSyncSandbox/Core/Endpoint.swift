@@ -39,7 +39,8 @@ enum Endpoint: String, CaseIterable, Sendable {
 
     var family: Family {
         switch self {
-        case .dtGetToken, .dtLegacyListIds, .dtLegacyGet, .dtUserGet, .dtDepartmentGet, .dtGetByName, .dtListByUserId: return .legacy
+        case .dtGetToken, .dtLegacyListIds, .dtLegacyGet, .dtUserGet, .dtDepartmentGet, .dtGetByName, .dtListByUserId:
+            return .legacy
         case .dtAccessToken, .dtInstanceIds, .dtInstanceGet, .dtProcessCode, .dtTemplates: return .new
         case .webhook: return .webhook
         default: return .feishu
@@ -56,8 +57,9 @@ enum Endpoint: String, CaseIterable, Sendable {
         case .dtProcessCode, .dtTemplates, .dtGetByName, .dtListByUserId: return "Workflow.Form.Read"
         case .dtUserGet: return "qyapi_get_member"
         case .dtDepartmentGet: return "qyapi_get_department_list"
-        case .fsTablesList, .fsTablesCreate, .fsFieldsList, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsSearch, .fsList,
-             .fsGet, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete, .fsBatchGet:
+        case .fsTablesList, .fsTablesCreate, .fsFieldsList, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete,
+            .fsSearch, .fsList,
+            .fsGet, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete, .fsBatchGet:
             return "bitable:app"
         default: return nil
         }
@@ -82,8 +84,9 @@ enum Endpoint: String, CaseIterable, Sendable {
     var tableAccess: TableAccess {
         switch self {
         case .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet: return .read
-        case .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate,
-             .fsBatchDelete:
+        case .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate,
+            .fsBatchUpdate,
+            .fsBatchDelete:
             return .write
         default: return .none
         }

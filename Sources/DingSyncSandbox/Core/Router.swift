@@ -17,10 +17,13 @@ enum Router {
 
     static func match(method: String, path rawPath: String) -> Result<Match, MissError> {
         let path = rawPath.count > 1 && rawPath.hasSuffix("/") ? String(rawPath.dropLast()) : rawPath
-        func ok(_ e: Endpoint, _ p: [String: String] = [:]) -> Result<Match, MissError> { .success(Match(endpoint: e, params: p)) }
+        func ok(_ e: Endpoint, _ p: [String: String] = [:]) -> Result<Match, MissError> {
+            .success(Match(endpoint: e, params: p))
+        }
         switch path {
         case "/gettoken": return method == "GET" ? ok(.dtGetToken) : .failure(MissError(miss: .other))
-        case "/v1.0/oauth2/accessToken": return method == "POST" ? ok(.dtAccessToken) : .failure(MissError(miss: .newUnknown))
+        case "/v1.0/oauth2/accessToken":
+            return method == "POST" ? ok(.dtAccessToken) : .failure(MissError(miss: .newUnknown))
         case "/topapi/processinstance/listids": return ok(.dtLegacyListIds)
         case "/topapi/processinstance/get": return ok(.dtLegacyGet)
         case "/topapi/v2/user/get": return ok(.dtUserGet)
@@ -47,7 +50,8 @@ enum Router {
             return method == "POST" ? ok(.webhook, ["hook": parts[4]]) : .failure(MissError(miss: .feishuUnknown))
         }
         // open-apis bitable v1 apps :app tables [:table (fields|records [search|batch_*|:record])]
-        guard parts.count >= 5, parts[0] == "open-apis", parts[1] == "bitable", parts[2] == "v1", parts[3] == "apps" else {
+        guard parts.count >= 5, parts[0] == "open-apis", parts[1] == "bitable", parts[2] == "v1", parts[3] == "apps"
+        else {
             return .failure(MissError(miss: parts.first == "open-apis" ? .feishuUnknown : .other))
         }
         var p = ["app_token": parts[4]]

@@ -18,8 +18,9 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         parts = SandboxParts(options: options)
         admin = AdminAPI(parts: parts)
         faultAnswers = FaultAnswers(envelopes: parts.envelopes, appKey: parts.identity.appKey)
-        authenticator = Authenticator(envelopes: parts.envelopes, faultAnswers: faultAnswers, dingtalk: parts.dingtalk,
-                                      bitable: parts.bitable)
+        authenticator = Authenticator(
+            envelopes: parts.envelopes, faultAnswers: faultAnswers, dingtalk: parts.dingtalk,
+            bitable: parts.bitable)
     }
 
     // MARK: Entry
@@ -30,9 +31,9 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
             return Outcome(response: admin.handle(request))
         }
         switch Router.match(method: request.method, path: request.path) {
-        case let .success(match):
+        case .success(let match):
             return process(match.endpoint, match.params, request)
-        case let .failure(miss):
+        case .failure(let miss):
             return unknownPath(miss.miss)
         }
     }
@@ -41,12 +42,19 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         let latency = parts.settings.current.latencyMs
         switch miss {
         case .legacyUnknown:
-            return Outcome(response: .json(["errcode": 22, "errmsg": "不合法ApiName", "request_id": .string(envelopes.legacyRequestId())]),
-                           delayMs: latency)
+            return Outcome(
+                response: .json([
+                    "errcode": 22, "errmsg": "不合法ApiName", "request_id": .string(envelopes.legacyRequestId())
+                ]),
+                delayMs: latency)
         case .newUnknown:
-            return Outcome(response: newJSON(.object([("code", "InvalidAction.NotFound"),
-                                                      ("message", "Specified api is not found, please check your url and method."),
-                                                      ("requestid", .string(envelopes.newRequestId()))]), status: 404), delayMs: latency)
+            return Outcome(
+                response: newJSON(
+                    .object([
+                        ("code", "InvalidAction.NotFound"),
+                        ("message", "Specified api is not found, please check your url and method."),
+                        ("requestid", .string(envelopes.newRequestId()))
+                    ]), status: 404), delayMs: latency)
         case .feishuUnknown, .other:
             return Outcome(response: .text("404 page not found", status: 404), delayMs: latency)
         }
@@ -58,8 +66,9 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         let now = parts.clock.nowMs()
         parts.quota.roll(now: now)
         let mono = parts.clock.monoNs()
-        var ctx = CallContext(endpoint: endpoint, request: request, params: params, settings: parts.settings.current, nowMs: now,
-                              monoNs: mono, arrivalNs: min(request.arrivalNs ?? mono, mono))
+        var ctx = CallContext(
+            endpoint: endpoint, request: request, params: params, settings: parts.settings.current, nowMs: now,
+            monoNs: mono, arrivalNs: min(request.arrivalNs ?? mono, mono))
         let counters = parts.counters
         counters.begin(endpoint)
 
@@ -70,9 +79,9 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         var trickle: (intervalMs: Int, pieceBytes: Int)?
         if let fault = parts.faults.take(for: endpoint) {
             switch fault {
-            case let .delay(ms): delay += ms
+            case .delay(let ms): delay += ms
             case .timeout: forcedTimeout = true
-            case let .trickle(interval, piece): trickle = (interval, piece)
+            case .trickle(let interval, let piece): trickle = (interval, piece)
             case .stuckCursor: ctx.stuckCursor = true
             case .drop:
                 drop = true
@@ -109,16 +118,23 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         if endpoint.isDingTalk, settings.dingtalkIPBlocked { return faultAnswers.answer(.ip, &ctx) }
         if endpoint.family != .webhook, !endpoint.isToken {
             if let failure = authenticator.check(&ctx) { return failure }
-            if let scope = endpoint.scope, settings.revokedScopes.contains(scope) { return faultAnswers.answer(.permission, &ctx) }
+            if let scope = endpoint.scope, settings.revokedScopes.contains(scope) {
+                return faultAnswers.answer(.permission, &ctx)
+            }
         }
         switch admit(ctx) {
         case .admitted: break
         case .quotaExhausted: return faultAnswers.answer(.quota, &ctx)
-        case let .throttled(limit, resetSeconds): return faultAnswers.throttle(&ctx, limit: limit, resetSeconds: resetSeconds)
+        case .throttled(let limit, let resetSeconds):
+            return faultAnswers.throttle(&ctx, limit: limit, resetSeconds: resetSeconds)
         }
         if !endpoint.isToken, endpoint.family != .webhook {
-            if settings.throttleRate > 0, parts.faults.roll(settings.throttleRate) { return faultAnswers.answer(.throttle, &ctx) }
-            if settings.errorRate > 0, parts.faults.roll(settings.errorRate) { return faultAnswers.answer(.serverError, &ctx) }
+            if settings.throttleRate > 0, parts.faults.roll(settings.throttleRate) {
+                return faultAnswers.answer(.throttle, &ctx)
+            }
+            if settings.errorRate > 0, parts.faults.roll(settings.errorRate) {
+                return faultAnswers.answer(.serverError, &ctx)
+            }
         }
         var response = dispatch(&ctx)
         let randomTimeout = endpoint.isBitable && settings.timeoutRate > 0 && parts.faults.roll(settings.timeoutRate)
@@ -135,17 +151,28 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         let windows: [(UInt64, Int)]
         let app: String
         switch ctx.endpoint.rateClass {
-        case .none: windows = []; app = ""
-        case .dingtalk: windows = [(second, s.dingtalkQPS)]; app = parts.identity.appKey
-        case .feishuRead: windows = [(second, s.feishuReadQPS)]; app = parts.identity.feishuAppId
-        case .feishuWrite: windows = [(second, s.feishuWriteQPS)]; app = parts.identity.feishuAppId
-        case .feishuSchema: windows = [(second, s.feishuSchemaQPS)]; app = parts.identity.feishuAppId
+        case .none:
+            windows = []
+            app = ""
+        case .dingtalk:
+            windows = [(second, s.dingtalkQPS)]
+            app = parts.identity.appKey
+        case .feishuRead:
+            windows = [(second, s.feishuReadQPS)]
+            app = parts.identity.feishuAppId
+        case .feishuWrite:
+            windows = [(second, s.feishuWriteQPS)]
+            app = parts.identity.feishuAppId
+        case .feishuSchema:
+            windows = [(second, s.feishuSchemaQPS)]
+            app = parts.identity.feishuAppId
         case .webhook:
             windows = [(second, s.webhookPerSecond), (60 * second, s.webhookPerMinute)]
             app = ctx.param("hook")
         }
         let quota = ctx.endpoint.isDingTalk ? s.dingtalkMonthlyQuota : s.feishuMonthlyQuota
-        return parts.quota.admit(ctx.endpoint, arrivalNs: ctx.arrivalNs, app: app, windows: windows, monthlyQuota: quota)
+        return parts.quota.admit(
+            ctx.endpoint, arrivalNs: ctx.arrivalNs, app: app, windows: windows, monthlyQuota: quota)
     }
 
     /// The part that answers the call.

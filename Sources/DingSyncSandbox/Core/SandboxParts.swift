@@ -38,7 +38,8 @@ struct SandboxParts: Sendable {
         counters = Counters()
         quota = QuotaCounter()
         faults = FaultInjector(seed: options.seed)
-        dingtalk = DingTalkSimulator(options: options, identity: identity, envelopes: envelopes, originMs: clock.originMs)
+        dingtalk = DingTalkSimulator(
+            options: options, identity: identity, envelopes: envelopes, originMs: clock.originMs)
         bitable = BitableSimulator(options: options, identity: identity, envelopes: envelopes, address: address)
         webhook = WebhookSink(identity: identity, envelopes: envelopes, address: address)
     }

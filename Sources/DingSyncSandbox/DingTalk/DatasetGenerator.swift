@@ -10,22 +10,27 @@ struct DatasetGenerator {
         let (depts, deptOrder, users, userOrder) = org.makeOrg(nowMs: nowMs)
         let templates = org.makeTemplates(depts: depts, users: users, nowMs: nowMs)
         orgRng = org.rng
-        var world = DingTalkWorld(orgName: OrgGenerator.orgName, departments: depts, departmentOrder: deptOrder, users: users,
-                                  userOrder: userOrder, templates: templates, instances: [:], idsByCode: [:])
+        var world = DingTalkWorld(
+            orgName: OrgGenerator.orgName, departments: depts, departmentOrder: deptOrder, users: users,
+            userOrder: userOrder, templates: templates, instances: [:], idsByCode: [:])
         var factory = InstanceFactory(rng: SplitMix64(seed: seed ^ 0x1A57_A4CE_0000_0002), forms: FormGenerator())
         while world.instances.count < count {
             let created = factory.randomCreateTime(nowMs: nowMs, days: days)
             let template = factory.pickTemplate(world.templates)
             let planned = factory.randomOutcome(createTime: created, nowMs: nowMs, nodes: template.nodes.count)
-            let inst = factory.make(world: world, template: template, createTime: created, planned: planned, nowMs: nowMs)
+            let inst = factory.make(
+                world: world, template: template, createTime: created, planned: planned, nowMs: nowMs)
             world.instances[inst.id] = inst
             // Sometimes a withdrawn instance is resubmitted (biz_action REVOKE), and the original
             // lists the new one among its attached instances.
-            if world.instances.count < count, inst.status == "TERMINATED", let end = inst.finishTime, end + 600_000 < nowMs - 60_000, factory.rng.chance(0.25) {
+            if world.instances.count < count, inst.status == "TERMINATED", let end = inst.finishTime,
+                end + 600_000 < nowMs - 60_000, factory.rng.chance(0.25)
+            {
                 let again = end + factory.rng.int64(60_000...min(6 * 3_600_000, nowMs - 60_000 - end))
-                var copy = factory.make(world: world, template: template, createTime: again,
-                                        planned: factory.randomOutcome(createTime: again, nowMs: nowMs, nodes: template.nodes.count),
-                                        nowMs: nowMs, originator: inst.originatorUserId)
+                var copy = factory.make(
+                    world: world, template: template, createTime: again,
+                    planned: factory.randomOutcome(createTime: again, nowMs: nowMs, nodes: template.nodes.count),
+                    nowMs: nowMs, originator: inst.originatorUserId)
                 copy.bizAction = "REVOKE"
                 world.instances[copy.id] = copy
                 world.instances[inst.id]?.attachedProcessInstanceIds.append(copy.id)
@@ -52,8 +57,8 @@ struct InstanceFactory {
         let latest = nowMs - 5 * 60_000
         for _ in 0..<20 {
             let day = TimeFormat.startOfDay(earliest + rng.int64(0...(Int64(days) * TimeFormat.dayMs)))
-            let weekday = ((day + Int64(TimeFormat.beijingOffset) * 1000) / TimeFormat.dayMs + 4) % 7 // 0 = Sunday
-            if (weekday == 0 || weekday == 6), rng.chance(0.85) { continue }
+            let weekday = ((day + Int64(TimeFormat.beijingOffset) * 1000) / TimeFormat.dayMs + 4) % 7  // 0 = Sunday
+            if weekday == 0 || weekday == 6, rng.chance(0.85) { continue }
             let seconds: Int64 = rng.chance(0.85) ? rng.int64(9 * 3600...(19 * 3600 - 1)) : rng.int64(0...86_399)
             let t = day + seconds * 1000 + rng.int64(0...999)
             if t >= earliest, t <= latest { return t }
@@ -77,8 +82,10 @@ struct InstanceFactory {
         }
     }
 
-    mutating func make(world: DingTalkWorld, template: ProcessTemplate, createTime: Int64, planned: FlowEngine.Planned,
-                       nowMs: Int64, originator fixedOriginator: String? = nil) -> ApprovalInstance {
+    mutating func make(
+        world: DingTalkWorld, template: ProcessTemplate, createTime: Int64, planned: FlowEngine.Planned,
+        nowMs: Int64, originator fixedOriginator: String? = nil
+    ) -> ApprovalInstance {
         let originatorId = fixedOriginator ?? rng.pick(world.userOrder)
         let originator = world.users[originatorId] ?? DTUser.placeholder(originatorId)
         let home = originator.deptIds.first ?? DingTalkWorld.rootDeptId
@@ -92,12 +99,16 @@ struct InstanceFactory {
         }()
         let id = rng.alnum(26) + String(createTime / 1000)
         let businessId = TimeFormat.compactMinute(createTime) + rng.digits(9)
-        let colleagues = world.userOrder.compactMap { world.users[$0] }.filter { $0.deptIds.contains(home) && $0.userid != originatorId }
-        let form = forms.form(&rng, template: template, createTime: createTime, originator: originator, colleagues: colleagues)
+        let colleagues = world.userOrder.compactMap { world.users[$0] }.filter {
+            $0.deptIds.contains(home) && $0.userid != originatorId
+        }
+        let form = forms.form(
+            &rng, template: template, createTime: createTime, originator: originator, colleagues: colleagues)
         var engine = FlowEngine(rng: SplitMix64(seed: rng.next()), world: world)
-        let inst = engine.generate(template: template, originator: originator, deptId: deptId, deptName: deptName,
-                                   createTime: createTime, planned: planned, limit: max(createTime, nowMs - 30_000), id: id,
-                                   businessId: businessId, form: form, legacyTaskTimesAsMs: rng.chance(0.08))
+        let inst = engine.generate(
+            template: template, originator: originator, deptId: deptId, deptName: deptName,
+            createTime: createTime, planned: planned, limit: max(createTime, nowMs - 30_000), id: id,
+            businessId: businessId, form: form, legacyTaskTimesAsMs: rng.chance(0.08))
         return inst
     }
 }

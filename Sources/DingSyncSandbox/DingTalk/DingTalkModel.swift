@@ -29,9 +29,10 @@ struct DTUser: Sendable {
     var leaderDeptIds: [Int64]
 
     static func placeholder(_ userid: String) -> DTUser {
-        DTUser(userid: userid, unionid: "", name: userid, title: "", jobNumber: "", deptIds: [DingTalkWorld.rootDeptId],
-               deptOrders: ["0"], managerUserid: nil, hiredDate: nil, mobile: "", email: nil, workPlace: nil, admin: false,
-               boss: false, senior: false, leaderDeptIds: [])
+        DTUser(
+            userid: userid, unionid: "", name: userid, title: "", jobNumber: "", deptIds: [DingTalkWorld.rootDeptId],
+            deptOrders: ["0"], managerUserid: nil, hiredDate: nil, mobile: "", email: nil, workPlace: nil, admin: false,
+            boss: false, senior: false, leaderDeptIds: [])
     }
 }
 
@@ -169,7 +170,8 @@ struct DingTalkWorld: Sendable {
         instances[instance.id] = instance
         var ids = idsByCode[instance.processCode] ?? []
         let key = (instance.createTime, instance.id)
-        var lo = 0, hi = ids.count
+        var lo = 0
+        var hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if let other = instances[ids[mid]], (other.createTime, other.id) < key { lo = mid + 1 } else { hi = mid }

@@ -7,32 +7,57 @@ extension DingTalkSimulator {
     /// `GET /__admin/departments`.
     func departmentsJSON() -> JSONValue {
         lock.withLock {
-            .object([("departments", .array(world.departmentOrder.compactMap { world.departments[$0] }.map { d in
-                var b = ObjectBuilder()
-                b.set("dept_id", .int(d.id))
-                b.set("name", d.name)
-                b.set("parent_id", d.parentId.map { JSONValue.int($0) })
-                b.set("manager_userids", .strings(d.managerUserIds))
-                return b.value
-            }))])
+            .object([
+                (
+                    "departments",
+                    .array(
+                        world.departmentOrder.compactMap { world.departments[$0] }.map { d in
+                            var b = ObjectBuilder()
+                            b.set("dept_id", .int(d.id))
+                            b.set("name", d.name)
+                            b.set("parent_id", d.parentId.map { JSONValue.int($0) })
+                            b.set("manager_userids", .strings(d.managerUserIds))
+                            return b.value
+                        })
+                )
+            ])
         }
     }
 
     /// `GET /__admin/users`: every user in the legacy shape.
     func usersJSON() -> JSONValue {
         lock.withLock {
-            .object([("users", .array(world.userOrder.compactMap { world.users[$0] }.map(InstanceRendering.legacyUser)))])
+            .object([
+                ("users", .array(world.userOrder.compactMap { world.users[$0] }.map(InstanceRendering.legacyUser)))
+            ])
         }
     }
 
     /// `GET /__admin/templates`: codes, names, kinds, nodes and instance counts.
     func templatesJSON() -> JSONValue {
         lock.withLock {
-            .object([("templates", .array(world.templates.map { t in
-                .object([("process_code", .string(t.code)), ("name", .string(t.name)), ("kind", .string(t.kind.rawValue)),
-                         ("nodes", .array(t.nodes.map { .object([("activity_id", .string($0.activityId)), ("name", .string($0.name))]) })),
-                         ("instances", .int(world.idsByCode[t.code]?.count ?? 0))])
-            }))])
+            .object([
+                (
+                    "templates",
+                    .array(
+                        world.templates.map { t in
+                            .object([
+                                ("process_code", .string(t.code)), ("name", .string(t.name)),
+                                ("kind", .string(t.kind.rawValue)),
+                                (
+                                    "nodes",
+                                    .array(
+                                        t.nodes.map {
+                                            .object([
+                                                ("activity_id", .string($0.activityId)), ("name", .string($0.name))
+                                            ])
+                                        })
+                                ),
+                                ("instances", .int(world.idsByCode[t.code]?.count ?? 0))
+                            ])
+                        })
+                )
+            ])
         }
     }
 
@@ -61,8 +86,10 @@ extension DingTalkSimulator {
     func instanceDetail(_ id: String, beijing: Bool) throws(AdminError) -> JSONValue {
         try lock.withLockTyped { () throws(AdminError) -> JSONValue in
             guard let inst = world.instances[id] else { throw AdminError("instance \(id) not found", status: 404) }
-            return .object([("summary", instanceSummary(inst)), ("legacy", InstanceRendering.legacy(inst)),
-                            ("new", InstanceRendering.new(inst, beijing: beijing))])
+            return .object([
+                ("summary", instanceSummary(inst)), ("legacy", InstanceRendering.legacy(inst)),
+                ("new", InstanceRendering.new(inst, beijing: beijing))
+            ])
         }
     }
 
@@ -80,7 +107,9 @@ extension DingTalkSimulator {
             case "approve", "finish":
                 guard !inst.isFinal else { throw AdminError("instance \(id) is already \(inst.status)", status: 409) }
                 let result = body["result"]?.stringValue ?? "agree"
-                guard result == "agree" || result == "refuse" else { throw AdminError("result must be agree or refuse") }
+                guard result == "agree" || result == "refuse" else {
+                    throw AdminError("result must be agree or refuse")
+                }
                 engine.advance(&inst, at: now, agree: result == "agree", remark: remark, throughAll: action == "finish")
                 cause = action == "finish" ? .finished : .approved
             case "terminate":
@@ -115,7 +144,9 @@ extension DingTalkSimulator {
         return summaries
     }
 
-    private func createInstancesLocked(_ body: JSONValue, now: Int64) throws(AdminError) -> ([JSONValue], [InstanceChange]) {
+    private func createInstancesLocked(_ body: JSONValue, now: Int64) throws(AdminError) -> (
+        [JSONValue], [InstanceChange]
+    ) {
         let count = Int(body["count"]?.int64Value ?? 1)
         guard count >= 1, count <= 100_000 else { throw AdminError("count must be 1…100000") }
         var template: ProcessTemplate?
@@ -125,9 +156,13 @@ extension DingTalkSimulator {
         }
         var createTime = now
         if let ct = body["create_time"] {
-            if let ms = ct.int64Value { createTime = ms }
-            else if let s = ct.stringValue, let ms = TimeFormat.parse(s) { createTime = ms }
-            else { throw AdminError("create_time must be epoch ms or ISO 8601") }
+            if let ms = ct.int64Value {
+                createTime = ms
+            } else if let s = ct.stringValue, let ms = TimeFormat.parse(s) {
+                createTime = ms
+            } else {
+                throw AdminError("create_time must be epoch ms or ISO 8601")
+            }
         }
         let originator = body["originator"]?.stringValue
         if let originator, world.users[originator] == nil { throw AdminError("unknown originator \(originator)") }
@@ -149,8 +184,9 @@ extension DingTalkSimulator {
             // Several instances get distinct seconds (ending at the given time) so their ids differ.
             let at = createTime - Int64(count - 1 - i) * 1000
             let limit = max(now, at + Int64(4 + t.nodes.count * 5) * 2000)
-            let inst = factory.make(world: world, template: t, createTime: at, planned: planned, nowMs: limit + 30_000,
-                                    originator: originator)
+            let inst = factory.make(
+                world: world, template: t, createTime: at, planned: planned, nowMs: limit + 30_000,
+                originator: originator)
             world.insert(inst)
             created.append(instanceSummary(inst))
             changes.append(InstanceChange(cause: .created, before: nil, after: inst, atMs: now))
@@ -174,7 +210,9 @@ extension DingTalkSimulator {
         b.set("create_time", .int(inst.createTime))
         b.set("finish_time", inst.finishTime.map { JSONValue.int($0) })
         b.set("create_time_text", TimeFormat.legacy(inst.createTime))
-        if let index = inst.currentNode, let node = template?.nodes[safe: index], !inst.isFinal { b.set("current_node", node.name) }
+        if let index = inst.currentNode, let node = template?.nodes[safe: index], !inst.isFinal {
+            b.set("current_node", node.name)
+        }
         b.set("running_task_userids", .strings(inst.tasks.filter { $0.status == "RUNNING" }.map(\.userId)))
         b.set("records", .int(inst.records.count))
         return b.value

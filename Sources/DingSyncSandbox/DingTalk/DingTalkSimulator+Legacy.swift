@@ -15,8 +15,12 @@ extension DingTalkSimulator {
         }
         if ctx.request.isFormBody {
             if ctx.request.bodyText.trimmingSpaces.hasPrefix("{") {
-                return .failure(LegacyFailure(response: legacyParamError(
-                    &ctx, "Content-Type 为 application/x-www-form-urlencoded，请求体却是 JSON（请发送 Content-Type: application/json）")))
+                return .failure(
+                    LegacyFailure(
+                        response: legacyParamError(
+                            &ctx,
+                            "Content-Type 为 application/x-www-form-urlencoded，请求体却是 JSON（请发送 Content-Type: application/json）"
+                        )))
             }
             let pairs = FormCoding.decode(ctx.request.bodyText).filter { $0.0 != "access_token" }
             return .success(.object(pairs.map { ($0.0, .string($0.1)) }))
@@ -34,15 +38,20 @@ extension DingTalkSimulator {
     // MARK: /gettoken
 
     func legacyGetToken(_ ctx: inout CallContext) -> SandboxResponse {
-        guard let key = ctx.request.query("appkey"), !key.isEmpty, let secret = ctx.request.query("appsecret"), !secret.isEmpty else {
+        guard let key = ctx.request.query("appkey"), !key.isEmpty, let secret = ctx.request.query("appsecret"),
+            !secret.isEmpty
+        else {
             return legacyError(&ctx, 40035, "缺少参数 appkey 或 appsecret")
         }
         guard key == identity.appKey, secret == identity.appSecret else {
             return legacyError(&ctx, 40096, "不合法的appKey或appSecret")
         }
         let token = issueToken(now: ctx.nowMs, lifetimeSeconds: ctx.settings.tokenLifetime)
-        return .json(.object([("errcode", 0), ("access_token", .string(token)), ("errmsg", "ok"),
-                              ("expires_in", .int(ctx.settings.tokenLifetime))]))
+        return .json(
+            .object([
+                ("errcode", 0), ("access_token", .string(token)), ("errmsg", "ok"),
+                ("expires_in", .int(ctx.settings.tokenLifetime))
+            ]))
     }
 
     // MARK: processinstance/listids
@@ -50,13 +59,15 @@ extension DingTalkSimulator {
     func legacyListIds(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch legacyBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let code = body["process_code"]?.lenientString, !code.isEmpty else {
             return legacyParamError(&ctx, "process_code 不能为空")
         }
-        guard let start = body["start_time"]?.lenientInt64 else { return legacyParamError(&ctx, "start_time 不能为空，须为毫秒时间戳") }
+        guard let start = body["start_time"]?.lenientInt64 else {
+            return legacyParamError(&ctx, "start_time 不能为空，须为毫秒时间戳")
+        }
         var end: Int64?
         if let e = body["end_time"], !e.isNull {
             guard let v = e.lenientInt64 else { return legacyParamError(&ctx, "end_time 须为毫秒时间戳") }
@@ -69,7 +80,9 @@ extension DingTalkSimulator {
         }
         var cursor = 0
         if let c = body["cursor"], !c.isNull {
-            guard let v = c.lenientInt64, v >= 0, v <= Int64(Int32.max) else { return legacyParamError(&ctx, "cursor 无效") }
+            guard let v = c.lenientInt64, v >= 0, v <= Int64(Int32.max) else {
+                return legacyParamError(&ctx, "cursor 无效")
+            }
             cursor = Int(v)
         }
         var userIds: [String] = []
@@ -86,8 +99,9 @@ extension DingTalkSimulator {
         case .startTooOld: return legacyParamError(&ctx, "start_time 不能早于当前时间 365 天")
         case nil: break
         }
-        var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: [],
-                                   cap: ctx.settings.maxIdsPerQuery, offset: cursor, size: size)
+        var (ids, next) = listPage(
+            code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: [],
+            cap: ctx.settings.maxIdsPerQuery, offset: cursor, size: size)
         if ctx.stuckCursor { next = cursor }
         var result: [(String, JSONValue)] = [("list", .strings(ids))]
         if let next { result.append(("next_cursor", .int(next))) }
@@ -99,8 +113,8 @@ extension DingTalkSimulator {
     func legacyGetInstance(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch legacyBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let id = body["process_instance_id"]?.lenientString, !id.isEmpty else {
             return legacyParamError(&ctx, "process_instance_id 不能为空")
@@ -114,8 +128,8 @@ extension DingTalkSimulator {
     func legacyUserGet(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch legacyBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let userid = body["userid"]?.lenientString, !userid.isEmpty, userid.count <= 64 else {
             return legacyParamError(&ctx, "userid 不能为空")
@@ -127,8 +141,8 @@ extension DingTalkSimulator {
     func legacyDepartmentGet(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch legacyBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let deptId = body["dept_id"]?.lenientInt64 else { return legacyParamError(&ctx, "dept_id 不能为空") }
         guard let dept = world.departments[deptId] else { return legacyError(&ctx, 60003, "部门不存在") }
@@ -149,34 +163,50 @@ extension DingTalkSimulator {
     func legacyGetByName(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch legacyBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let name = body["name"]?.lenientString, !name.isEmpty else { return legacyParamError(&ctx, "name 不能为空") }
         guard let template = world.templates.first(where: { $0.name == name }) else {
             return legacyError(&ctx, 820004, "模板不存在")
         }
-        return .json(.object([("errcode", 0), ("errmsg", "ok"), ("process_code", .string(template.code)),
-                              ("request_id", .string(envelopes.legacyRequestId()))]))
+        return .json(
+            .object([
+                ("errcode", 0), ("errmsg", "ok"), ("process_code", .string(template.code)),
+                ("request_id", .string(envelopes.legacyRequestId()))
+            ]))
     }
 
     func legacyListByUserId(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch legacyBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
-        guard let offset = body["offset"]?.lenientInt64, offset >= 0 else { return legacyParamError(&ctx, "offset 不能为空") }
-        guard let size = body["size"]?.lenientInt64, size >= 1, size <= 100 else { return legacyParamError(&ctx, "size 须在 1 到 100 之间") }
+        guard let offset = body["offset"]?.lenientInt64, offset >= 0 else {
+            return legacyParamError(&ctx, "offset 不能为空")
+        }
+        guard let size = body["size"]?.lenientInt64, size >= 1, size <= 100 else {
+            return legacyParamError(&ctx, "size 须在 1 到 100 之间")
+        }
         if let userid = body["userid"]?.lenientString, !userid.isEmpty, world.users[userid] == nil {
             return legacyError(&ctx, 60121, "找不到该用户")
         }
         let all = world.templates
         let lower = min(Int(offset), all.count)
         let upper = min(lower + Int(size), all.count)
-        var result: [(String, JSONValue)] = [("process_list", .array(all[lower..<upper].map { t in
-            .object([("name", .string(t.name)), ("process_code", .string(t.code)), ("icon_url", .string(t.iconUrl)), ("url", .string(t.url))])
-        }))]
+        var result: [(String, JSONValue)] = [
+            (
+                "process_list",
+                .array(
+                    all[lower..<upper].map { t in
+                        .object([
+                            ("name", .string(t.name)), ("process_code", .string(t.code)),
+                            ("icon_url", .string(t.iconUrl)), ("url", .string(t.url))
+                        ])
+                    })
+            )
+        ]
         if upper < all.count { result.append(("next_cursor", .int(upper))) }
         return legacyOK([("result", .object(result))])
     }

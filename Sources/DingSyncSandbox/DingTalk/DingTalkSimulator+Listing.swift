@@ -20,8 +20,10 @@ extension DingTalkSimulator {
     /// Ids of `code` created within [start, end], optionally by originator and status, then
     /// one page from `offset`. The query yields at most `cap` ids (`max_ids_per_query`) in
     /// total: once they are handed out the last page has no cursor.
-    func listPage(code: String, start: Int64, end: Int64, userIds: [String], statuses: [String], cap: Int, offset: Int,
-                  size: Int) -> (ids: [String], next: Int?) {
+    func listPage(
+        code: String, start: Int64, end: Int64, userIds: [String], statuses: [String], cap: Int, offset: Int,
+        size: Int
+    ) -> (ids: [String], next: Int?) {
         let all = world.idsByCode[code] ?? []
         let userSet = Set(userIds)
         let statusSet = Set(statuses)

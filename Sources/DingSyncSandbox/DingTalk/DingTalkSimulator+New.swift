@@ -2,8 +2,10 @@
 /// JSON bodies only, int64 request numbers.
 extension DingTalkSimulator {
     private func newBody(_ ctx: inout CallContext) -> Result<JSONValue, LegacyFailure> {
-        guard !ctx.request.body.isEmpty, let json = try? JSONValue.parse(ctx.request.body), json.objectPairs != nil else {
-            return .failure(LegacyFailure(response: newError(&ctx, 400, "Missingbody", "body is mandatory for this action.")))
+        guard !ctx.request.body.isEmpty, let json = try? JSONValue.parse(ctx.request.body), json.objectPairs != nil
+        else {
+            return .failure(
+                LegacyFailure(response: newError(&ctx, 400, "Missingbody", "body is mandatory for this action.")))
         }
         return .success(json)
     }
@@ -13,8 +15,8 @@ extension DingTalkSimulator {
     func newAccessToken(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch newBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let key = body["appKey"]?.stringValue, !key.isEmpty else {
             return newError(&ctx, 400, "MissingappKey", "appKey is mandatory for this action.")
@@ -34,8 +36,8 @@ extension DingTalkSimulator {
     func newInstanceIds(_ ctx: inout CallContext) -> SandboxResponse {
         let body: JSONValue
         switch newBody(&ctx) {
-        case let .success(b): body = b
-        case let .failure(f): return f.response
+        case .success(let b): body = b
+        case .failure(let f): return f.response
         }
         guard let code = body["processCode"]?.stringValue, !code.isEmpty else {
             return newError(&ctx, 400, "invalidProcessCode", "审批模板processCode不能为空")
@@ -48,7 +50,9 @@ extension DingTalkSimulator {
         }
         var end: Int64?
         if let e = body["endTime"], !e.isNull {
-            guard let v = e.int64Value else { return newError(&ctx, 400, "invalidEndTime", "结束时间endTime须为毫秒时间戳(int64)") }
+            guard let v = e.int64Value else {
+                return newError(&ctx, 400, "invalidEndTime", "结束时间endTime须为毫秒时间戳(int64)")
+            }
             end = v
         }
         guard let tokenValue = body["nextToken"], !tokenValue.isNull else {
@@ -91,8 +95,9 @@ extension DingTalkSimulator {
         case .startTooOld: return newError(&ctx, 400, "invalidInstanceListIdsStartTime", "开始时间不能早于当前时间365天")
         case nil: break
         }
-        var (ids, next) = listPage(code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: statuses,
-                                   cap: ctx.settings.maxIdsPerQuery, offset: Int(offset), size: Int(size))
+        var (ids, next) = listPage(
+            code: code, start: start, end: effectiveEnd, userIds: userIds, statuses: statuses,
+            cap: ctx.settings.maxIdsPerQuery, offset: Int(offset), size: Int(size))
         if ctx.stuckCursor { next = Int(offset) }
         var result: [(String, JSONValue)] = [("list", .strings(ids))]
         if let next { result.append(("nextToken", .string(String(next)))) }
@@ -102,7 +107,9 @@ extension DingTalkSimulator {
     /// A cursor sent as a JSON integer or as a string of ASCII digits.
     static func cursorValue(_ value: JSONValue) -> Int64? {
         if let n = value.int64Value { return n }
-        guard let text = value.stringValue, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard let text = value.stringValue, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return nil
+        }
         return Int64(text)
     }
 
@@ -135,8 +142,20 @@ extension DingTalkSimulator {
         guard let template = world.templates.first(where: { $0.name == name }) else {
             return newError(&ctx, 400, "process.error", "模板不存在")
         }
-        return newJSON(.object([("result", .object([("processCode", .string(template.code)),
-                                                     ("gmtModified", .string(TimeFormat.newAPI(template.gmtModified, beijing: ctx.settings.newAPITimes == .beijing)))]))]))
+        return newJSON(
+            .object([
+                (
+                    "result",
+                    .object([
+                        ("processCode", .string(template.code)),
+                        (
+                            "gmtModified",
+                            .string(
+                                TimeFormat.newAPI(template.gmtModified, beijing: ctx.settings.newAPITimes == .beijing))
+                        )
+                    ])
+                )
+            ]))
     }
 
     // MARK: GET /v1.0/workflow/processes/userVisibilities/templates
@@ -151,7 +170,9 @@ extension DingTalkSimulator {
         guard let tokenText = ctx.request.query("nextToken"), !tokenText.isEmpty else {
             return newError(&ctx, 400, "invalidNextToken", "nextToken不能为空，首次调用传0")
         }
-        guard let offset = Int(tokenText), offset >= 0 else { return newError(&ctx, 400, "invalidNextToken", "nextToken无效") }
+        guard let offset = Int(tokenText), offset >= 0 else {
+            return newError(&ctx, 400, "invalidNextToken", "nextToken无效")
+        }
         if let userId = ctx.request.query("userId"), !userId.isEmpty, world.users[userId] == nil {
             return newError(&ctx, 400, "invalidUserId", "用户不存在")
         }
@@ -160,10 +181,18 @@ extension DingTalkSimulator {
         let upper = min(lower + size, all.count)
         var result: [(String, JSONValue)] = []
         if upper < all.count { result.append(("nextToken", .int(upper))) }
-        result.append(("processList", .array(all[lower..<upper].map { t in
-            .object([("name", .string(t.name)), ("processCode", .string(t.code)), ("iconUrl", .string(t.iconUrl)),
-                     ("url", .string(t.url)), ("dirId", .string(t.dirId)), ("dirName", .string(t.dirName))])
-        })))
+        result.append(
+            (
+                "processList",
+                .array(
+                    all[lower..<upper].map { t in
+                        .object([
+                            ("name", .string(t.name)), ("processCode", .string(t.code)),
+                            ("iconUrl", .string(t.iconUrl)),
+                            ("url", .string(t.url)), ("dirId", .string(t.dirId)), ("dirName", .string(t.dirName))
+                        ])
+                    })
+            ))
         return newJSON(.object([("result", .object(result))]))
     }
 }

@@ -36,7 +36,8 @@ final class DingTalkSimulator: EnvelopeAnswering, @unchecked Sendable {
     }
 
     private static func makeWorld(_ options: SandboxOptions, _ originMs: Int64) -> DingTalkWorld {
-        DatasetGenerator(seed: options.seed, nowMs: originMs).makeWorld(instances: options.instances, days: options.days)
+        DatasetGenerator(seed: options.seed, nowMs: originMs).makeWorld(
+            instances: options.instances, days: options.days)
     }
 
     private static func tokenGenerator(_ seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed ^ 0xD1D7_70CE_0000_0008) }
@@ -133,8 +134,9 @@ final class DingTalkSimulator: EnvelopeAnswering, @unchecked Sendable {
     /// Process codes, organisation name and sizes, read in one step.
     var overview: Overview {
         lock.withLock {
-            Overview(processCodes: world.templates.map(\.code), orgName: world.orgName, instances: world.instances.count,
-                     users: world.users.count, departments: world.departments.count)
+            Overview(
+                processCodes: world.templates.map(\.code), orgName: world.orgName, instances: world.instances.count,
+                users: world.users.count, departments: world.departments.count)
         }
     }
 

@@ -26,13 +26,17 @@ struct FlowEngine {
     /// The approver of `node` for an instance started by `originator` from `deptId`.
     func approver(for node: FlowNode, originator: String, deptId: String) -> String {
         switch node.approver {
-        case let .user(id):
+        case .user(let id):
             return id
         case .deptManager:
-            let dept = Int64(deptId).flatMap { $0 == -1 ? DingTalkWorld.rootDeptId : $0 }.flatMap { world.departments[$0] }
+            let dept = Int64(deptId).flatMap { $0 == -1 ? DingTalkWorld.rootDeptId : $0 }.flatMap {
+                world.departments[$0]
+            }
             guard let dept else { return originator }
             if let manager = dept.managerUserIds.first, manager != originator { return manager }
-            if let parent = dept.parentId, let manager = world.departments[parent]?.managerUserIds.first { return manager }
+            if let parent = dept.parentId, let manager = world.departments[parent]?.managerUserIds.first {
+                return manager
+            }
             return dept.managerUserIds.first ?? originator
         }
     }
@@ -46,16 +50,21 @@ struct FlowEngine {
 
     mutating func attachments() -> [RecordAttachment] {
         let file = rng.pick(FormGenerator.fileNames)
-        return [RecordAttachment(fileId: String(rng.int64(10_000_000_000...99_999_999_999)), fileName: file.0,
-                                 fileSize: String(rng.int(20_000...900_000)), fileType: file.1,
-                                 spaceId: String(rng.int64(100_000_000...999_999_999)))]
+        return [
+            RecordAttachment(
+                fileId: String(rng.int64(10_000_000_000...99_999_999_999)), fileName: file.0,
+                fileSize: String(rng.int(20_000...900_000)), fileType: file.1,
+                spaceId: String(rng.int64(100_000_000...999_999_999)))
+        ]
     }
 
     // MARK: Primitives
 
     func start(_ inst: inout ApprovalInstance) {
-        inst.records.append(OperationRecord(userId: inst.originatorUserId, date: inst.createTime, type: "START_PROCESS_INSTANCE",
-                                            result: "NONE", showName: "提交申请"))
+        inst.records.append(
+            OperationRecord(
+                userId: inst.originatorUserId, date: inst.createTime, type: "START_PROCESS_INSTANCE",
+                result: "NONE", showName: "提交申请"))
     }
 
     /// Opens `node`: an automatic approval when the approver is the originator or the previous
@@ -65,16 +74,19 @@ struct FlowEngine {
         let node = template.nodes[index]
         let who = approver(for: node, originator: inst.originatorUserId, deptId: inst.originatorDeptId)
         let previous = inst.tasks.last(where: { $0.result == "AGREE" })?.userId
-        var task = ApprovalTask(taskId: taskId(), userId: who, status: "RUNNING", result: "NONE", createTime: at, finishTime: nil,
-                                activityId: node.activityId, groupName: node.name, hasLinks: !inst.legacyTaskTimesAsMs)
+        var task = ApprovalTask(
+            taskId: taskId(), userId: who, status: "RUNNING", result: "NONE", createTime: at, finishTime: nil,
+            activityId: node.activityId, groupName: node.name, hasLinks: !inst.legacyTaskTimesAsMs)
         inst.currentNode = index
         if allowAuto, who == inst.originatorUserId || who == previous {
             task.status = "COMPLETED"
             task.result = "AGREE"
             task.finishTime = at
             inst.tasks.append(task)
-            inst.records.append(OperationRecord(userId: who, date: at, type: "EXECUTE_TASK_AUTO", result: "AGREE",
-                                                activityId: node.activityId, showName: node.name))
+            inst.records.append(
+                OperationRecord(
+                    userId: who, date: at, type: "EXECUTE_TASK_AUTO", result: "AGREE",
+                    activityId: node.activityId, showName: node.name))
             if !inst.approverUserIds.contains(who) { inst.approverUserIds.append(who) }
             return true
         }
@@ -83,7 +95,9 @@ struct FlowEngine {
     }
 
     func currentNode(_ inst: ApprovalInstance) -> FlowNode? {
-        guard let template = template(inst), let index = inst.currentNode, index < template.nodes.count else { return nil }
+        guard let template = template(inst), let index = inst.currentNode, index < template.nodes.count else {
+            return nil
+        }
         return template.nodes[index]
     }
 
@@ -96,47 +110,64 @@ struct FlowEngine {
         inst.tasks[i].result = "REDIRECTED"
         inst.tasks[i].finishTime = at
         let name = world.users[to]?.name ?? to
-        inst.records.append(OperationRecord(userId: from, date: at, type: "REDIRECT_TASK", result: "NONE",
-                                            remark: rng.chance(0.6) ? "转交\(name)处理" : nil,
-                                            activityId: node?.activityId, showName: node?.name))
-        inst.tasks.append(ApprovalTask(taskId: taskId(), userId: to, status: "RUNNING", result: "NONE", createTime: at,
-                                       finishTime: nil, activityId: node?.activityId, groupName: node?.name,
-                                       hasLinks: !inst.legacyTaskTimesAsMs))
+        inst.records.append(
+            OperationRecord(
+                userId: from, date: at, type: "REDIRECT_TASK", result: "NONE",
+                remark: rng.chance(0.6) ? "转交\(name)处理" : nil,
+                activityId: node?.activityId, showName: node?.name))
+        inst.tasks.append(
+            ApprovalTask(
+                taskId: taskId(), userId: to, status: "RUNNING", result: "NONE", createTime: at,
+                finishTime: nil, activityId: node?.activityId, groupName: node?.name,
+                hasLinks: !inst.legacyTaskTimesAsMs))
     }
 
     /// The running task's approver adds `signer` before themselves; the signer agrees at `signedAt`.
     mutating func appendBefore(_ inst: inout ApprovalInstance, at: Int64, signer: String, signedAt: Int64) {
         guard let i = inst.tasks.lastIndex(where: { $0.status == "RUNNING" }) else { return }
         let node = currentNode(inst)
-        inst.records.append(OperationRecord(userId: inst.tasks[i].userId, date: at, type: "APPEND_TASK_BEFORE", result: "NONE",
-                                            activityId: node?.activityId, showName: node?.name))
-        inst.tasks.insert(ApprovalTask(taskId: taskId(), userId: signer, status: "COMPLETED", result: "AGREE", createTime: at,
-                                       finishTime: signedAt, activityId: node?.activityId, groupName: node?.name,
-                                       hasLinks: !inst.legacyTaskTimesAsMs), at: i)
-        inst.records.append(OperationRecord(userId: signer, date: signedAt, type: "EXECUTE_TASK_NORMAL", result: "AGREE",
-                                            remark: rng.chance(0.5) ? rng.pick(Self.agreeRemarks) : nil,
-                                            activityId: node?.activityId, showName: node?.name))
+        inst.records.append(
+            OperationRecord(
+                userId: inst.tasks[i].userId, date: at, type: "APPEND_TASK_BEFORE", result: "NONE",
+                activityId: node?.activityId, showName: node?.name))
+        inst.tasks.insert(
+            ApprovalTask(
+                taskId: taskId(), userId: signer, status: "COMPLETED", result: "AGREE", createTime: at,
+                finishTime: signedAt, activityId: node?.activityId, groupName: node?.name,
+                hasLinks: !inst.legacyTaskTimesAsMs), at: i)
+        inst.records.append(
+            OperationRecord(
+                userId: signer, date: signedAt, type: "EXECUTE_TASK_NORMAL", result: "AGREE",
+                remark: rng.chance(0.5) ? rng.pick(Self.agreeRemarks) : nil,
+                activityId: node?.activityId, showName: node?.name))
         if !inst.approverUserIds.contains(signer) { inst.approverUserIds.append(signer) }
     }
 
     mutating func remark(_ inst: inout ApprovalInstance, at: Int64, user: String, text: String) {
-        inst.records.append(OperationRecord(userId: user, date: at, type: "ADD_REMARK", result: "NONE", remark: text,
-                                            attachments: rng.chance(0.15) ? attachments() : [], showName: "评论"))
+        inst.records.append(
+            OperationRecord(
+                userId: user, date: at, type: "ADD_REMARK", result: "NONE", remark: text,
+                attachments: rng.chance(0.15) ? attachments() : [], showName: "评论"))
     }
 
     /// Executes every RUNNING task: agree or refuse, by the approver or by an agent.
-    mutating func execute(_ inst: inout ApprovalInstance, at: Int64, agree: Bool, agent: String? = nil, remark: String?) {
+    mutating func execute(_ inst: inout ApprovalInstance, at: Int64, agree: Bool, agent: String? = nil, remark: String?)
+    {
         let node = currentNode(inst)
         for i in inst.tasks.indices where inst.tasks[i].status == "RUNNING" {
             inst.tasks[i].status = "COMPLETED"
             inst.tasks[i].result = agree ? "AGREE" : "REFUSE"
             inst.tasks[i].finishTime = at
             let who = agent ?? inst.tasks[i].userId
-            inst.records.append(OperationRecord(userId: who, date: at, type: agent == nil ? "EXECUTE_TASK_NORMAL" : "EXECUTE_TASK_AGENT",
-                                                result: agree ? "AGREE" : "REFUSE", remark: remark,
-                                                attachments: rng.chance(0.05) ? attachments() : [],
-                                                activityId: node?.activityId, showName: node?.name))
-            if !inst.approverUserIds.contains(inst.tasks[i].userId) { inst.approverUserIds.append(inst.tasks[i].userId) }
+            inst.records.append(
+                OperationRecord(
+                    userId: who, date: at, type: agent == nil ? "EXECUTE_TASK_NORMAL" : "EXECUTE_TASK_AGENT",
+                    result: agree ? "AGREE" : "REFUSE", remark: remark,
+                    attachments: rng.chance(0.05) ? attachments() : [],
+                    activityId: node?.activityId, showName: node?.name))
+            if !inst.approverUserIds.contains(inst.tasks[i].userId) {
+                inst.approverUserIds.append(inst.tasks[i].userId)
+            }
         }
     }
 
@@ -145,12 +176,15 @@ struct FlowEngine {
         let cc = template(inst)?.ccUserIds.filter { $0 != inst.originatorUserId } ?? []
         if !cc.isEmpty {
             inst.ccUserIds = cc
-            inst.records.append(OperationRecord(userId: inst.originatorUserId, date: at, type: "PROCESS_CC", result: "NONE",
-                                                remark: rng.chance(0.5) ? "" : nil, ccUserIds: cc, showName: "抄送人"))
+            inst.records.append(
+                OperationRecord(
+                    userId: inst.originatorUserId, date: at, type: "PROCESS_CC", result: "NONE",
+                    remark: rng.chance(0.5) ? "" : nil, ccUserIds: cc, showName: "抄送人"))
         }
         if rng.chance(0.3) {
             let last = inst.records.last(where: { $0.type.hasPrefix("EXECUTE_TASK") })?.userId ?? inst.originatorUserId
-            inst.records.append(OperationRecord(userId: last, date: at, type: "FINISH_PROCESS_INSTANCE", result: "NONE"))
+            inst.records.append(
+                OperationRecord(userId: last, date: at, type: "FINISH_PROCESS_INSTANCE", result: "NONE"))
         }
         inst.status = "COMPLETED"
         inst.result = "agree"
@@ -171,8 +205,10 @@ struct FlowEngine {
             inst.tasks[i].status = "CANCELED"
             inst.tasks[i].finishTime = at
         }
-        inst.records.append(OperationRecord(userId: inst.originatorUserId, date: at, type: "TERMINATE_PROCESS_INSTANCE",
-                                            result: "NONE", remark: remark))
+        inst.records.append(
+            OperationRecord(
+                userId: inst.originatorUserId, date: at, type: "TERMINATE_PROCESS_INSTANCE",
+                result: "NONE", remark: remark))
         inst.status = "TERMINATED"
         inst.result = resultRefuse ? "refuse" : ""
         inst.finishTime = at
@@ -208,15 +244,19 @@ struct FlowEngine {
     // MARK: Generation
 
     /// A whole history from `createTime` to the planned outcome, all events before `limit`.
-    mutating func generate(template: ProcessTemplate, originator: DTUser, deptId: String, deptName: String,
-                           createTime: Int64, planned: Planned, limit: Int64, id: String, businessId: String,
-                           form: [FormValue], legacyTaskTimesAsMs: Bool) -> ApprovalInstance {
+    mutating func generate(
+        template: ProcessTemplate, originator: DTUser, deptId: String, deptName: String,
+        createTime: Int64, planned: Planned, limit: Int64, id: String, businessId: String,
+        form: [FormValue], legacyTaskTimesAsMs: Bool
+    ) -> ApprovalInstance {
         var inst = ApprovalInstance(
-            id: id, businessId: businessId, processCode: template.code, title: "\(originator.name)提交的\(template.titleSuffix)",
+            id: id, businessId: businessId, processCode: template.code,
+            title: "\(originator.name)提交的\(template.titleSuffix)",
             createTime: createTime, finishTime: nil, originatorUserId: originator.userid, originatorDeptId: deptId,
             originatorDeptName: deptName, status: "RUNNING", result: "", ccUserIds: [], approverUserIds: [],
             attachedProcessInstanceIds: [], bizAction: "NONE", bizData: rng.chance(0.5) ? "{}" : nil, form: form,
-            records: [], tasks: [], mainProcessInstanceId: nil, legacyTaskTimesAsMs: legacyTaskTimesAsMs, currentNode: nil)
+            records: [], tasks: [], mainProcessInstanceId: nil, legacyTaskTimesAsMs: legacyTaskTimesAsMs,
+            currentNode: nil)
         start(&inst)
         let steps = Int64(4 + template.nodes.count * 5)
         let budget = max(steps * 1000, limit - createTime)
@@ -240,7 +280,7 @@ struct FlowEngine {
         }
         let targetNode: Int? = {
             switch planned {
-            case let .running(n), let .refused(n), let .terminated(n): return min(n, template.nodes.count - 1)
+            case .running(let n), .refused(let n), .terminated(let n): return min(n, template.nodes.count - 1)
             default: return nil
             }
         }()
@@ -250,14 +290,16 @@ struct FlowEngine {
             if open(&inst, node: index, at: t, allowAuto: !isTarget) { continue }
             if rng.chance(0.06) {
                 let running = inst.tasks.last?.userId ?? ""
-                redirect(&inst, at: advanceTime(&rng, short: true),
-                         to: otherUser(excluding: [running, inst.originatorUserId]))
+                redirect(
+                    &inst, at: advanceTime(&rng, short: true),
+                    to: otherUser(excluding: [running, inst.originatorUserId]))
             }
             if rng.chance(0.04) {
                 let running = inst.tasks.last(where: { $0.status == "RUNNING" })?.userId ?? ""
                 let at = advanceTime(&rng, short: true)
-                appendBefore(&inst, at: at, signer: otherUser(excluding: [running, inst.originatorUserId]),
-                             signedAt: advanceTime(&rng, short: true))
+                appendBefore(
+                    &inst, at: at, signer: otherUser(excluding: [running, inst.originatorUserId]),
+                    signedAt: advanceTime(&rng, short: true))
             }
             if rng.chance(0.1) {
                 let who = rng.chance(0.5) ? inst.originatorUserId : (inst.tasks.last?.userId ?? inst.originatorUserId)
@@ -267,14 +309,16 @@ struct FlowEngine {
                 return inst
             }
             if isTarget, case .terminated = planned {
-                terminate(&inst, at: advanceTime(&rng), remark: rng.chance(0.5) ? rng.pick(Self.terminateRemarks) : nil,
-                          resultRefuse: rng.chance(0.5))
+                terminate(
+                    &inst, at: advanceTime(&rng), remark: rng.chance(0.5) ? rng.pick(Self.terminateRemarks) : nil,
+                    resultRefuse: rng.chance(0.5))
                 return inst
             }
             let at = advanceTime(&rng)
             let refuse = isTarget
             let agent: String? = rng.chance(0.05) ? otherUser(excluding: [inst.originatorUserId]) : nil
-            let text: String? = refuse ? rng.pick(Self.refuseRemarks) : (rng.chance(0.4) ? rng.pick(Self.agreeRemarks) : nil)
+            let text: String? =
+                refuse ? rng.pick(Self.refuseRemarks) : (rng.chance(0.4) ? rng.pick(Self.agreeRemarks) : nil)
             execute(&inst, at: at, agree: !refuse, agent: agent, remark: text)
             if refuse {
                 refuseEnd(&inst, at: at)

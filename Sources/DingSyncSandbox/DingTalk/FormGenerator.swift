@@ -12,14 +12,18 @@ struct FormGenerator {
     static let expenseReasons = ["客户拜访往返高铁票", "项目加班打车", "团队聚餐", "采购打印纸和文具", "接待供应商", "季度话费补贴"]
     static let purchaseTypes = ["办公用品", "IT设备", "原材料", "服务外包"]
     static let purchaseUses = ["日常办公", "项目研发", "市场活动", "客户交付"]
-    static let items: [(String, Int)] = [("笔记本电脑", 649_900), ("显示器", 129_900), ("机械键盘", 39_900), ("办公椅", 89_000),
-                                         ("打印纸", 2_500), ("服务器内存条", 180_000), ("投影仪", 459_900)]
+    static let items: [(String, Int)] = [
+        ("笔记本电脑", 649_900), ("显示器", 129_900), ("机械键盘", 39_900), ("办公椅", 89_000),
+        ("打印纸", 2_500), ("服务器内存条", 180_000), ("投影仪", 459_900)
+    ]
     static let suppliers = ["杭州联创电子有限公司", "上海晨光文具", "京东企业购", "深圳华强电子", "null"]
     static let cities = ["上海", "北京", "深圳", "广州", "成都", "武汉", "西安", "南京"]
     static let tripReasons = ["客户现场实施", "参加行业展会", "供应商考察", "分公司培训"]
     static let generalItems = ["申请开通测试环境权限", "申请使用公司会议室举办分享会", "办公室门禁卡补办", "申请调整工位", "合同盖章"]
-    static let fileNames: [(String, String)] = [("发票.pdf", "pdf"), ("行程单.pdf", "pdf"), ("小票.jpg", "jpg"),
-                                                ("报价单.xlsx", "xlsx"), ("合同扫描件.pdf", "pdf"), ("交接清单.xlsx", "xlsx")]
+    static let fileNames: [(String, String)] = [
+        ("发票.pdf", "pdf"), ("行程单.pdf", "pdf"), ("小票.jpg", "jpg"),
+        ("报价单.xlsx", "xlsx"), ("合同扫描件.pdf", "pdf"), ("交接清单.xlsx", "xlsx")
+    ]
 
     mutating func id(_ rng: inout SplitMix64, code: String, name: String, type: String, style: Int) -> String {
         if let existing = componentIds[code]?[name] { return existing }
@@ -56,24 +60,30 @@ struct FormGenerator {
         var items: [JSONValue] = []
         for _ in 0..<count {
             let file = rng.pick(fileNames)
-            items.append(.object([
-                ("spaceId", .string(String(rng.int64(100_000_000...999_999_999)))),
-                ("fileName", .string(file.0)),
-                ("fileSize", .string(String(rng.int(20_000...2_000_000)))),
-                ("fileType", .string(file.1)),
-                ("fileId", .string(String(rng.int64(10_000_000_000...99_999_999_999)))),
-            ]))
+            items.append(
+                .object([
+                    ("spaceId", .string(String(rng.int64(100_000_000...999_999_999)))),
+                    ("fileName", .string(file.0)),
+                    ("fileSize", .string(String(rng.int(20_000...2_000_000)))),
+                    ("fileType", .string(file.1)),
+                    ("fileId", .string(String(rng.int64(10_000_000_000...99_999_999_999))))
+                ]))
         }
         return JSONValue.array(items).serialized()
     }
 
     /// Form values for one instance created at `createTime` by `originator`.
-    mutating func form(_ rng: inout SplitMix64, template: ProcessTemplate, createTime: Int64, originator: DTUser,
-                       colleagues: [DTUser]) -> [FormValue] {
+    mutating func form(
+        _ rng: inout SplitMix64, template: ProcessTemplate, createTime: Int64, originator: DTUser,
+        colleagues: [DTUser]
+    ) -> [FormValue] {
         let code = template.code
-        func v(_ type: String, _ name: String, _ value: String, ext: String? = nil, style: Int = 0, alias: String? = nil) -> FormValue {
-            FormValue(componentType: type, id: id(&rng, code: code, name: name, type: type, style: style), name: name,
-                      value: value, extValue: ext, bizAlias: alias)
+        func v(
+            _ type: String, _ name: String, _ value: String, ext: String? = nil, style: Int = 0, alias: String? = nil
+        ) -> FormValue {
+            FormValue(
+                componentType: type, id: id(&rng, code: code, name: name, type: type, style: style), name: name,
+                value: value, extValue: ext, bizAlias: alias)
         }
         switch template.kind {
         case .leave:
@@ -81,12 +91,14 @@ struct FormGenerator {
             let start = createTime + rng.int64(0...20) * TimeFormat.dayMs
             let days = rng.int(1...5)
             return [
-                v("DDSelectField", "请假类型", Self.leaveTypes[typeIndex], ext: Self.selectExt(Self.leaveTypes[typeIndex], typeIndex)),
+                v(
+                    "DDSelectField", "请假类型", Self.leaveTypes[typeIndex],
+                    ext: Self.selectExt(Self.leaveTypes[typeIndex], typeIndex)),
                 v("DDDateField", "开始日期", TimeFormat.date(start)),
                 v("DDDateField", "结束日期", TimeFormat.date(start + Int64(days - 1) * TimeFormat.dayMs)),
                 v("NumberField", "请假天数", String(days)),
                 v("TextareaField", "请假事由", rng.pick(Self.leaveReasons)),
-                v("TextField", "备注", rng.chance(0.7) ? "null" : "工作已交接给同组同事"),
+                v("TextField", "备注", rng.chance(0.7) ? "null" : "工作已交接给同组同事")
             ]
         case .expense:
             let typeIndex = rng.int(0...(Self.expenseTypes.count - 1))
@@ -99,11 +111,13 @@ struct FormGenerator {
             default: amount = "\(cents / 100)元"
             }
             return [
-                v("DDSelectField", "报销类别", Self.expenseTypes[typeIndex], ext: Self.selectExt(Self.expenseTypes[typeIndex], typeIndex)),
+                v(
+                    "DDSelectField", "报销类别", Self.expenseTypes[typeIndex],
+                    ext: Self.selectExt(Self.expenseTypes[typeIndex], typeIndex)),
                 v("MoneyField", "报销金额", amount, alias: rng.chance(0.3) ? "amount" : nil),
                 v("DDDateField", "发生日期", TimeFormat.date(createTime - rng.int64(0...10) * TimeFormat.dayMs)),
                 v("TextareaField", "报销事由", rng.pick(Self.expenseReasons)),
-                v("DDAttachment", "附件", rng.chance(0.8) ? Self.attachmentValue(&rng) : "null"),
+                v("DDAttachment", "附件", rng.chance(0.8) ? Self.attachmentValue(&rng) : "null")
             ]
         case .purchase:
             let typeIndex = rng.int(0...(Self.purchaseTypes.count - 1))
@@ -113,43 +127,69 @@ struct FormGenerator {
                 let item = rng.pick(Self.items)
                 let qty = rng.int(1...5)
                 total += item.1 * qty
-                rows.append(.object([("rowValue", .array([
-                    .object([("label", "物品名称"), ("value", .string(item.0)), ("key", "TextField-K2AD4O5B"), ("componentType", "TextField")]),
-                    .object([("label", "数量"), ("value", .string(String(qty))), ("key", "NumberField-1M7WL0G6"), ("componentType", "NumberField")]),
-                    .object([("label", "单价（元）"), ("value", .string(Self.money(cents: item.1))), ("key", "MoneyField-3PQ8ZC1D"), ("componentType", "MoneyField")]),
-                ]))]))
+                rows.append(
+                    .object([
+                        (
+                            "rowValue",
+                            .array([
+                                .object([
+                                    ("label", "物品名称"), ("value", .string(item.0)), ("key", "TextField-K2AD4O5B"),
+                                    ("componentType", "TextField")
+                                ]),
+                                .object([
+                                    ("label", "数量"), ("value", .string(String(qty))), ("key", "NumberField-1M7WL0G6"),
+                                    ("componentType", "NumberField")
+                                ]),
+                                .object([
+                                    ("label", "单价（元）"), ("value", .string(Self.money(cents: item.1))),
+                                    ("key", "MoneyField-3PQ8ZC1D"), ("componentType", "MoneyField")
+                                ])
+                            ])
+                        )
+                    ]))
             }
             let uses = Self.purchaseUses.enumerated().filter { _ in rng.chance(0.45) }
             let chosen = uses.isEmpty ? [(0, Self.purchaseUses[0])] : uses.map { ($0.offset, $0.element) }
             let receiver = colleagues.isEmpty ? originator : rng.pick(colleagues)
             return [
-                v("DDSelectField", "采购类型", Self.purchaseTypes[typeIndex], ext: Self.selectExt(Self.purchaseTypes[typeIndex], typeIndex), style: 1),
-                v("DDMultiSelectField", "采购用途", JSONValue.strings(chosen.map(\.1)).serialized(),
-                  ext: JSONValue.array(chosen.map { .object([("label", .string($0.1)), ("key", .string("option_\($0.0)"))]) }).serialized(), style: 1),
+                v(
+                    "DDSelectField", "采购类型", Self.purchaseTypes[typeIndex],
+                    ext: Self.selectExt(Self.purchaseTypes[typeIndex], typeIndex), style: 1),
+                v(
+                    "DDMultiSelectField", "采购用途", JSONValue.strings(chosen.map(\.1)).serialized(),
+                    ext: JSONValue.array(
+                        chosen.map { .object([("label", .string($0.1)), ("key", .string("option_\($0.0)"))]) }
+                    ).serialized(), style: 1),
                 v("TableField", "采购明细", JSONValue.array(rows).serialized(), style: 1),
                 v("MoneyField", "合计金额", Self.money(cents: total), style: 1),
-                v("InnerContactField", "收货人", receiver.name,
-                  ext: JSONValue.array([.object([("emplId", .string(receiver.userid)), ("name", .string(receiver.name)), ("avatar", "")])]).serialized(),
-                  style: 1),
-                v("TextField", "供应商", rng.pick(Self.suppliers), style: 1),
+                v(
+                    "InnerContactField", "收货人", receiver.name,
+                    ext: JSONValue.array([
+                        .object([("emplId", .string(receiver.userid)), ("name", .string(receiver.name)), ("avatar", "")]
+                        )
+                    ]).serialized(),
+                    style: 1),
+                v("TextField", "供应商", rng.pick(Self.suppliers), style: 1)
             ]
         case .trip:
             let start = createTime + rng.int64(1...14) * TimeFormat.dayMs
             let days = rng.int(1...6)
-            let range = JSONValue.array([.string(TimeFormat.date(start)),
-                                         .string(TimeFormat.date(start + Int64(days - 1) * TimeFormat.dayMs)), .int(days)])
+            let range = JSONValue.array([
+                .string(TimeFormat.date(start)),
+                .string(TimeFormat.date(start + Int64(days - 1) * TimeFormat.dayMs)), .int(days)
+            ])
             return [
                 v("TextField", "出差地点", rng.pick(Self.cities)),
                 v("DDDateRangeField", "[\"开始时间\",\"结束时间\"]", range.serialized()),
                 v("NumberField", "出差天数", String(days)),
                 v("TextareaField", "出差事由", rng.pick(Self.tripReasons)),
-                v("TextField", "同行人", rng.chance(0.6) ? "null" : (colleagues.first?.name ?? "null")),
+                v("TextField", "同行人", rng.chance(0.6) ? "null" : (colleagues.first?.name ?? "null"))
             ]
         case .general:
             return [
                 v("TextField", "申请事项", rng.pick(Self.generalItems), style: 2),
                 v("TextareaField", "详细说明", rng.chance(0.8) ? "请领导审批，谢谢！" : "null", style: 2),
-                v("DDAttachment", "附件", rng.chance(0.3) ? Self.attachmentValue(&rng) : "null", style: 2),
+                v("DDAttachment", "附件", rng.chance(0.3) ? Self.attachmentValue(&rng) : "null", style: 2)
             ]
         }
     }

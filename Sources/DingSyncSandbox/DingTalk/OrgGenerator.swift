@@ -2,13 +2,15 @@
 struct OrgGenerator {
     var rng: SplitMix64
 
-    static let surnames = Array("王李张刘陈杨黄赵周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷龙史陶贺毛郝顾龚邵万钱戴严").map(String.init)
+    static let surnames =
+        Array("王李张刘陈杨黄赵周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷龙史陶贺毛郝顾龚邵万钱戴严").map(
+            String.init)
         + ["欧阳", "司马", "诸葛"]
     static let givenNames = [
         "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞",
         "平", "刚", "小明", "建华", "志强", "海燕", "晓东", "国庆", "春梅", "文博", "俊杰", "晨曦", "宇航", "浩然",
         "婷婷", "雪梅", "琳", "欣怡", "子涵", "梓萱", "一鸣", "思远", "嘉豪", "诗雨", "雨桐", "佳琪", "子轩", "博文",
-        "晓燕", "志伟", "丽娟", "建国", "秀兰", "玉兰", "德华", "振宇", "梦琪", "若曦", "天佑", "立新", "红霞", "凯",
+        "晓燕", "志伟", "丽娟", "建国", "秀兰", "玉兰", "德华", "振宇", "梦琪", "若曦", "天佑", "立新", "红霞", "凯"
     ]
 
     struct DeptSpec {
@@ -34,12 +36,14 @@ struct OrgGenerator {
         DeptSpec(name: "财务部", parent: orgName, titles: ["财务总监", "会计", "出纳"], size: 4, fixedIds: ["", "", "caiwu01"]),
         DeptSpec(name: "人力资源部", parent: orgName, titles: ["人力资源经理", "HRBP", "招聘专员"], size: 3, fixedIds: ["hr_lily"]),
         DeptSpec(name: "行政部", parent: orgName, titles: ["行政主管", "行政专员"], size: 3, fixedIds: ["admin_wang"]),
-        DeptSpec(name: "采购部", parent: orgName, titles: ["采购经理", "采购专员"], size: 3, fixedIds: []),
+        DeptSpec(name: "采购部", parent: orgName, titles: ["采购经理", "采购专员"], size: 3, fixedIds: [])
     ]
 
     static let workPlaces = ["杭州总部", "上海分公司", "北京研发中心", "深圳办事处"]
 
-    mutating func makeOrg(nowMs: Int64) -> (depts: [Int64: Department], order: [Int64], users: [String: DTUser], userOrder: [String]) {
+    mutating func makeOrg(nowMs: Int64) -> (
+        depts: [Int64: Department], order: [Int64], users: [String: DTUser], userOrder: [String]
+    ) {
         var depts: [Int64: Department] = [:]
         var order: [Int64] = []
         var byName: [String: Int64] = [:]
@@ -68,7 +72,13 @@ struct OrgGenerator {
                     if !usedNames.contains(name) { break }
                 }
                 usedNames.insert(name)
-                let title = m == 0 ? spec.titles[0] : spec.titles[min(spec.titles.count - 1, 1 + rng.int(0...(spec.titles.count - 1)) % max(1, spec.titles.count - 1))]
+                let title =
+                    m == 0
+                    ? spec.titles[0]
+                    : spec.titles[
+                        min(
+                            spec.titles.count - 1,
+                            1 + rng.int(0...(spec.titles.count - 1)) % max(1, spec.titles.count - 1))]
                 let hired = nowMs - rng.int64(30...3000) * TimeFormat.dayMs
                 let user = DTUser(
                     userid: userid,
@@ -91,8 +101,9 @@ struct OrgGenerator {
                 userOrder.append(userid)
                 memberIds.append(userid)
             }
-            depts[id] = Department(id: id, name: spec.name, parentId: parentId, order: index * 10,
-                                   managerUserIds: memberIds.isEmpty ? [] : [memberIds[0]])
+            depts[id] = Department(
+                id: id, name: spec.name, parentId: parentId, order: index * 10,
+                managerUserIds: memberIds.isEmpty ? [] : [memberIds[0]])
             order.append(id)
         }
         // manager_userid: the department manager, or the parent's for managers themselves.
@@ -106,9 +117,12 @@ struct OrgGenerator {
             users[userid] = user
         }
         // A couple of people belong to two departments.
-        if let tester = depts.values.first(where: { $0.name == "测试组" }), let platform = depts.values.first(where: { $0.name == "平台组" }),
-           let member = userOrder.first(where: { users[$0]?.deptIds.first == tester.id && tester.managerUserIds.first != $0 }),
-           var user = users[member]
+        if let tester = depts.values.first(where: { $0.name == "测试组" }),
+            let platform = depts.values.first(where: { $0.name == "平台组" }),
+            let member = userOrder.first(where: {
+                users[$0]?.deptIds.first == tester.id && tester.managerUserIds.first != $0
+            }),
+            var user = users[member]
         {
             user.deptIds.append(platform.id)
             user.deptOrders.append(String(rng.int64(100_000_000_000_000_000...176_294_576_354_598_450)))
@@ -124,7 +138,8 @@ struct OrgGenerator {
     mutating func activityId() -> String { "\(rng.hex(4))_\(rng.hex(4))" }
 
     /// The templates, with approval chains drawn from the organisation.
-    mutating func makeTemplates(depts: [Int64: Department], users: [String: DTUser], nowMs: Int64) -> [ProcessTemplate] {
+    mutating func makeTemplates(depts: [Int64: Department], users: [String: DTUser], nowMs: Int64) -> [ProcessTemplate]
+    {
         func manager(of deptName: String) -> String? {
             depts.values.first(where: { $0.name == deptName })?.managerUserIds.first
         }
@@ -143,8 +158,10 @@ struct OrgGenerator {
         let hrbp = member(of: "人力资源部", index: 0) ?? hr
         let adminClerk = member(of: "行政部", index: 0) ?? admin
 
-        func template(_ kind: TemplateKind, _ name: String, _ suffix: String, dir: (String, String),
-                      nodes: [(String, ApproverRule)], cc: [String]) -> ProcessTemplate {
+        func template(
+            _ kind: TemplateKind, _ name: String, _ suffix: String, dir: (String, String),
+            nodes: [(String, ApproverRule)], cc: [String]
+        ) -> ProcessTemplate {
             let code = processCode()
             return ProcessTemplate(
                 code: code, name: name, titleSuffix: suffix, kind: kind,
@@ -156,17 +173,24 @@ struct OrgGenerator {
                 ccUserIds: cc)
         }
         return [
-            template(.leave, "请假", "请假申请", dir: ("dir_001", "人事"),
-                     nodes: [("部门主管", .deptManager), ("人事审批", .user(hr))], cc: [hrbp]),
-            template(.expense, "报销", "报销申请", dir: ("dir_002", "财务"),
-                     nodes: [("部门主管", .deptManager), ("财务审批", .user(finance)), ("出纳付款", .user(cashier))], cc: []),
-            template(.purchase, "采购", "采购申请", dir: ("dir_002", "财务"),
-                     nodes: [("部门主管", .deptManager), ("采购经理", .user(purchasing)), ("财务总监", .user(finance)),
-                              ("总经理", .user(boss))], cc: [adminClerk]),
-            template(.trip, "出差", "出差申请", dir: ("dir_001", "人事"),
-                     nodes: [("部门主管", .deptManager)], cc: [admin, hrbp]),
-            template(.general, "通用审批", "通用审批", dir: ("dir_003", "行政"),
-                     nodes: [("部门主管", .deptManager), ("总经理", .user(boss))], cc: []),
+            template(
+                .leave, "请假", "请假申请", dir: ("dir_001", "人事"),
+                nodes: [("部门主管", .deptManager), ("人事审批", .user(hr))], cc: [hrbp]),
+            template(
+                .expense, "报销", "报销申请", dir: ("dir_002", "财务"),
+                nodes: [("部门主管", .deptManager), ("财务审批", .user(finance)), ("出纳付款", .user(cashier))], cc: []),
+            template(
+                .purchase, "采购", "采购申请", dir: ("dir_002", "财务"),
+                nodes: [
+                    ("部门主管", .deptManager), ("采购经理", .user(purchasing)), ("财务总监", .user(finance)),
+                    ("总经理", .user(boss))
+                ], cc: [adminClerk]),
+            template(
+                .trip, "出差", "出差申请", dir: ("dir_001", "人事"),
+                nodes: [("部门主管", .deptManager)], cc: [admin, hrbp]),
+            template(
+                .general, "通用审批", "通用审批", dir: ("dir_003", "行政"),
+                nodes: [("部门主管", .deptManager), ("总经理", .user(boss))], cc: [])
         ]
     }
 }

@@ -12,8 +12,10 @@ struct SandboxRequest: Sendable {
     /// in a test): rate windows count arrivals, not the moment the call reached them.
     var arrivalNs: UInt64?
 
-    init(method: String, uri: String, headers: [(String, String)], body: [UInt8], remoteAddress: String? = nil,
-         arrivalNs: UInt64? = nil) {
+    init(
+        method: String, uri: String, headers: [(String, String)], body: [UInt8], remoteAddress: String? = nil,
+        arrivalNs: UInt64? = nil
+    ) {
         self.method = method.uppercased()
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = parts.first.map(String.init) ?? "/"
@@ -48,11 +50,13 @@ struct SandboxResponse: Sendable {
     var body: [UInt8]
 
     static func json(_ value: JSONValue, status: Int = 200, headers: [(String, String)] = []) -> SandboxResponse {
-        SandboxResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers,
-                        body: value.bytes)
+        SandboxResponse(
+            status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers,
+            body: value.bytes)
     }
 
-    static func text(_ text: String, status: Int, contentType: String = "text/plain; charset=utf-8") -> SandboxResponse {
+    static func text(_ text: String, status: Int, contentType: String = "text/plain; charset=utf-8") -> SandboxResponse
+    {
         SandboxResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
     }
 
@@ -91,7 +95,7 @@ enum FormCoding {
         var it = Array(text.utf8)[...]
         while let c = it.popFirst() {
             if c == UInt8(ascii: "%"), it.count >= 2,
-               let h = hexValue(it[it.startIndex]), let l = hexValue(it[it.startIndex + 1])
+                let h = hexValue(it[it.startIndex]), let l = hexValue(it[it.startIndex + 1])
             {
                 bytes.append(h << 4 | l)
                 it = it.dropFirst(2)
@@ -109,8 +113,8 @@ enum FormCoding {
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                 UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 out += "%" + String(format2: b)

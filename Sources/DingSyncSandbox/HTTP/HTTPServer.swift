@@ -30,8 +30,10 @@ final class HTTPServer: Sendable {
 
     static let maxBodyBytes = 32 * 1024 * 1024
 
-    static func start(host: String, port: Int, threads: Int, clock: @escaping Clock,
-                      handler: @escaping Handler) async throws -> HTTPServer {
+    static func start(
+        host: String, port: Int, threads: Int, clock: @escaping Clock,
+        handler: @escaping Handler
+    ) async throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let pool = NIOThreadPool(numberOfThreads: max(2, threads))
         pool.start()
@@ -44,7 +46,8 @@ final class HTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler, clock: clock, pool: pool))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(handler: handler, clock: clock, pool: pool))
                 }
             }
         do {
@@ -89,12 +92,12 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case let .head(h):
+        case .head(let h):
             head = h
             arrivalNs = NIODeadline.now().uptimeNanoseconds
             body = nil
             tooLarge = false
-        case var .body(chunk):
+        case .body(var chunk):
             if (body?.readableBytes ?? 0) + chunk.readableBytes > HTTPServer.maxBodyBytes {
                 tooLarge = true
             } else if body == nil {
@@ -109,8 +112,9 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
             body = nil
             let keepAlive = head.isKeepAlive
             if tooLarge {
-                respond(context: context, outcome: Outcome(response: .text("request body too large", status: 413)),
-                        keepAlive: false, version: head.version)
+                respond(
+                    context: context, outcome: Outcome(response: .text("request body too large", status: 413)),
+                    keepAlive: false, version: head.version)
                 return
             }
             let request = SandboxRequest(
@@ -123,7 +127,7 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
                 .whenComplete { result in
                     let (this, ctx) = bound.value
                     switch result {
-                    case let .success(outcome):
+                    case .success(let outcome):
                         this.respond(context: ctx, outcome: outcome, keepAlive: keepAlive, version: version)
                     case .failure:
                         // The pool is shutting down: close the connection unanswered.
@@ -162,8 +166,9 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
         if !headers.contains(name: "Date") { headers.add(name: "Date", value: TimeFormat.httpDate(clock())) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let responseHead = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status),
-                                            headers: headers)
+        let responseHead = HTTPResponseHead(
+            version: version, status: HTTPResponseStatus(statusCode: response.status),
+            headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)
         buffer.writeBytes(response.body)
@@ -235,9 +240,9 @@ public enum SandboxError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .bindFailed(m): return "cannot listen: \(m)"
-        case let .invalidOption(m): return "invalid option: \(m)"
-        case let .io(m): return m
+        case .bindFailed(let m): return "cannot listen: \(m)"
+        case .invalidOption(let m): return "invalid option: \(m)"
+        case .io(let m): return m
         }
     }
 }

@@ -14,14 +14,14 @@ enum JSONValue: Sendable, Equatable {
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.number(a), .number(b)):
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)):
             if a == b { return true }
             guard let x = Double(a), let y = Double(b) else { return false }
             return x == y
-        case let (.string(a), .string(b)): return a == b
-        case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)):
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
             for (key, value) in a {
                 guard let other = b.first(where: { $0.0 == key }), other.1 == value else { return false }
@@ -45,25 +45,25 @@ enum JSONValue: Sendable, Equatable {
     // MARK: Accessors
 
     subscript(key: String) -> JSONValue? {
-        guard case let .object(pairs) = self else { return nil }
+        guard case .object(let pairs) = self else { return nil }
         for (k, v) in pairs.reversed() where k == key { return v }
         return nil
     }
 
     var objectPairs: [(String, JSONValue)]? {
-        if case let .object(pairs) = self { return pairs }
+        if case .object(let pairs) = self { return pairs }
         return nil
     }
     var arrayValue: [JSONValue]? {
-        if case let .array(items) = self { return items }
+        if case .array(let items) = self { return items }
         return nil
     }
     var stringValue: String? {
-        if case let .string(s) = self { return s }
+        if case .string(let s) = self { return s }
         return nil
     }
     var boolValue: Bool? {
-        if case let .bool(b) = self { return b }
+        if case .bool(let b) = self { return b }
         return nil
     }
     var isNull: Bool {
@@ -76,33 +76,34 @@ enum JSONValue: Sendable, Equatable {
     }
     /// The number as an integer, if it is a JSON number written without fraction or exponent.
     var int64Value: Int64? {
-        guard case let .number(text) = self else { return nil }
+        guard case .number(let text) = self else { return nil }
         return Int64(text)
     }
     var doubleValue: Double? {
-        guard case let .number(text) = self else { return nil }
+        guard case .number(let text) = self else { return nil }
         return Double(text)
     }
     /// An integer from a JSON number or a numeric string (the legacy TOP SDK sends strings).
     var lenientInt64: Int64? {
         switch self {
-        case let .number(text): return Int64(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int64(exactly: $0) : nil }
-        case let .string(text): return Int64(text.trimmingSpaces)
+        case .number(let text):
+            return Int64(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int64(exactly: $0) : nil }
+        case .string(let text): return Int64(text.trimmingSpaces)
         default: return nil
         }
     }
     /// A string from a JSON string, or the text of a number (lenient legacy reading).
     var lenientString: String? {
         switch self {
-        case let .string(s): return s
-        case let .number(n): return n
+        case .string(let s): return s
+        case .number(let n): return n
         default: return nil
         }
     }
 
     /// Returns an object with `key` set (replacing or appending).
     func setting(_ key: String, _ value: JSONValue) -> JSONValue {
-        guard case var .object(pairs) = self else { return self }
+        guard case .object(var pairs) = self else { return self }
         if let index = pairs.firstIndex(where: { $0.0 == key }) {
             pairs[index].1 = value
         } else {

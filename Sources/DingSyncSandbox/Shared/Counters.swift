@@ -19,8 +19,10 @@ struct TrickleStats: Sendable {
     var abandoned = 0
 
     func json() -> JSONValue {
-        .object([("started", .int(started)), ("active", .int(active)), ("completed", .int(completed)),
-                 ("abandoned", .int(abandoned))])
+        .object([
+            ("started", .int(started)), ("active", .int(active)), ("completed", .int(completed)),
+            ("abandoned", .int(abandoned))
+        ])
     }
 }
 
@@ -99,12 +101,18 @@ final class Counters: @unchecked Sendable {
     /// `counters.endpoints`: per endpoint name, sorted.
     func endpointsJSON() -> JSONValue {
         lock.withLock {
-            .object(endpoints.keys.sorted().compactMap { key -> (String, JSONValue)? in
-                guard let s = endpoints[key] else { return nil }
-                return (key, .object([("calls", .int(s.calls)), ("ok", .int(s.ok)), ("errors", .int(s.errors)),
-                                      ("throttled", .int(s.throttled)), ("in_flight", .int(s.inFlight)),
-                                      ("max_concurrency", .int(s.maxConcurrency))]))
-            })
+            .object(
+                endpoints.keys.sorted().compactMap { key -> (String, JSONValue)? in
+                    guard let s = endpoints[key] else { return nil }
+                    return (
+                        key,
+                        .object([
+                            ("calls", .int(s.calls)), ("ok", .int(s.ok)), ("errors", .int(s.errors)),
+                            ("throttled", .int(s.throttled)), ("in_flight", .int(s.inFlight)),
+                            ("max_concurrency", .int(s.maxConcurrency))
+                        ])
+                    )
+                })
         }
     }
 

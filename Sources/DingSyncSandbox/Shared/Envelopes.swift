@@ -45,7 +45,9 @@ final class Envelopes: @unchecked Sendable {
         .json(.object([("errcode", 0), ("errmsg", "ok")] + pairs + [("request_id", .string(legacyRequestId()))]))
     }
 
-    func legacyError(_ ctx: inout CallContext, _ errcode: Int, _ errmsg: String, sub: (String, String)? = nil) -> SandboxResponse {
+    func legacyError(_ ctx: inout CallContext, _ errcode: Int, _ errmsg: String, sub: (String, String)? = nil)
+        -> SandboxResponse
+    {
         ctx.failed = true
         var pairs: [(String, JSONValue)] = [("errcode", .int(errcode)), ("errmsg", .string(errmsg))]
         if let sub {
@@ -63,9 +65,13 @@ final class Envelopes: @unchecked Sendable {
         return .json(value, status: status, headers: [("x-acs-request-id", id), ("x-acs-trace-id", traceId())])
     }
 
-    func newError(_ ctx: inout CallContext, _ status: Int, _ code: String, _ message: String, scopes: [String]? = nil) -> SandboxResponse {
+    func newError(_ ctx: inout CallContext, _ status: Int, _ code: String, _ message: String, scopes: [String]? = nil)
+        -> SandboxResponse
+    {
         ctx.failed = true
-        var pairs: [(String, JSONValue)] = [("code", .string(code)), ("requestid", .string(newRequestId())), ("message", .string(message))]
+        var pairs: [(String, JSONValue)] = [
+            ("code", .string(code)), ("requestid", .string(newRequestId())), ("message", .string(message))
+        ]
         if let scopes { pairs.append(("accessdenieddetail", .object([("requiredScopes", .strings(scopes))]))) }
         return newJSON(.object(pairs), status: status)
     }
@@ -76,13 +82,18 @@ final class Envelopes: @unchecked Sendable {
         .json(.object([("code", 0), ("msg", "success"), ("data", data)]), headers: [("X-Tt-Logid", logId())])
     }
 
-    func feishuError(_ ctx: inout CallContext, _ error: FeishuError, headers: [(String, String)] = [],
-                     extra: [(String, JSONValue)] = []) -> SandboxResponse {
+    func feishuError(
+        _ ctx: inout CallContext, _ error: FeishuError, headers: [(String, String)] = [],
+        extra: [(String, JSONValue)] = []
+    ) -> SandboxResponse {
         ctx.failed = true
         let log = logId()
         let errorObject = JSONValue.object([("log_id", .string(log))] + extra)
-        return .json(.object([("code", .int(error.code)), ("msg", .string(error.msg)), ("data", .object([])), ("error", errorObject)]),
-                     status: error.status, headers: [("X-Tt-Logid", log)] + headers)
+        return .json(
+            .object([
+                ("code", .int(error.code)), ("msg", .string(error.msg)), ("data", .object([])), ("error", errorObject)
+            ]),
+            status: error.status, headers: [("X-Tt-Logid", log)] + headers)
     }
 
     // MARK: Feishu bot
@@ -103,20 +114,26 @@ protocol EnvelopeAnswering {
 extension EnvelopeAnswering {
     func legacyOK(_ pairs: [(String, JSONValue)]) -> SandboxResponse { envelopes.legacyOK(pairs) }
 
-    func legacyError(_ ctx: inout CallContext, _ errcode: Int, _ errmsg: String, sub: (String, String)? = nil) -> SandboxResponse {
+    func legacyError(_ ctx: inout CallContext, _ errcode: Int, _ errmsg: String, sub: (String, String)? = nil)
+        -> SandboxResponse
+    {
         envelopes.legacyError(&ctx, errcode, errmsg, sub: sub)
     }
 
     func newJSON(_ value: JSONValue, status: Int = 200) -> SandboxResponse { envelopes.newJSON(value, status: status) }
 
-    func newError(_ ctx: inout CallContext, _ status: Int, _ code: String, _ message: String, scopes: [String]? = nil) -> SandboxResponse {
+    func newError(_ ctx: inout CallContext, _ status: Int, _ code: String, _ message: String, scopes: [String]? = nil)
+        -> SandboxResponse
+    {
         envelopes.newError(&ctx, status, code, message, scopes: scopes)
     }
 
     func feishuOK(_ data: JSONValue) -> SandboxResponse { envelopes.feishuOK(data) }
 
-    func feishuError(_ ctx: inout CallContext, _ error: FeishuError, headers: [(String, String)] = [],
-                     extra: [(String, JSONValue)] = []) -> SandboxResponse {
+    func feishuError(
+        _ ctx: inout CallContext, _ error: FeishuError, headers: [(String, String)] = [],
+        extra: [(String, JSONValue)] = []
+    ) -> SandboxResponse {
         envelopes.feishuError(&ctx, error, headers: headers, extra: extra)
     }
 

@@ -21,7 +21,9 @@ final class FaultInjector: @unchecked Sendable {
     /// The fault the first pending injection matching `endpoint` holds, used up by one call.
     func take(for endpoint: Endpoint) -> FaultKind? {
         lock.withLock {
-            guard let index = injections.firstIndex(where: { $0.remaining > 0 && $0.matches(endpoint) }) else { return nil }
+            guard let index = injections.firstIndex(where: { $0.remaining > 0 && $0.matches(endpoint) }) else {
+                return nil
+            }
             let fault = injections[index].fault
             injections[index].remaining -= 1
             if injections[index].remaining <= 0 { injections.remove(at: index) }
@@ -42,7 +44,9 @@ final class FaultInjector: @unchecked Sendable {
     /// The pending injections as the admin API lists them.
     func pendingJSON() -> JSONValue {
         lock.withLock {
-            .array(injections.map { inj in inj.json.setting("id", .int(inj.id)).setting("remaining", .int(inj.remaining)) })
+            .array(
+                injections.map { inj in inj.json.setting("id", .int(inj.id)).setting("remaining", .int(inj.remaining)) }
+            )
         }
     }
 

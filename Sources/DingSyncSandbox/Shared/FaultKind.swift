@@ -18,11 +18,15 @@ enum FaultKind: Sendable {
     /// Listing endpoints only: the answer's cursor is the request's (it does not advance).
     case stuckCursor
 
-    static let names = ["server_error", "throttle", "global_throttle", "timeout", "write_conflict", "token_invalid", "permission",
-                        "ip", "quota", "drop", "delay", "flood", "custom", "trickle", "stuck_cursor"]
+    static let names = [
+        "server_error", "throttle", "global_throttle", "timeout", "write_conflict", "token_invalid", "permission",
+        "ip", "quota", "drop", "delay", "flood", "custom", "trickle", "stuck_cursor"
+    ]
 
     static func parse(_ json: JSONValue) throws(AdminError) -> FaultKind {
-        guard let name = json["fault"]?.stringValue else { throw AdminError("fault is required: one of \(names.joined(separator: ", "))") }
+        guard let name = json["fault"]?.stringValue else {
+            throw AdminError("fault is required: one of \(names.joined(separator: ", "))")
+        }
         switch name {
         case "server_error": return .serverError
         case "throttle": return .throttle
@@ -40,14 +44,20 @@ enum FaultKind: Sendable {
             return .delay(Int(ms))
         case "trickle":
             let interval = json["interval_ms"]?.int64Value ?? 1000
-            guard (1...600_000).contains(interval) else { throw AdminError("trickle needs interval_ms 1…600000 (default 1000)") }
+            guard (1...600_000).contains(interval) else {
+                throw AdminError("trickle needs interval_ms 1…600000 (default 1000)")
+            }
             let piece = json["piece_bytes"]?.int64Value ?? 16
-            guard (1...1_048_576).contains(piece) else { throw AdminError("trickle needs piece_bytes 1…1048576 (default 16)") }
+            guard (1...1_048_576).contains(piece) else {
+                throw AdminError("trickle needs piece_bytes 1…1048576 (default 16)")
+            }
             return .trickle(intervalMs: Int(interval), pieceBytes: Int(piece))
         case "stuck_cursor":
             return .stuckCursor
         case "custom":
-            guard let status = json["status"]?.int64Value, (100...599).contains(status) else { throw AdminError("custom needs status 100…599") }
+            guard let status = json["status"]?.int64Value, (100...599).contains(status) else {
+                throw AdminError("custom needs status 100…599")
+            }
             var headers: [(String, String)] = []
             for (k, v) in json["headers"]?.objectPairs ?? [] { headers.append((k, v.lenientString ?? v.serialized())) }
             return .custom(status: Int(status), body: json["body"] ?? .object([]), headers: headers)

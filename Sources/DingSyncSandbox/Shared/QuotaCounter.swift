@@ -37,8 +37,10 @@ final class QuotaCounter: @unchecked Sendable {
     /// Refuses a counted call once `monthlyQuota` (0 = none) is used up, admits it into each
     /// window `(length ns, limit)` of `app` in turn, then counts it for the month. Calls
     /// exempt from the quota (`Endpoint.quotaExempt`) are neither checked nor counted.
-    func admit(_ endpoint: Endpoint, arrivalNs: UInt64, app: String, windows limits: [(UInt64, Int)],
-               monthlyQuota: Int) -> Verdict {
+    func admit(
+        _ endpoint: Endpoint, arrivalNs: UInt64, app: String, windows limits: [(UInt64, Int)],
+        monthlyQuota: Int
+    ) -> Verdict {
         lock.withLock {
             let counted = !endpoint.quotaExempt
             if counted, monthlyQuota > 0, (endpoint.isDingTalk ? monthlyDingTalk : monthlyFeishu) >= monthlyQuota {
@@ -46,7 +48,8 @@ final class QuotaCounter: @unchecked Sendable {
             }
             for (index, (window, limit)) in limits.enumerated() {
                 let key = "\(app)|\(endpoint.rawValue)|\(index)"
-                if let wait = windows[key, default: SlidingWindow()].admit(at: arrivalNs, window: window, limit: limit) {
+                if let wait = windows[key, default: SlidingWindow()].admit(at: arrivalNs, window: window, limit: limit)
+                {
                     // The earlier (shorter) windows keep their admissions: the call was still
                     // made, which is how platform counters behave.
                     return .throttled(limit: limit, resetSeconds: max(1, Int((wait + 999_999_999) / 1_000_000_000)))
@@ -81,7 +84,8 @@ final class QuotaCounter: @unchecked Sendable {
     /// `counters.monthly`: `{month, dingtalk, feishu}`.
     func monthlyJSON() -> JSONValue {
         lock.withLock {
-            .object([("month", .string(monthKey)), ("dingtalk", .int(monthlyDingTalk)), ("feishu", .int(monthlyFeishu))])
+            .object([("month", .string(monthKey)), ("dingtalk", .int(monthlyDingTalk)), ("feishu", .int(monthlyFeishu))]
+            )
         }
     }
 }

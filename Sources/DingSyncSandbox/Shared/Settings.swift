@@ -60,7 +60,7 @@ struct Settings: Sendable {
             "dingtalk_monthly_quota": .int(dingtalkMonthlyQuota), "feishu_monthly_quota": .int(feishuMonthlyQuota),
             "dingtalk_ip_blocked": .bool(dingtalkIPBlocked), "webhook_ip_blocked": .bool(webhookIPBlocked),
             "revoked_scopes": .strings(revokedScopes.sorted()), "new_api_times": .string(newAPITimes.rawValue),
-            "new_api_success": .string(newAPISuccess.rawValue),
+            "new_api_success": .string(newAPISuccess.rawValue)
         ]
     }
 
@@ -70,11 +70,15 @@ struct Settings: Sendable {
         var copy = self
         for (key, value) in pairs {
             func int(min: Int = 0) throws(AdminError) -> Int {
-                guard let v = value.int64Value, v >= min, v <= Int64(Int32.max) else { throw AdminError("\(key) must be an integer ≥ \(min)") }
+                guard let v = value.int64Value, v >= min, v <= Int64(Int32.max) else {
+                    throw AdminError("\(key) must be an integer ≥ \(min)")
+                }
                 return Int(v)
             }
             func rate() throws(AdminError) -> Double {
-                guard let v = value.doubleValue, v >= 0, v <= 1 else { throw AdminError("\(key) must be a number within 0…1") }
+                guard let v = value.doubleValue, v >= 0, v <= 1 else {
+                    throw AdminError("\(key) must be a number within 0…1")
+                }
                 return v
             }
             func bool() throws(AdminError) -> Bool {
@@ -111,7 +115,9 @@ struct Settings: Sendable {
                 }
                 copy.revokedScopes = Set(items.compactMap { $0.stringValue.map(Settings.canonicalScope) })
             case "new_api_times":
-                guard let s = value.stringValue, let v = NewAPITimes(rawValue: s) else { throw AdminError("new_api_times must be beijing or utc") }
+                guard let s = value.stringValue, let v = NewAPITimes(rawValue: s) else {
+                    throw AdminError("new_api_times must be beijing or utc")
+                }
                 copy.newAPITimes = v
             case "new_api_success":
                 guard let s = value.stringValue, let v = NewAPISuccess(rawValue: s) else {
@@ -119,7 +125,9 @@ struct Settings: Sendable {
                 }
                 copy.newAPISuccess = v
             default:
-                throw AdminError("unknown setting \(key); known: \(json().objectPairs?.map(\.0).joined(separator: ", ") ?? ""), monthly_quota")
+                throw AdminError(
+                    "unknown setting \(key); known: \(json().objectPairs?.map(\.0).joined(separator: ", ") ?? ""), monthly_quota"
+                )
             }
         }
         self = copy

@@ -29,7 +29,8 @@ struct SlidingWindow: Sendable {
 
     /// The index of the first kept stamp greater than `value`.
     private func firstIndex(after value: UInt64) -> Int {
-        var low = head, high = stamps.count
+        var low = head
+        var high = stamps.count
         while low < high {
             let mid = (low + high) / 2
             if stamps[mid] <= value { low = mid + 1 } else { high = mid }

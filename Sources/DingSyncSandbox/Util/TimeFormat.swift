@@ -38,11 +38,15 @@ enum TimeFormat {
         let local = ms + Int64(offsetSeconds) * 1000
         var days = local / dayMs
         var rest = local % dayMs
-        if rest < 0 { rest += dayMs; days -= 1 }
+        if rest < 0 {
+            rest += dayMs
+            days -= 1
+        }
         let (y, mo, d) = civil(days: days)
         let secs = Int(rest / 1000)
-        return Parts(year: y, month: mo, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60,
-                     millisecond: Int(rest % 1000))
+        return Parts(
+            year: y, month: mo, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60,
+            millisecond: Int(rest % 1000))
     }
 
     static func ms(_ p: Parts, offsetSeconds: Int) -> Int64 {
@@ -54,7 +58,10 @@ enum TimeFormat {
     /// Midnight (Beijing time) of the day containing `ms`.
     static func startOfDay(_ ms: Int64) -> Int64 {
         var p = parts(ms: ms, offsetSeconds: beijingOffset)
-        p.hour = 0; p.minute = 0; p.second = 0; p.millisecond = 0
+        p.hour = 0
+        p.minute = 0
+        p.second = 0
+        p.millisecond = 0
         return self.ms(p, offsetSeconds: beijingOffset)
     }
 
@@ -90,14 +97,15 @@ enum TimeFormat {
     /// ISO 8601 in UTC with milliseconds, for admin output.
     static func iso(_ ms: Int64) -> String {
         let p = parts(ms: ms, offsetSeconds: 0)
-        return "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second)).\(pad(p.millisecond, 3))Z"
+        return
+            "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second)).\(pad(p.millisecond, 3))Z"
     }
 
     /// RFC 7231 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT` (the HTTP `Date` header).
     static func httpDate(_ ms: Int64) -> String {
         let p = parts(ms: ms, offsetSeconds: 0)
         let day = days(year: p.year, month: p.month, day: p.day)
-        let weekday = Int(((day + 4) % 7 + 7) % 7) // 1970-01-01 was a Thursday
+        let weekday = Int(((day + 4) % 7 + 7) % 7)  // 1970-01-01 was a Thursday
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(weekdays[weekday]), \(pad(p.day)) \(months[p.month - 1]) \(pad(p.year, 4)) "
@@ -128,7 +136,10 @@ enum TimeFormat {
             return v
         }
         func eat(_ c: Character) -> Bool {
-            if i < chars.count, chars[i] == c { i += 1; return true }
+            if i < chars.count, chars[i] == c {
+                i += 1
+                return true
+            }
             return false
         }
         guard let year = number(4), eat("-"), let month = number(2), eat("-"), let day = number(2) else { return nil }
@@ -144,7 +155,7 @@ enum TimeFormat {
                 p.second = sec
                 if eat(".") || eat(",") {
                     var frac = ""
-                    while i < chars.count, let _ = chars[i].wholeNumberValue, chars[i].isASCII {
+                    while i < chars.count, chars[i].wholeNumberValue != nil, chars[i].isASCII {
                         frac.append(chars[i])
                         i += 1
                     }

@@ -38,8 +38,9 @@ final class WebhookSink: EnvelopeAnswering, @unchecked Sendable {
     func handle(_ ctx: inout CallContext) -> SandboxResponse {
         let hook = ctx.param("hook")
         let raw = ctx.request.bodyText
-        var message = WebhookMessage(receivedAt: ctx.nowMs, body: nil, rawBody: String(raw.prefix(Self.webhookMaxBytes)),
-                                     signatureValid: nil, code: 0)
+        var message = WebhookMessage(
+            receivedAt: ctx.nowMs, body: nil, rawBody: String(raw.prefix(Self.webhookMaxBytes)),
+            signatureValid: nil, code: 0)
         let response = webhookAnswer(&ctx, hook: hook, message: &message)
         if hook == identity.webhookToken {
             lock.withLock {
@@ -53,14 +54,20 @@ final class WebhookSink: EnvelopeAnswering, @unchecked Sendable {
     /// `GET /__admin/webhook/messages`.
     func messagesJSON() -> JSONValue {
         lock.withLock {
-            .object([("messages", .array(messages.map { msg in
-                var b = ObjectBuilder()
-                b.set("received_at", .int(msg.receivedAt))
-                b.set("body", msg.body ?? .string(msg.rawBody))
-                b.set("signature_valid", msg.signatureValid.map { JSONValue.bool($0) } ?? .null)
-                b.set("code", .int(msg.code))
-                return b.value
-            }))])
+            .object([
+                (
+                    "messages",
+                    .array(
+                        messages.map { msg in
+                            var b = ObjectBuilder()
+                            b.set("received_at", .int(msg.receivedAt))
+                            b.set("body", msg.body ?? .string(msg.rawBody))
+                            b.set("signature_valid", msg.signatureValid.map { JSONValue.bool($0) } ?? .null)
+                            b.set("code", .int(msg.code))
+                            return b.value
+                        })
+                )
+            ])
         }
     }
 
@@ -69,12 +76,15 @@ final class WebhookSink: EnvelopeAnswering, @unchecked Sendable {
         lock.withLock { messages = [] }
     }
 
-    private func webhookAnswer(_ ctx: inout CallContext, hook: String, message: inout WebhookMessage) -> SandboxResponse {
+    private func webhookAnswer(_ ctx: inout CallContext, hook: String, message: inout WebhookMessage) -> SandboxResponse
+    {
         func fail(_ code: Int, _ msg: String, status: Int = 200) -> SandboxResponse {
             message.code = code
             return webhookFailure(&ctx, code, msg, status: status)
         }
-        guard hook == identity.webhookToken else { return fail(19001, "param invalid: incoming webhook access token invalid") }
+        guard hook == identity.webhookToken else {
+            return fail(19001, "param invalid: incoming webhook access token invalid")
+        }
         if ctx.settings.webhookIPBlocked { return fail(19022, "Ip Not Allowed") }
         if ctx.request.body.count > Self.webhookMaxBytes { return fail(9499, "Bad Request", status: 400) }
         guard let body = try? JSONValue.parse(ctx.request.body), body.objectPairs != nil else {
@@ -109,6 +119,9 @@ final class WebhookSink: EnvelopeAnswering, @unchecked Sendable {
         }
         guard shapeOK else { return fail(9499, "Bad Request", status: 400) }
         message.code = 0
-        return .json(.object([("StatusCode", 0), ("StatusMessage", "success"), ("code", 0), ("data", .object([])), ("msg", "success")]))
+        return .json(
+            .object([
+                ("StatusCode", 0), ("StatusMessage", "success"), ("code", 0), ("data", .object([])), ("msg", "success")
+            ]))
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One HTTP/1.1 exchange over a plain socket, timed: when the head arrived, when each
@@ -20,7 +21,9 @@ struct RawExchange: Sendable {
     var contentLength: Int? {
         for line in head.split(separator: "\r\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "content-length" { return Int(parts[1].trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, parts[0].lowercased() == "content-length" {
+                return Int(parts[1].trimmingCharacters(in: .whitespaces))
+            }
         }
         return nil
     }
@@ -28,7 +31,9 @@ struct RawExchange: Sendable {
     func header(_ name: String) -> String? {
         for line in head.split(separator: "\r\n").dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == name.lowercased() { return parts[1].trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0].lowercased() == name.lowercased() {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
         }
         return nil
     }
@@ -38,12 +43,15 @@ enum RawHTTP {
     /// Sends `request` to 127.0.0.1:`port`, reads the head and then the body until
     /// Content-Length, or only `bodyBytesBeforeClose` body bytes and then hangs up.
     /// Runs on a Dispatch thread (blocking reads), never on the test's executor.
-    static func exchange(port: Int, request: String, bodyBytesBeforeClose: Int? = nil,
-                         timeout: TimeInterval = 30) async throws -> RawExchange {
+    static func exchange(
+        port: Int, request: String, bodyBytesBeforeClose: Int? = nil,
+        timeout: TimeInterval = 30
+    ) async throws -> RawExchange {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    continuation.resume(returning: try run(port: port, request: request, limit: bodyBytesBeforeClose, timeout: timeout))
+                    continuation.resume(
+                        returning: try run(port: port, request: request, limit: bodyBytesBeforeClose, timeout: timeout))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -53,9 +61,9 @@ enum RawHTTP {
 
     private static func run(port: Int, request: String, limit: Int?, timeout: TimeInterval) throws -> RawExchange {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw TestFailure("socket() failed") }
         defer { close(fd) }
@@ -64,7 +72,9 @@ enum RawHTTP {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { throw TestFailure("connect() failed") }
         let bytes = Array(request.utf8)
@@ -102,7 +112,8 @@ enum RawHTTP {
 
     private static func headEnd(_ bytes: [UInt8]) -> Int? {
         guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
+        for i in 0...(bytes.count - 4)
+        where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
             return i
         }
         return nil

@@ -1,8 +1,10 @@
-@testable import DingSyncSandbox
 import Foundation
 import Testing
+
+@testable import DingSyncSandbox
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// An HTTP answer: status, headers (lowercased names), body and its JSON.
@@ -44,8 +46,10 @@ final class TestClient: Sendable {
         }.joined(separator: "&")
     }
 
-    func call(_ method: String, _ path: String, query: [(String, String)] = [], headers: [String: String] = [:],
-              json: JSONValue? = nil, body: Data? = nil, contentType: String? = nil) async throws -> HTTPAnswer {
+    func call(
+        _ method: String, _ path: String, query: [(String, String)] = [], headers: [String: String] = [:],
+        json: JSONValue? = nil, body: Data? = nil, contentType: String? = nil
+    ) async throws -> HTTPAnswer {
         var urlText = base + path
         if !query.isEmpty { urlText += (path.contains("?") ? "&" : "?") + Self.encode(query) }
         guard let url = URL(string: urlText) else { throw TestFailure("bad URL \(urlText)") }
@@ -74,29 +78,36 @@ final class TestClient: Sendable {
                 for (k, v) in http.allHeaderFields {
                     if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
                 }
-                continuation.resume(returning: HTTPAnswer(status: http.statusCode, headers: headers, body: data ?? Data()))
+                continuation.resume(
+                    returning: HTTPAnswer(status: http.statusCode, headers: headers, body: data ?? Data()))
             }.resume()
         }
     }
 
-    func get(_ path: String, query: [(String, String)] = [], headers: [String: String] = [:]) async throws -> HTTPAnswer {
+    func get(_ path: String, query: [(String, String)] = [], headers: [String: String] = [:]) async throws -> HTTPAnswer
+    {
         try await call("GET", path, query: query, headers: headers)
     }
 
-    func post(_ path: String, _ json: JSONValue = [:], query: [(String, String)] = [], headers: [String: String] = [:]) async throws -> HTTPAnswer {
+    func post(_ path: String, _ json: JSONValue = [:], query: [(String, String)] = [], headers: [String: String] = [:])
+        async throws -> HTTPAnswer
+    {
         try await call("POST", path, query: query, headers: headers, json: json)
     }
 
     func form(_ path: String, _ items: [(String, String)], query: [(String, String)] = []) async throws -> HTTPAnswer {
-        try await call("POST", path, query: query, body: Data(Self.encode(items).utf8),
-                       contentType: "application/x-www-form-urlencoded")
+        try await call(
+            "POST", path, query: query, body: Data(Self.encode(items).utf8),
+            contentType: "application/x-www-form-urlencoded")
     }
 
     // MARK: Admin
 
     func admin(_ method: String, _ path: String, _ json: JSONValue? = nil) async throws -> JSONValue {
         let answer = try await call(method, "/__admin/" + path, json: json)
-        guard answer.status == 200 else { throw TestFailure("admin \(method) \(path): \(answer.status) \(answer.text)") }
+        guard answer.status == 200 else {
+            throw TestFailure("admin \(method) \(path): \(answer.status) \(answer.text)")
+        }
         return answer.json
     }
 
@@ -105,21 +116,25 @@ final class TestClient: Sendable {
     }
 
     func inject(_ endpoint: String, _ fault: String, count: Int = 1, extra: [(String, JSONValue)] = []) async throws {
-        _ = try await admin("POST", "faults", .object([("endpoint", .string(endpoint)), ("fault", .string(fault)), ("count", .int(count))] + extra))
+        _ = try await admin(
+            "POST", "faults",
+            .object([("endpoint", .string(endpoint)), ("fault", .string(fault)), ("count", .int(count))] + extra))
     }
 }
 
 /// A sandbox for one test, with a fixed clock and a small dataset.
 struct Harness: Sendable {
-    static let fixedNow: Int64 = 1_743_476_400_000 // 2025-04-01T11:00:00+08:00
+    static let fixedNow: Int64 = 1_743_476_400_000  // 2025-04-01T11:00:00+08:00
 
     let sandbox: Sandbox
     let client: TestClient
 
     var legacyTokenQuery: [(String, String)] { [] }
 
-    static func with(_ configure: (inout SandboxOptions) -> Void = { _ in },
-                     _ body: (Harness) async throws -> Void) async throws {
+    static func with(
+        _ configure: (inout SandboxOptions) -> Void = { _ in },
+        _ body: (Harness) async throws -> Void
+    ) async throws {
         var options = SandboxOptions()
         options.instances = 150
         options.nowMs = fixedNow
@@ -139,15 +154,21 @@ struct Harness: Sendable {
     // MARK: Tokens
 
     func dingtalkToken() async throws -> String {
-        let answer = try await client.get("/gettoken", query: [("appkey", sandbox.appKey), ("appsecret", sandbox.appSecret)])
-        guard let token = answer.json["access_token"]?.stringValue else { throw TestFailure("gettoken: \(answer.text)") }
+        let answer = try await client.get(
+            "/gettoken", query: [("appkey", sandbox.appKey), ("appsecret", sandbox.appSecret)])
+        guard let token = answer.json["access_token"]?.stringValue else {
+            throw TestFailure("gettoken: \(answer.text)")
+        }
         return token
     }
 
     func feishuToken() async throws -> String {
-        let answer = try await client.post("/open-apis/auth/v3/tenant_access_token/internal",
-                                           ["app_id": .string(sandbox.feishuAppId), "app_secret": .string(sandbox.feishuAppSecret)])
-        guard let token = answer.json["tenant_access_token"]?.stringValue else { throw TestFailure("tenant token: \(answer.text)") }
+        let answer = try await client.post(
+            "/open-apis/auth/v3/tenant_access_token/internal",
+            ["app_id": .string(sandbox.feishuAppId), "app_secret": .string(sandbox.feishuAppSecret)])
+        guard let token = answer.json["tenant_access_token"]?.stringValue else {
+            throw TestFailure("tenant token: \(answer.text)")
+        }
         return token
     }
 
@@ -157,7 +178,9 @@ struct Harness: Sendable {
         try await client.post(path, json, query: [("access_token", token)])
     }
 
-    func new(_ method: String, _ path: String, _ json: JSONValue? = nil, query: [(String, String)] = [], token: String) async throws -> HTTPAnswer {
+    func new(_ method: String, _ path: String, _ json: JSONValue? = nil, query: [(String, String)] = [], token: String)
+        async throws -> HTTPAnswer
+    {
         try await client.call(method, path, query: query, headers: ["x-acs-dingtalk-access-token": token], json: json)
     }
 
@@ -166,7 +189,9 @@ struct Harness: Sendable {
     var tablesPath: String { "/open-apis/bitable/v1/apps/\(sandbox.appToken)/tables" }
     func recordsPath(_ table: String) -> String { "\(tablesPath)/\(table)/records" }
 
-    func feishu(_ method: String, _ path: String, _ json: JSONValue? = nil, query: [(String, String)] = [], token: String) async throws -> HTTPAnswer {
+    func feishu(
+        _ method: String, _ path: String, _ json: JSONValue? = nil, query: [(String, String)] = [], token: String
+    ) async throws -> HTTPAnswer {
         try await client.call(method, path, query: query, headers: ["Authorization": "Bearer \(token)"], json: json)
     }
 
