@@ -28,7 +28,7 @@ extension StreamGateway {
                 b.set("local_ip", c.localIp)
                 b.set("delivered", .int(c.delivered))
                 b.set("acked", .int(c.acked))
-                b.set("in_flight", .int(state.inFlight.values.filter { $0.connectionId == c.id }.count))
+                b.set("in_flight", .int(state.inFlight.values.filter { $0.connectionId == c.id && !$0.copy }.count))
                 b.set("pings_sent", .int(c.pingsSent))
                 b.set("pings_answered", .int(c.pingsAnswered))
                 return b.value
