@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOWebSocket
 
 /// A small HTTP/1.1 server on SwiftNIO: keep-alive, pipelining assistance, whole-body
 /// requests, and answers that may be held back (latency, write holds) with the event loop's
@@ -30,8 +31,10 @@ final class HTTPServer: Sendable {
 
     static let maxBodyBytes = 32 * 1024 * 1024
 
+    /// Starts listening. With `webSocket`, a request it accepts is upgraded to a WebSocket
+    /// (the request must be the connection's first).
     static func start(
-        host: String, port: Int, threads: Int, clock: @escaping Clock,
+        host: String, port: Int, threads: Int, clock: @escaping Clock, webSocket: WebSocketHook? = nil,
         handler: @escaping Handler
     ) async throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
@@ -45,9 +48,12 @@ final class HTTPServer: Sendable {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        RequestHandler(handler: handler, clock: clock, pool: pool))
+                    let sync = channel.pipeline.syncOperations
+                    try sync.configureHTTPServerPipeline(
+                        withServerUpgrade: webSocket?.serverUpgrade(removing: RequestHandler.name),
+                        withErrorHandling: true)
+                    try sync.addHandler(
+                        RequestHandler(handler: handler, clock: clock, pool: pool), name: RequestHandler.name)
                 }
             }
         do {
@@ -71,10 +77,47 @@ final class HTTPServer: Sendable {
     }
 }
 
+/// A part that takes a connection over with a WebSocket upgrade (the Stream gateway's
+/// `GET /connect`), on the same port as everything else.
+///
+/// The upgrade must be the connection's first request (NIO's upgrade handler leaves the
+/// pipeline after it), as with every WebSocket client. A request it refuses goes on as plain
+/// HTTP, so the part can answer why.
+struct WebSocketHook: Sendable {
+    /// The largest frame (or reassembled message) taken from a client.
+    var maxFrameSize: Int
+    /// Whether to upgrade a request with this URI (called on the event loop; may use up a
+    /// ticket).
+    var shouldUpgrade: @Sendable (_ uri: String) -> Bool
+    /// Adds the part's frame handlers once the 101 has been sent (the frame encoder and
+    /// decoder are in place).
+    var upgraded: @Sendable (_ channel: any Channel, _ uri: String) -> EventLoopFuture<Void>
+
+    /// The upgrade configuration of the HTTP pipeline; the upgrade removes the handler named
+    /// `requestHandler` (the plain request handler).
+    func serverUpgrade(removing requestHandler: String) -> NIOHTTPServerUpgradeConfiguration {
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maxFrameSize, automaticErrorHandling: true,
+            shouldUpgrade: { [shouldUpgrade] channel, head in
+                channel.eventLoop.makeSucceededFuture(shouldUpgrade(head.uri) ? HTTPHeaders() : nil)
+            },
+            upgradePipelineHandler: { [upgraded] channel, head in upgraded(channel, head.uri) })
+        return (
+            upgraders: [upgrader],
+            completionHandler: { context in
+                context.pipeline.syncOperations.removeHandler(name: requestHandler, promise: nil)
+            }
+        )
+    }
+}
+
 /// Collects one request, asks the handler, writes the answer (now or after a delay).
 private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// Its name in the pipeline (a WebSocket upgrade removes it).
+    static let name = "sandbox.request"
 
     private let handler: HTTPServer.Handler
     private let clock: HTTPServer.Clock
