@@ -30,7 +30,11 @@ struct StreamEventTests {
     }
 
     @Test func anApproveProducesTheTaskAndInstanceEvents() async throws {
-        try await Harness.with({ $0.instances = 20 }) { h in
+        // a generous ack time: on a loaded machine a redelivery must not slip between the events read
+        try await Harness.with({
+            $0.instances = 20
+            $0.streamAckTimeoutMs = 60_000
+        }) { h in
             let socket = try await h.streamConnect()
             let (created, count) = try await h.createStreamed(["template": "请假"])
             let summary = try #require(created.first)
@@ -199,7 +203,10 @@ struct StreamEventTests {
     }
 
     @Test func everyTemplateAndCommentsPushEvents() async throws {
-        try await Harness.with({ $0.instances = 20 }) { h in
+        try await Harness.with({
+            $0.instances = 20
+            $0.streamAckTimeoutMs = 60_000
+        }) { h in
             let socket = try await h.streamConnect()
             var codes: Set<String> = []
             for template in ["请假", "报销", "采购", "出差", "通用审批"] {

@@ -50,6 +50,12 @@ import Testing
         let texts = instances.map { expectedStatus($0["status"] as? String ?? "", $0["result"] as? String ?? "") }
         func count(_ text: String) -> Int { texts.filter { $0 == text }.count }
 
+        // a template the configuration and the mirror do not know is refused, not an empty period
+        let unknown = try sandbox.dingsync(["stats", "--template", "PROC-NOPE"])
+        #expect(unknown.status == 64, "\(unknown.stdout)")
+        #expect(unknown.stderr.contains("--template PROC-NOPE is not a template"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains(sandbox.processCodesFromConfig.sorted().first ?? "?"), "\(unknown.stderr)")
+
         // stats --format json agrees with the sandbox's own counts
         let stats = try sandbox.dingsync(["stats", "--format", "json"])
         #expect(stats.status == 0, "\(stats.stderr)")

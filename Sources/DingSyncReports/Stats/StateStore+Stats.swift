@@ -192,3 +192,10 @@ extension StateStore {
             extValue: row[start + 4].string)
     }
 }
+
+extension StateStore {
+    /// The process codes of every mirrored instance.
+    public func mirroredProcessCodes() throws -> [String] {
+        try locked { try db.query("SELECT DISTINCT process_code FROM instances").compactMap { $0.first?.string } }
+    }
+}

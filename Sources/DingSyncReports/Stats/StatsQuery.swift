@@ -12,6 +12,7 @@ public enum StatsQuery {
         store: StateStore, config: Config, from: Date?, to: Date?, template: String?,
         now: Date = Date()
     ) throws -> Statistics {
+        if let template { try checkKnown(template, store: store, config: config) }
         let options = StatsOptions(config: config, now: now, from: from, to: to, template: template)
         let data = try store.statsDataset(
             from: options.from, to: options.to, processCode: template,
@@ -39,6 +40,15 @@ public enum StatsQuery {
         return statistics
     }
 
+    /// A `--template` must be a code of the configuration or of the mirror: a typo is refused
+    /// (exit 64, naming the known codes), not answered with an empty period.
+    public static func checkKnown(_ template: String, store: StateStore, config: Config) throws {
+        let known = Set(config.dingtalk.processCodes).union(try store.mirroredProcessCodes())
+        guard known.contains(template) else {
+            throw UnknownTemplateError(code: template, known: known.sorted())
+        }
+    }
+
     /// The default report file name, `report-YYYY-MM.xlsx`.
     public static func defaultReportName(_ month: ReportMonth) -> String { "report-\(month.text).xlsx" }
 }
@@ -47,5 +57,16 @@ public enum StatsQuery {
 public enum StatsSource {
     public static func open(_ config: Config) throws -> StateStore {
         try StateBackend(config).openStore(.read)
+    }
+}
+
+/// `--template` named a process code that neither the configuration nor the mirror knows.
+public struct UnknownTemplateError: OperatorFacingError, Equatable {
+    public var code: String
+    public var known: [String]
+    public var exitStatus: ExitStatus { .usage }
+    public var errorDescription: String? {
+        "--template \(code) is not a template of this configuration or of the state database; known: "
+            + (known.isEmpty ? "none yet (run a sync first)" : known.joined(separator: ", "))
     }
 }
