@@ -104,6 +104,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // The Stream gateway's WebSocket (DingTalk Stream mode, reference §11).
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // A library both link, not shared code: the sandbox still imports nothing of the library.
                 .product(name: "Crypto", package: "swift-crypto")

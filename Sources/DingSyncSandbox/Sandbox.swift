@@ -72,7 +72,7 @@ public final class Sandbox: Sendable {
         let core = SandboxCore(options: options)
         let server = try await HTTPServer.start(
             host: options.host, port: options.port, threads: options.threads,
-            clock: { core.parts.clock.nowMs() }
+            clock: { core.parts.clock.nowMs() }, webSocket: core.parts.stream.webSocketHook
         ) { request in
             core.handle(request)
         }

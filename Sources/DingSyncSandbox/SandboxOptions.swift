@@ -86,6 +86,26 @@ public struct SandboxOptions: Sendable {
     /// The bot's signature secret; nil = generated from the seed, "" = no signature check.
     public var webhookSecret: String? = nil
 
+    // MARK: Stream (DingTalk Stream mode, reference §11)
+    /// How long a pushed EVENT waits for its ack, ms; then it is redelivered.
+    public var streamAckTimeoutMs: Int = 3000
+    /// The waits before each redelivery of an event that was not consumed, ms; after the last
+    /// one the event is given up.
+    public var streamRedeliveryMs: [Int] = [10_000, 30_000]
+    /// A SYSTEM `ping` frame on every connection this often, ms (0 = none).
+    public var streamPingIntervalMs: Int = 45_000
+    /// A connection sent a SYSTEM `disconnect` is closed this much later, ms.
+    public var streamDisconnectCloseMs: Int = 10_000
+    /// EVENT deliveries per natural month (Beijing time, sandbox clock); past it, events arrive
+    /// without content (`errCode 20001`). 0 = unlimited.
+    public var streamMonthlyQuota: Int = 0
+    /// Events kept while no connection is open (0 = none: they are dropped).
+    public var streamQueueLimit: Int = 1000
+    /// How long a ticket from `connections/open` stays valid, s (sandbox clock).
+    public var streamTicketTTL: Int = 90
+    /// Whether a comment (ADD_REMARK) pushes a `bpms_task_change` of type `comment`.
+    public var streamCommentEvents: Bool = true
+
     public init() {}
 
     /// Reads a `--now` value: ISO 8601 (`2025-04-01T09:00:00+08:00`, `…Z`), `yyyy-MM-dd HH:mm[:ss]`
@@ -111,5 +131,14 @@ public struct SandboxOptions: Sendable {
             (0...1).contains(errorRate) && (0...1).contains(throttleRate) && (0...1).contains(timeoutRate),
             "rates must be within 0…1")
         try check(configAPI == "new" || configAPI == "legacy", "--config-api must be new or legacy")
+        try check(streamAckTimeoutMs >= 1, "--stream-ack-timeout-ms must be ≥ 1")
+        try check(
+            streamRedeliveryMs.count <= 20 && streamRedeliveryMs.allSatisfy { $0 >= 0 },
+            "--stream-redelivery-ms must be at most 20 waits, each ≥ 0")
+        try check(streamPingIntervalMs >= 0, "--stream-ping-interval-ms must be ≥ 0")
+        try check(streamDisconnectCloseMs >= 0, "--stream-disconnect-close-ms must be ≥ 0")
+        try check(streamMonthlyQuota >= 0, "--stream-monthly-quota must be ≥ 0")
+        try check(streamQueueLimit >= 0, "--stream-queue-limit must be ≥ 0")
+        try check(streamTicketTTL >= 1, "--stream-ticket-ttl must be ≥ 1")
     }
 }

@@ -19,8 +19,10 @@ struct SandboxCommand: AsyncParsableCommand {
             (/open-apis/auth/v3/tenant_access_token/internal; Bitable tables,
             fields (list, create, update, delete) and records: search, list,
             get, create, update, delete,
-            batch_create|update|delete|get; the bot /open-apis/bot/v2/hook/TOKEN)
-            and the admin API below.
+            batch_create|update|delete|get; the bot /open-apis/bot/v2/hook/TOKEN),
+            DingTalk Stream mode (POST /v1.0/gateway/connections/open, then the
+            WebSocket GET /connect?ticket=...: approval events for every
+            instance change, see STREAM below) and the admin API below.
 
             Prints "listening on http://HOST:PORT" as its first line on stdout
             (after the --write-config file is in place) and runs until SIGINT or
@@ -29,6 +31,8 @@ struct SandboxCommand: AsyncParsableCommand {
             ids and histories.
 
             \(AdminHelp.text)
+
+            \(AdminHelp.stream)
 
             CODES CHOSEN WHERE THE REFERENCE IS SILENT:
               legacy /topapi parameter errors (size > 20, window > 120 days,
@@ -45,6 +49,15 @@ struct SandboxCommand: AsyncParsableCommand {
                 type, a primary field of a non-primary type, deleting the
                 primary field, a boolean query flag that is not true/True/TRUE/1
                 or false/False/FALSE/0: 1254001
+              Stream: connections/open without clientId / clientSecret /
+                subscriptions: 400 MissingclientId / MissingclientSecret /
+                Missingsubscriptions; bad shapes (a non-string, an empty or
+                non-array subscriptions, a type other than EVENT/CALLBACK/
+                SYSTEM, an EVENT topic other than "*", no EVENT "*"): 400
+                invalidParameter; GET /connect without a ticket: 400
+                missingTicket; unknown, used or expired ticket: 401
+                invalidTicket (before any upgrade); /connect without a
+                WebSocket handshake: 400 notWebSocket
             """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -91,6 +104,21 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(help: "Run the bot without a signature secret.") var noWebhookSecret = false
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
 
+    @Option(help: "Stream: ms a pushed event waits for its ack before it is redelivered.") var streamAckTimeoutMs = 3000
+    @Option(
+        help: "Stream: waits before each redelivery, ms, comma-separated (then the event is given up; empty: none).")
+    var streamRedeliveryMs = "10000,30000"
+    @Option(help: "Stream: a SYSTEM ping on every connection this often, ms (0 = none).") var streamPingIntervalMs =
+        45_000
+    @Option(help: "Stream: a connection sent a SYSTEM disconnect is closed this much later, ms.")
+    var streamDisconnectCloseMs = 10_000
+    @Option(help: "Stream: event deliveries per natural month (0 = unlimited); past it events arrive without content.")
+    var streamMonthlyQuota = 0
+    @Option(help: "Stream: events kept while no connection is open (0 = drop them).") var streamQueueLimit = 1000
+    @Option(help: "Stream: ticket lifetime, s (sandbox clock).") var streamTicketTtl = 90
+    @Flag(help: "Stream: push no event for a comment (by default a bpms_task_change of type comment).")
+    var noStreamCommentEvents = false
+
     func options() throws -> SandboxOptions {
         var o = SandboxOptions()
         o.host = host
@@ -133,6 +161,19 @@ struct SandboxCommand: AsyncParsableCommand {
         o.feishuReadHoldMs = feishuReadHoldMs
         o.webhookSecret = noWebhookSecret ? "" : webhookSecret
         if let threads { o.threads = threads }
+        o.streamAckTimeoutMs = streamAckTimeoutMs
+        o.streamRedeliveryMs = try streamRedeliveryMs.split(separator: ",", omittingEmptySubsequences: true).map {
+            guard let ms = Int($0.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--stream-redelivery-ms: \($0) is not a number of ms")
+            }
+            return ms
+        }
+        o.streamPingIntervalMs = streamPingIntervalMs
+        o.streamDisconnectCloseMs = streamDisconnectCloseMs
+        o.streamMonthlyQuota = streamMonthlyQuota
+        o.streamQueueLimit = streamQueueLimit
+        o.streamTicketTTL = streamTicketTtl
+        o.streamCommentEvents = !noStreamCommentEvents
         do {
             try o.validate()
         } catch let error as SandboxError {

@@ -165,8 +165,10 @@ struct AdminTests {
             #expect(badRate.status == 400)
             let help = try await h.client.get("/__admin")
             #expect(help.text.contains("/__admin/faults"))
-            let endpoints = try await h.client.admin("GET", "endpoints")["endpoints"]?.arrayValue?.count
-            #expect(endpoints == 30)
+            #expect(help.text.contains("/__admin/stream/drop") && help.text.contains("/v1.0/gateway/connections/open"))
+            let endpoints = try await h.client.admin("GET", "endpoints")["endpoints"]?.arrayValue ?? []
+            #expect(endpoints.count == 31)
+            #expect(endpoints.contains("dingtalk.v1.gateway.connections.open"))
             let info = try await h.client.admin("GET", "info")
             #expect(info.at("feishu.app_token")?.stringValue == h.sandbox.appToken)
             #expect(info.at("webhook.secret")?.stringValue == h.sandbox.webhookSecret)

@@ -72,15 +72,16 @@ struct DateHeaderTests {
             // The admin clock moves it, forwards and (negative seconds) backwards.
             _ = try await h.client.admin("POST", "clock/advance", ["seconds": 7200])
             let later = try #require(Self.parseHTTPDate(try await h.client.get("/__admin/info").header("Date")))
-            // the clock runs on (a loaded machine); the shift is hours or days
+            // The clock runs on (a loaded machine); the shift is hours or days.
             #expect(abs(later - (now + 7_200_000)) < 60_000)
             let back = try await h.client.admin("POST", "clock/advance", ["seconds": .int(-86400 * 3)])
             let backMs = try #require(back["now_ms"]?.int64Value)
-            // the clock runs on (a loaded machine); the shift is hours or days
+            // The clock runs on (a loaded machine); the shift is hours or days.
             #expect(abs(backMs - (now + 7_200_000 - 3 * 86_400_000)) < 60_000)
             let earlier = try #require(
                 Self.parseHTTPDate(try await h.feishu("GET", h.tablesPath, token: ft).header("Date")))
-            #expect(abs(earlier - backMs) < 60_000)  // the clock runs on (a loaded machine); the shift is hours or days
+            // The clock runs on (a loaded machine); the shift is hours or days.
+            #expect(abs(earlier - backMs) < 60_000)
             #expect(h.sandbox.nowMs < now)
             // Not a number → refused.
             #expect(try await h.client.call("POST", "/__admin/clock/advance", json: ["seconds": "soon"]).status == 400)
@@ -104,7 +105,7 @@ struct DateHeaderTests {
             let answer = try await h.client.get("/__admin/clock")
             let served = try #require(Self.parseHTTPDate(answer.header("Date")))
             let machine = Int64(Date().timeIntervalSince1970 * 1000)
-            // the clock runs on (a loaded machine); the shift is hours or days
+            // The clock runs on (a loaded machine); the shift is hours or days.
             #expect(abs(machine - 3_600_000 - served) < 60_000)
         }
     }

@@ -80,7 +80,11 @@ struct ExecutableTests {
             "/__admin/faults", "/__admin/instances/ID/finish", "/__admin/tables/TABLE/records", "/__admin/counters",
             "/__admin/reset", "--feishu-write-hold-ms", "--max-ids-per-query", "--new-api-times", "--new-api-success",
             "--monthly-quota", "trickle",
-            "stuck_cursor"
+            "stuck_cursor", "/v1.0/gateway/connections/open", "/connect?ticket=", "--stream-ack-timeout-ms",
+            "--stream-redelivery-ms", "--stream-ping-interval-ms", "--stream-disconnect-close-ms",
+            "--stream-monthly-quota", "--stream-queue-limit", "--stream-ticket-ttl", "--no-stream-comment-events",
+            "/__admin/stream/connections", "/__admin/stream/drop", "/__admin/stream/disconnect",
+            "/__admin/stream/faults", "/__admin/stream/counters", "invalidTicket"
         ] {
             #expect(text.contains(needle), "--help lacks \(needle)")
         }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import DingSyncSandbox
 
-/// The DingTalk part's instance-change hook (the seam of the coming Stream gateway), driven
+/// The DingTalk part's instance-change hook (the seam of the Stream gateway), driven
 /// in process through the admin API.
 @Suite("Instance-change hook of the DingTalk part")
 struct InstanceChangeHookTests {

@@ -33,7 +33,7 @@ struct AdminAPI: Sendable {
         let m = request.method
         switch (m, p.first ?? "") {
         case ("GET", ""), ("GET", "help"):
-            return .text(AdminHelp.text + "\n", status: 200)
+            return .text(AdminHelp.text + "\n\n" + AdminHelp.stream + "\n", status: 200)
         case ("GET", "info"):
             return .json(info())
         case ("GET", "endpoints"):
@@ -103,6 +103,8 @@ struct AdminAPI: Sendable {
             return .json(parts.dingtalk.templatesJSON())
         case (_, "instances"):
             return try instances(request, p)
+        case (_, "stream"):
+            return try stream(request, p)
         case (_, "tables"):
             return try tables(request, p)
         case ("POST", "reset"):
@@ -151,6 +153,7 @@ struct AdminAPI: Sendable {
                     ("secret", .string(identity.webhookSecret))
                 ])
             ),
+            ("stream", parts.stream.infoJSON()),
             ("clock", .object(clockPairs())),
             (
                 "dataset",

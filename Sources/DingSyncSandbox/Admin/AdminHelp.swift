@@ -98,6 +98,68 @@ public enum AdminHelp {
           POST   /__admin/tables/TABLE/records/REC/duplicate
               copy a row (a duplicate key, as a person might make one)
           POST   /__admin/reset
-              the whole world back to its start (same seed, same ids)
+              the whole world back to its start (same seed, same ids); also
+              drops every Stream connection and forgets tickets and events
+          GET    /__admin/stream/connections
+              open Stream connections: id, state (open|disconnecting),
+              opened_at, remote_address, ua, local_ip, delivered, acked,
+              in_flight, pings_sent, pings_answered
+          POST   /__admin/stream/drop
+              {"id":N} or {} (every connection): closed at once, no close
+              frame; unacked events are redelivered after their ack timeout
+          POST   /__admin/stream/disconnect
+              {"id":N,"close_after_ms":M} or {}: a SYSTEM disconnect frame,
+              then closed M ms later (default --stream-disconnect-close-ms);
+              no new events meanwhile
+          POST   /__admin/stream/faults
+              {"fault":"lose"|"duplicate","count":N}: the next N deliveries
+              are lost (counted as delivered, never sent, never redelivered:
+              only a catch-up finds them) or sent twice (same eventId, new
+              messageId); GET shows pending ones, DELETE clears them
+          GET    /__admin/stream/counters
+              generated, delivered, acked, nacked, timed_out, redelivered,
+              lost, duplicated, given_up, dropped, over_quota, pending
+              (queued + in_flight + awaiting_redelivery), acks_unknown,
+              bad_frames, connections {open, opened, closed, tickets_issued,
+              auth_failed, handshakes_refused}, system {pings_sent,
+              pings_answered, disconnects_sent}, monthly {month, events,
+              quota, remaining, over_quota}, faults
+          POST   /__admin/stream/counters/reset
+              zero the Stream counts and this month's deliveries
+          GET    /__admin/stream/events
+              events not yet consumed: queued, in_flight (message_id,
+              connection) or awaiting_redelivery, with their deliveries
+        """
+
+    /// DingTalk Stream mode as the sandbox serves it (`--help`, `GET /__admin`).
+    public static let stream = """
+        STREAM (DingTalk Stream mode, reference §11):
+          POST /v1.0/gateway/connections/open
+              {"clientId":APP_KEY,"clientSecret":APP_SECRET,
+               "subscriptions":[{"type":"EVENT","topic":"*"}],"ua":..,
+               "localIp":..} -> {"endpoint":"ws://HOST:PORT/connect",
+              "ticket":UUID}; wrong credentials: 401 authFailed. A ticket is
+              good for one connection within --stream-ticket-ttl s (90) of
+              the sandbox clock.
+          GET /connect?ticket=T  (WebSocket upgrade, the connection's first
+              request): text frames {"specVersion":"1.0","type":"EVENT"|
+              "SYSTEM","headers":{...all strings...},"data":"<JSON text>"}.
+          Events: every instance change (admin create, approve, finish,
+              terminate, remark) -> bpms_instance_change start | finish
+              (result) | terminate and bpms_task_change start | finish
+              (agree|refuse|redirect, remark) | cancel | comment, each pushed
+              to one open connection chosen at random (seeded); queued (up
+              to --stream-queue-limit) while none is open.
+          Acks: {"code":200,"headers":{"messageId":M},"data":
+              "{\\"status\\":\\"SUCCESS\\"}"} consumes the event; code != 200
+              or status LATER, or no ack within --stream-ack-timeout-ms
+              (3000): redelivered (same eventId, new messageId) after each
+              wait of --stream-redelivery-ms (10000,30000), then given up.
+          SYSTEM ping every --stream-ping-interval-ms (45000), answer
+              {"code":200,"headers":{"messageId":M},"data":
+              "{\\"opaque\\":\\"<same>\\"}"}; SYSTEM disconnect (admin API),
+              closed --stream-disconnect-close-ms (10000) later.
+          Past --stream-monthly-quota deliveries in a natural month, events
+              arrive without content: data {"errCode":20001,"errMsg":..}.
         """
 }

@@ -12,6 +12,8 @@ enum Endpoint: String, CaseIterable, Sendable {
     case dtInstanceGet = "dingtalk.v1.processInstances.get"
     case dtProcessCode = "dingtalk.v1.processCodes.get"
     case dtTemplates = "dingtalk.v1.templates.list"
+    /// Stream mode: a ticket for the WebSocket (credentials in the body, no token).
+    case dtStreamOpen = "dingtalk.v1.gateway.connections.open"
 
     case fsToken = "feishu.auth.tenant_access_token"
     case fsTablesList = "feishu.tables.list"
@@ -41,14 +43,16 @@ enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .dtGetToken, .dtLegacyListIds, .dtLegacyGet, .dtUserGet, .dtDepartmentGet, .dtGetByName, .dtListByUserId:
             return .legacy
-        case .dtAccessToken, .dtInstanceIds, .dtInstanceGet, .dtProcessCode, .dtTemplates: return .new
+        case .dtAccessToken, .dtInstanceIds, .dtInstanceGet, .dtProcessCode, .dtTemplates, .dtStreamOpen: return .new
         case .webhook: return .webhook
         default: return .feishu
         }
     }
 
     var isDingTalk: Bool { family == .legacy || family == .new }
-    var isToken: Bool { self == .dtGetToken || self == .dtAccessToken || self == .fsToken }
+    /// Credential exchanges (tokens, Stream tickets): no token checked, never throttled, given
+    /// random faults or counted against the monthly quota.
+    var isToken: Bool { self == .dtGetToken || self == .dtAccessToken || self == .fsToken || self == .dtStreamOpen }
 
     /// The permission the call needs (DingTalk scope names; Feishu `bitable:app`).
     var scope: String? {
@@ -67,7 +71,7 @@ enum Endpoint: String, CaseIterable, Sendable {
 
     var rateClass: RateClass {
         switch self {
-        case .dtGetToken, .dtAccessToken, .fsToken: return .none
+        case .dtGetToken, .dtAccessToken, .fsToken, .dtStreamOpen: return .none
         case .webhook: return .webhook
         case .fsTablesCreate, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete: return .feishuSchema
         case .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete: return .feishuWrite

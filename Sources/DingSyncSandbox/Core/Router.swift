@@ -22,6 +22,8 @@ enum Router {
         }
         switch path {
         case "/gettoken": return method == "GET" ? ok(.dtGetToken) : .failure(MissError(miss: .other))
+        case "/v1.0/gateway/connections/open":
+            return method == "POST" ? ok(.dtStreamOpen) : .failure(MissError(miss: .newUnknown))
         case "/v1.0/oauth2/accessToken":
             return method == "POST" ? ok(.dtAccessToken) : .failure(MissError(miss: .newUnknown))
         case "/topapi/processinstance/listids": return ok(.dtLegacyListIds)

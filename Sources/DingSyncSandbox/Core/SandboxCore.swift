@@ -30,6 +30,10 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
         if request.path == "/__admin" || request.path.hasPrefix("/__admin/") {
             return Outcome(response: admin.handle(request))
         }
+        if request.path == "/connect" {
+            // The Stream WebSocket, reached as plain HTTP: the upgrade was refused or not asked for.
+            return Outcome(response: parts.stream.refuseHandshake(request))
+        }
         switch Router.match(method: request.method, path: request.path) {
         case .success(let match):
             return process(match.endpoint, match.params, request)
@@ -177,6 +181,7 @@ final class SandboxCore: EnvelopeAnswering, Sendable {
 
     /// The part that answers the call.
     private func dispatch(_ ctx: inout CallContext) -> SandboxResponse {
+        if ctx.endpoint == .dtStreamOpen { return parts.stream.open(&ctx) }
         switch ctx.endpoint.family {
         case .legacy, .new: return parts.dingtalk.handle(&ctx)
         case .feishu: return parts.bitable.handle(&ctx)

@@ -4,15 +4,16 @@
 ///
 /// Simulators (own state, own lock): `dingtalk` (org, templates, instances, the app token,
 /// both API families), `bitable` (base, tables, records, tenant tokens, write-conflict
-/// occupancy), `webhook` (the bot's messages). Shared pieces (own small lock each; while they
+/// occupancy), `webhook` (the bot's messages), `stream` (DingTalk Stream mode: tickets,
+/// WebSocket connections, events in flight). Shared pieces (own small lock each; while they
 /// hold it they take no other lock): `clock`, `settings`, `envelopes` (request ids),
 /// `counters`, `quota` (monthly counts, rate windows), `faults` (pending and random faults),
 /// `address`. A simulator holds its lock while it calls a shared piece, never the other way
 /// round, and never while it calls another simulator: no two locks are ever taken in
 /// opposite orders.
 ///
-/// The coming Stream gateway (DingTalk Stream mode) becomes one more part here: it subscribes
-/// to `dingtalk.observeInstanceChanges` and pushes the events over its own connections.
+/// The Stream gateway subscribes to `dingtalk.observeInstanceChanges` (called after the
+/// DingTalk part has released its lock) and pushes the events over its own connections.
 struct SandboxParts: Sendable {
     let options: SandboxOptions
     let identity: SandboxIdentity
@@ -26,6 +27,7 @@ struct SandboxParts: Sendable {
     let dingtalk: DingTalkSimulator
     let bitable: BitableSimulator
     let webhook: WebhookSink
+    let stream: StreamGateway
 
     /// Generates the world and creates the tables of `options`.
     init(options: SandboxOptions) {
@@ -42,6 +44,10 @@ struct SandboxParts: Sendable {
             options: options, identity: identity, envelopes: envelopes, originMs: clock.originMs)
         bitable = BitableSimulator(options: options, identity: identity, envelopes: envelopes, address: address)
         webhook = WebhookSink(identity: identity, envelopes: envelopes, address: address)
+        let stream = StreamGateway(
+            options: options, identity: identity, envelopes: envelopes, clock: clock, address: address)
+        self.stream = stream
+        dingtalk.observeInstanceChanges { change in stream.publish(change) }
     }
 
     /// The whole sandbox back to its start (`POST /__admin/reset`).
@@ -59,5 +65,6 @@ struct SandboxParts: Sendable {
         dingtalk.reset()
         bitable.reset()
         webhook.reset()
+        stream.reset()
     }
 }

@@ -144,7 +144,7 @@ final class DingTalkSimulator: EnvelopeAnswering, @unchecked Sendable {
 
     /// Subscribes `observer` to every instance change from now on.
     ///
-    /// The seam of the coming Stream gateway; nothing subscribes yet. Observers are called in
+    /// The seam of the Stream gateway (`SandboxParts` subscribes it). Observers are called in
     /// subscription order, on the thread that made the change, after the part's lock is
     /// released.
     func observeInstanceChanges(_ observer: @escaping InstanceObserver) {

@@ -1,11 +1,11 @@
 /// One change of an approval instance, as the DingTalk part reports it to its observers.
 ///
-/// Subscribe with `DingTalkSimulator.observeInstanceChanges`. This is the seam for the coming
-/// Stream gateway (DingTalk Stream mode, reference §11): it will turn each change into
+/// Subscribe with `DingTalkSimulator.observeInstanceChanges`. The Stream gateway (DingTalk
+/// Stream mode, reference §11) subscribes: `StreamEventMapper` turns each change into
 /// `bpms_instance_change` events (`start` when `before` is nil or was NEW and `after` runs;
 /// `finish` with `result` agree/refuse; `terminate`) and, from the difference of `before.tasks`
 /// and `after.tasks`, `bpms_task_change` events (tasks started, finished, redirected,
-/// canceled).
+/// canceled; new comments).
 struct InstanceChange: Sendable {
     /// What caused the change.
     enum Cause: String, Sendable {

@@ -30,8 +30,10 @@ final class HTTPServer: Sendable {
 
     static let maxBodyBytes = 32 * 1024 * 1024
 
+    /// Starts listening. With `webSocket`, a request it accepts is upgraded to a WebSocket
+    /// (the request must be the connection's first).
     static func start(
-        host: String, port: Int, threads: Int, clock: @escaping Clock,
+        host: String, port: Int, threads: Int, clock: @escaping Clock, webSocket: WebSocketHook? = nil,
         handler: @escaping Handler
     ) async throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
@@ -45,9 +47,12 @@ final class HTTPServer: Sendable {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        RequestHandler(handler: handler, clock: clock, pool: pool))
+                    let sync = channel.pipeline.syncOperations
+                    try sync.configureHTTPServerPipeline(
+                        withServerUpgrade: webSocket?.serverUpgrade(removing: RequestHandler.name),
+                        withErrorHandling: true)
+                    try sync.addHandler(
+                        RequestHandler(handler: handler, clock: clock, pool: pool), name: RequestHandler.name)
                 }
             }
         do {
@@ -75,6 +80,9 @@ final class HTTPServer: Sendable {
 private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// Its name in the pipeline (a WebSocket upgrade removes it).
+    static let name = "sandbox.request"
 
     private let handler: HTTPServer.Handler
     private let clock: HTTPServer.Clock
