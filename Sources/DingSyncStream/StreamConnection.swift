@@ -51,11 +51,19 @@ public struct StreamConnection: StreamConnector {
                 race.cancelAll()
             }
         } catch let error as StreamConnectError {
+            await box.abandon()
             throw error
         } catch {
+            await box.abandon()
             throw StreamConnectError(endpoint: ticket.endpoint, reason: "\(error)")
         }
+        // WebSocketKit may report the upgrade before it has run the upgrade callback: wait for the socket
+        let deadline = Date().addingTimeInterval(5)
+        while box.socket == nil, Date() < deadline {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
         guard let socket = box.socket else {
+            await box.abandon()
             throw StreamConnectError(endpoint: ticket.endpoint, reason: "the WebSocket upgrade did not complete")
         }
         return WebSocketStreamSocket(socket: socket)
@@ -69,7 +77,11 @@ public struct StreamConnection: StreamConnector {
         WebSocket.connect(
             to: url, configuration: .init(maxFrameSize: 1 << 22), on: MultiThreadedEventLoopGroup.singleton
         ) { socket in
-            box.set(socket)
+            // a connection given up on (timeout) is closed as soon as it appears: no event goes to it
+            guard box.set(socket) else {
+                _ = socket.close(code: .goingAway)
+                return
+            }
             socket.onText { _, text in onText(text) }
             socket.onClose.whenComplete { _ in
                 onClose("closed (\(socket.closeCode.map { "\($0)" } ?? "no close code"))")
@@ -78,21 +90,35 @@ public struct StreamConnection: StreamConnector {
     }
 }
 
-/// The socket handed over by the upgrade callback.
+/// The socket handed over by the upgrade callback; once abandoned, a late socket is refused.
 private final class SocketBox: @unchecked Sendable {
     private let lock = NSLock()
     private var value: WebSocket?
+    private var abandoned = false
 
-    func set(_ socket: WebSocket) {
+    /// Keeps the socket; false when the connection was given up on.
+    func set(_ socket: WebSocket) -> Bool {
         lock.lock()
+        defer { lock.unlock() }
+        guard !abandoned else { return false }
         value = socket
-        lock.unlock()
+        return true
     }
 
     var socket: WebSocket? {
         lock.lock()
         defer { lock.unlock() }
         return value
+    }
+
+    /// Gives the connection up: a socket already here is closed, a later one refused.
+    func abandon() async {
+        let socket: WebSocket? = lock.withLock {
+            abandoned = true
+            defer { value = nil }
+            return value
+        }
+        try? await socket?.close(code: .goingAway)
     }
 }
 

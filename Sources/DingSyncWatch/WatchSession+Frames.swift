@@ -1,6 +1,7 @@
 import DingSyncBasics
 import DingSyncStream
 import Foundation
+import Logging
 
 extension WatchSession {
     /// What a frame asks of the connection.
@@ -41,6 +42,14 @@ extension WatchSession {
     private func event(_ frame: StreamFrame, socket: any StreamSocket, now: Date) async {
         stats.received += 1
         unsavedEvents[frame.eventType.isEmpty ? "other" : frame.eventType, default: 0] += 1
+        if frame.payload?["errCode"]?.scalarText == "20001", !overQuotaWarned {
+            overQuotaWarned = true
+            logger.warning(
+                Logger.Message(
+                    stringLiteral: "Stream: DingTalk's monthly event quota is used up: events arrive without "
+                        + "content (errCode 20001) and are acked; the catch-up every "
+                        + "\(config.stream.catchupMinutes) min keeps the tables current"))
+        }
         switch ApprovalEvent.read(frame) {
         case .ignored(let reason):
             stats.ignored += 1

@@ -19,6 +19,8 @@ final class WatchSession: @unchecked Sendable {
     var deduper: EventDeduper
     var coalescer: EventCoalescer
     var stats = WatchStats()
+    /// Whether the "events arrive without content" warning was logged in this session.
+    var overQuotaWarned = false
     /// When `stats` started counting.
     var statsSince = Date()
     /// Events received and not yet added to the month's count, per event type.

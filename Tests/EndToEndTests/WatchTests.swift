@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// `dingsync watch` as a process against the sandbox. The sandbox's Stream gateway is not on this
-/// branch yet (WATCH-STATUS.md): these cover the catch-up, the reconnect loop when the gateway
-/// cannot be opened, SIGTERM and bad credentials; events end to end wait for the gateway.
+/// `dingsync watch` as a process against the sandbox and its Stream gateway: the catch-up, an
+/// instance change reaching Bitable through its events, a dropped and a rotated connection,
+/// redeliveries, SIGTERM and bad credentials.
 @Suite(.serialized) struct WatchTests {
     /// Starts `dingsync watch` with the sandbox's config; its console output goes to a file.
     func startWatch(_ sandbox: SandboxProcess, environment: [String: String] = [:]) throws -> (Process, String) {
@@ -34,21 +34,121 @@ import Testing
         return try condition()
     }
 
-    @Test func catchesUpRetriesTheConnectionAndStopsOnSIGTERM() throws {
-        let sandbox = try SandboxProcess(["--instances", "12", "--days", "2"])
-        let (process, log) = try startWatch(sandbox)
-        defer { if process.isRunning { process.interrupt() } }
-        // the catch-up at start is a plain run: the rows land
-        #expect(try waitUntil(60) { try !sandbox.rows(sandbox.mainTable).isEmpty }, "\(output(log))")
-        // no gateway here yet: the connection is retried with backoff, each attempt logged
-        #expect(waitUntil(30) { output(log).contains("cannot open the Stream connection") }, "\(output(log))")
-        #expect(process.isRunning)
+    /// The stream counters of the sandbox (`GET /__admin/stream/counters`), top-level numbers.
+    func streamCounters(_ sandbox: SandboxProcess) throws -> [String: Int] {
+        try sandbox.admin("GET", "stream/counters").compactMapValues { ($0 as? NSNumber)?.intValue }
+    }
+
+    /// Connections `watch` reported open.
+    func opened(_ text: String) -> Int { text.components(separatedBy: "watch: Stream connection open").count - 1 }
+
+    func connectionsOpened(_ sandbox: SandboxProcess) throws -> Int {
+        let connections = try sandbox.admin("GET", "stream/counters")["connections"] as? [String: Any]
+        return (connections?["opened"] as? NSNumber)?.intValue ?? 0
+    }
+
+    func openConnections(_ sandbox: SandboxProcess) throws -> Int {
+        (try sandbox.admin("GET", "stream/connections")["connections"] as? [[String: Any]])?.count ?? 0
+    }
+
+    func row(_ sandbox: SandboxProcess, _ instance: String) throws -> [String: Any]? {
+        try sandbox.rows(sandbox.mainTable).first { $0.fields["instance_id"] as? String == instance }?.fields
+    }
+
+    /// The oldest running instance (its row exists after `--init`).
+    func oldestRunning(_ sandbox: SandboxProcess) throws -> String {
+        let running = try sandbox.instances(status: "RUNNING").sorted {
+            (($0["create_time"] as? NSNumber)?.int64Value ?? 0) < (($1["create_time"] as? NSNumber)?.int64Value ?? 0)
+        }
+        return try #require(running.first?["id"] as? String)
+    }
+
+    /// Instance detail reads so far (either API family).
+    func detailReads(_ sandbox: SandboxProcess) throws -> Int {
+        try sandbox.counters().filter { ["dingtalk.v1.processInstances.get", "dingtalk.topapi.get"].contains($0.key) }
+            .values.reduce(0) { $0 + ($1["calls"] ?? 0) }
+    }
+
+    func stop(_ process: Process, _ log: String) {
         let sent = Date()
         process.terminate()  // SIGTERM
         process.waitUntilExit()
-        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(Date().timeIntervalSince(sent) < 5, "stopped within 5 s")
         #expect(process.terminationStatus == 0, "\(output(log))")
         #expect(output(log).contains("watch: stopped by SIGTERM"), "\(output(log))")
+    }
+
+    @Test func anInstanceChangeReachesBitableThroughItsEvents() throws {
+        let sandbox = try SandboxProcess(["--instances", "40", "--days", "4"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let (process, log) = try startWatch(sandbox)
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        #expect(output(log).contains("watch: catch-up done"), "\(output(log))")
+        let target = try oldestRunning(sandbox)
+        try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree", "remark": "实时同步"])
+        #expect(
+            try waitUntil(30) { try row(sandbox, target)?["status"] as? String == "已同意" }, "\(output(log))")
+        // every event of the change acked (after the commit), none left for redelivery
+        #expect(
+            try waitUntil(10) { try streamCounters(sandbox)["pending"] == 0 },
+            "\((try? streamCounters(sandbox)) ?? [:])")
+        let counters = try streamCounters(sandbox)
+        #expect((counters["acked"] ?? 0) >= 2, "\(counters)")
+        #expect(counters["nacked"] == 0)
+        #expect(output(log).contains("events: 1 instance(s) synced"), "\(output(log))")
+        stop(process, log)
+        #expect(output(log).contains("events received"), "the summary line at the stop: \(output(log))")
+        // doctor: the month's events as counted by watch, and a Stream connection opens
+        let doctor = try sandbox.dingsync(["doctor"])
+        #expect(doctor.stdout.contains("a connection opens"), "\(doctor.stdout)")
+        let events = doctor.stdout.components(separatedBy: "\n").first { $0.contains("Stream events") } ?? ""
+        #expect(!events.isEmpty && !events.contains(" 0 received"), "\(doctor.stdout)")
+    }
+
+    @Test func droppedAndRotatedConnectionsAreReopenedAndCaughtUp() throws {
+        let sandbox = try SandboxProcess(["--instances", "20", "--days", "3", "--stream-disconnect-close-ms", "300"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let (process, log) = try startWatch(sandbox)
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        // the server rotates the connection: a new one at once
+        try sandbox.admin("POST", "stream/disconnect", [:])
+        #expect(waitUntil(20) { output(log).contains("rotates the connection") }, "\(output(log))")
+        #expect(waitUntil(20) { opened(output(log)) == 2 }, "\(output(log))")
+        #expect(try waitUntil(20) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        // dropped without a close frame: reconnected with backoff, then a catch-up
+        try sandbox.admin("POST", "stream/drop", [:])
+        #expect(waitUntil(30) { output(log).contains("Stream connection lost") }, "\(output(log))")
+        #expect(try waitUntil(30) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        #expect(
+            waitUntil(30) { output(log).components(separatedBy: "catch-up run (after a reconnect)").count >= 3 },
+            "\(output(log))")
+        // a change made now still arrives
+        let target = try oldestRunning(sandbox)
+        try sandbox.admin("POST", "instances/\(target)/terminate", [:])
+        #expect(try waitUntil(30) { try row(sandbox, target)?["status"] as? String != "审批中" }, "\(output(log))")
+        stop(process, log)
+    }
+
+    @Test func duplicatedEventsCostNothing() throws {
+        let sandbox = try SandboxProcess(["--instances", "20", "--days", "3"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let (process, log) = try startWatch(sandbox)
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        try sandbox.admin("POST", "stream/faults", ["fault": "duplicate", "count": 10])
+        let target = try oldestRunning(sandbox)
+        let detailsBefore = try detailReads(sandbox)
+        try sandbox.admin("POST", "instances/\(target)/finish", ["result": "refuse", "remark": "重复"])
+        #expect(try waitUntil(30) { try row(sandbox, target)?["status"] as? String == "已拒绝" }, "\(output(log))")
+        #expect(
+            try waitUntil(10) { try streamCounters(sandbox)["pending"] == 0 },
+            "\((try? streamCounters(sandbox)) ?? [:])")
+        let detailsAfter = try detailReads(sandbox)
+        #expect((try streamCounters(sandbox)["duplicated"] ?? 0) >= 2)
+        #expect(detailsAfter - detailsBefore == 1, "one detail read for the change and its duplicates")
+        stop(process, log)
     }
 
     @Test func badCredentialsExitTwo() throws {
