@@ -99,6 +99,7 @@ import Testing
         #expect(output(log).contains("events: 1 instance(s) synced"), "\(output(log))")
         stop(process, log)
         #expect(output(log).contains("events received"), "the summary line at the stop: \(output(log))")
+        #expect(output(log).contains("latency median"), "\(output(log))")
         // doctor: the month's events as counted by watch, and a Stream connection opens
         let doctor = try sandbox.dingsync(["doctor"])
         #expect(doctor.stdout.contains("a connection opens"), "\(doctor.stdout)")
@@ -149,6 +150,32 @@ import Testing
         #expect((try streamCounters(sandbox)["duplicated"] ?? 0) >= 2)
         #expect(detailsAfter - detailsBefore == 1, "one detail read for the change and its duplicates")
         stop(process, log)
+    }
+
+    /// SPEC 7: watch takes the run lock per batch and per catch-up only, so a nightly
+    /// `--full-check` with a lock wait runs beside it while instances change; nothing is lost or duplicated.
+    @Test func aFullCheckWithALockWaitRunsBesideWatch() throws {
+        let sandbox = try SandboxProcess(["--instances", "40", "--days", "4", "--latency-ms", "20"])
+        try sandbox.addToSection("sync", "lock_wait_seconds: 120")
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let (process, log) = try startWatch(sandbox)
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        let running = try sandbox.instances(status: "RUNNING").compactMap { $0["id"] as? String }
+        let fullCheck = try sandbox.startDingsync(["--full-check"])
+        for (n, id) in running.prefix(4).enumerated() {
+            try sandbox.admin("POST", "instances/\(id)/finish", ["result": n % 2 == 0 ? "agree" : "refuse"])
+            usleep(300_000)
+        }
+        fullCheck.waitUntilExit()
+        #expect(fullCheck.terminationStatus == 0)
+        #expect(try waitUntil(30) { try streamCounters(sandbox)["pending"] == 0 }, "\(output(log))")
+        #expect(
+            try waitUntil(30) {
+                try running.prefix(4).allSatisfy { try row(sandbox, $0)?["status"] as? String != "审批中" }
+            }, "\(output(log))")
+        stop(process, log)
+        try assertTablesMatch(sandbox, instances: try sandbox.instances())
     }
 
     @Test func badCredentialsExitTwo() throws {
