@@ -41,7 +41,11 @@ public struct WatchRunner: Sendable {
         monitor = RunMonitor(config: config, notifier: notifier, logger: logger)
     }
 
-    var catchUpInterval: TimeInterval { TimeInterval(config.stream.catchupMinutes * 60) }
+    /// `stream.catchup_minutes`; the end-to-end tests shorten it with `DINGSYNC_WATCH_CATCHUP_SECONDS`.
+    var catchUpInterval: TimeInterval {
+        environment["DINGSYNC_WATCH_CATCHUP_SECONDS"].flatMap(TimeInterval.init).map { max(1, $0) }
+            ?? TimeInterval(config.stream.catchupMinutes * 60)
+    }
 
     public func run() async -> ExitStatus {
         logger.info(

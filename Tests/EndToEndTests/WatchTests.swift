@@ -178,6 +178,25 @@ import Testing
         try assertTablesMatch(sandbox, instances: try sandbox.instances())
     }
 
+    /// SPEC 7: an event DingTalk never delivers is found by the next periodic catch-up (shortened
+    /// here to 3 s), which also logs the summary line.
+    @Test func aLostEventIsFoundByThePeriodicCatchUp() throws {
+        let sandbox = try SandboxProcess(["--instances", "20", "--days", "3"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let (process, log) = try startWatch(sandbox, environment: ["DINGSYNC_WATCH_CATCHUP_SECONDS": "3"])
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        try sandbox.admin("POST", "stream/faults", ["fault": "lose", "count": 50])
+        let target = try oldestRunning(sandbox)
+        try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree"])
+        #expect(try waitUntil(30) { try row(sandbox, target)?["status"] as? String == "已同意" }, "\(output(log))")
+        #expect((try streamCounters(sandbox)["lost"] ?? 0) >= 1)
+        #expect(!output(log).contains("events: 1 instance(s) synced"), "not through an event: \(output(log))")
+        #expect(output(log).contains("catch-up run (every "), "\(output(log))")
+        #expect(output(log).contains("0 processed"), "the periodic summary line: \(output(log))")
+        stop(process, log)
+    }
+
     @Test func badCredentialsExitTwo() throws {
         let sandbox = try SandboxProcess(["--instances", "3", "--days", "1"])
         let (process, log) = try startWatch(sandbox, environment: ["DINGSYNC_DINGTALK_APP_SECRET": "wrong-secret"])
