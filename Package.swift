@@ -16,7 +16,10 @@ let package = Package(
         // signature) from a maintained, audited implementation instead of a hand-written one.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The sandbox's HTTP server only; never linked into `dingsync`.
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2")
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // `dingsync watch`'s DingTalk Stream connection only (WebSocket over swift-nio-ssl); every
+        // HTTP call stays on URLSession through HTTPTransport (README, "Real time").
+        .package(url: "https://github.com/vapor/websocket-kit", from: "2.16.2")
     ],
     targets: [
         .systemLibrary(
@@ -73,10 +76,22 @@ let package = Package(
         .target(name: "DingSyncReports", dependencies: ["DingSyncPipeline", "CXlsxWriter"]),
         // 7. Operations: setup, doctor, notifications, alerts, the run with its lock and monitor.
         .target(name: "DingSyncOperations", dependencies: ["DingSyncReports", "CCurl"]),
+        // Beside 5-7, for `dingsync watch` only. Stream: the DingTalk Stream gateway, its WebSocket
+        // connection (the only NIO in the library), frames, acks, event payloads, dedupe, coalescing.
+        .target(
+            name: "DingSyncStream",
+            dependencies: [
+                "DingSyncClients", .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]
+        ),
+        // 8. Watch: the watch loop (catch-up runs, events in batches under the run lock, reconnects).
+        .target(name: "DingSyncWatch", dependencies: ["DingSyncOperations", "DingSyncStream"]),
         .executableTarget(
             name: "dingsync",
             dependencies: [
                 "DingSyncOperations",
+                "DingSyncWatch",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
@@ -115,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DingSyncCoreTests",
-            dependencies: ["DingSyncOperations", "TestSupport"],
+            dependencies: ["DingSyncOperations", "DingSyncStream", "DingSyncWatch", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         // Runs the built `dingsync` binary (and, later, the sandbox) as a user would.

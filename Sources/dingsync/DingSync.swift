@@ -21,6 +21,7 @@ struct DingSync: AsyncParsableCommand {
               dingsync --init --config /etc/dingsync/config.yaml
               dingsync --start-time 2025-01-01 --end-time "2025-03-31 18:00"
               dingsync --full-check --dry-run
+              dingsync watch          real time over DingTalk Stream (a service)
               dingsync setup          create or check the Bitable tables
               dingsync doctor         health check
               dingsync stats --from 2025-01-01 --format json
@@ -31,7 +32,9 @@ struct DingSync: AsyncParsableCommand {
             The config file is --config PATH, else ./config.yaml, else $DINGSYNC_CONFIG.
             """,
         version: DingSyncVersion.current,
-        subcommands: [Sync.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self, MigrateDB.self],
+        subcommands: [
+            Sync.self, Watch.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self, MigrateDB.self
+        ],
         defaultSubcommand: Sync.self
     )
 

@@ -6,6 +6,7 @@ import DingSyncPipeline
 import DingSyncProcessing
 import DingSyncReports
 import DingSyncStore
+import DingSyncWatch
 import Foundation
 
 extension DingSync {
@@ -48,10 +49,11 @@ extension DingSync {
             var quiet = loaded.config
             quiet.logging.file = ""  // the screen is the report; nothing goes to the run log
             let logger = LogSetup.makeLogger(config: quiet, verbosity: .quiet)
-            let report = await DingSyncOperations.Doctor(
+            var report = await DingSyncOperations.Doctor(
                 config: loaded.config, configWarnings: loaded.warnings,
                 transport: URLSessionTransport(), logger: logger
             ).run()
+            report.checks += await WatchDoctor.checks(config: loaded.config, transport: URLSessionTransport())
             print(report.text)
             if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
         }

@@ -9,6 +9,7 @@ public struct Config: Sendable, Equatable {
     public var feishu = FeishuConfig()
     public var sync = SyncConfig()
     public var mapping = MappingConfig()
+    public var stream = StreamConfig()
     public var notification = NotificationConfig()
     public var logging = LoggingConfig()
     public var report = ReportConfig()
@@ -45,6 +46,8 @@ public struct DingTalkConfig: Sendable, Equatable {
     public var processCodes: [String] = []
     public var qps = 15
     public var monthlyQuota = 5000
+    /// Stream events a month (the org's Webhook & Stream allowance; 0 = not counted against).
+    public var monthlyEventQuota = 0
     public var timeZoneOfNewAPI: NewAPITimeSetting = .auto
     public init() {}
 }
@@ -103,6 +106,15 @@ public struct MappingConfig: Sendable, Equatable {
     public var formFields: [String: String] = [:]
     public var status: [String: String] = [:]
     public var actions: [String: String] = [:]
+    public init() {}
+}
+
+/// `dingsync watch` (SPEC section 7).
+public struct StreamConfig: Sendable, Equatable {
+    /// An incremental catch-up run this often (and at start and after every reconnect).
+    public var catchupMinutes = 60
+    /// Events for one instance within this many milliseconds share one detail read.
+    public var coalesceMs = 1000
     public init() {}
 }
 

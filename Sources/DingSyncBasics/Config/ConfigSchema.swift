@@ -6,9 +6,8 @@
 /// A declarative table rather than a reader recording the keys it is asked for: unknown-key
 /// detection needs a section's keys before reading it, even for sections absent from the file,
 /// and a secret's place in `Config` and its variable have to be written somewhere anyway.
-/// Keys SPEC lists that nothing reads yet (`dingtalk.monthly_event_quota`, `feishu.tables.detail`,
-/// `sync.lock_wait_seconds`, `mapping.detail_fields`, `mapping.templates`, `sla`, `stream`) are
-/// absent, so they are reported as unknown until the feature reading them adds them here.
+/// Keys SPEC lists that nothing reads yet (`feishu.tables.detail`, `mapping.detail_fields`,
+/// `mapping.templates`, `sla`) are absent, so they are reported as unknown until the feature reading them adds them here.
 enum ConfigSchema {
     static let root: [ConfigKey] = [
         .section(
@@ -22,6 +21,7 @@ enum ConfigSchema {
                 .stringList("process_codes", \.dingtalk.processCodes),
                 .int("qps", \.dingtalk.qps, 1...100),
                 .int("monthly_quota", \.dingtalk.monthlyQuota, 0...Int.max),
+                .int("monthly_event_quota", \.dingtalk.monthlyEventQuota, 0...Int.max),
                 .choice("time_zone_of_new_api", \.dingtalk.timeZoneOfNewAPI)
             ]),
         .section(
@@ -64,6 +64,12 @@ enum ConfigSchema {
                 .stringMap("form_fields", \.mapping.formFields),
                 .stringMap("status", \.mapping.status),
                 .stringMap("actions", \.mapping.actions)
+            ]),
+        .section(
+            "stream",
+            [
+                .int("catchup_minutes", \.stream.catchupMinutes, 1...1440),
+                .int("coalesce_ms", \.stream.coalesceMs, 0...60000)
             ]),
         .section(
             "notification",

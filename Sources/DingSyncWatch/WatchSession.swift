@@ -1,0 +1,181 @@
+import DingSyncBasics
+import DingSyncClients
+import DingSyncPipeline
+import DingSyncStore
+import DingSyncStream
+import Foundation
+import Logging
+
+/// What `watch` holds between its catch-ups: the state database, the two clients (their tokens
+/// cached), the instance stage, the events seen and waiting, the counts. Used from one task only.
+final class WatchSession: @unchecked Sendable {
+    let config: Config
+    let logger: Logger
+    let backend: StateBackend
+    let store: StateStore
+    let dingtalk: DingTalkClient
+    let feishu: FeishuClient
+    let instances: InstanceSync
+    var deduper: EventDeduper
+    var coalescer: EventCoalescer
+    var stats = WatchStats()
+    /// Whether the "events arrive without content" warning was logged in this session.
+    var overQuotaWarned = false
+    /// When `stats` started counting.
+    var statsSince = Date()
+    /// Events received and not yet added to the month's count, per event type.
+    var unsavedEvents: [String: Int] = [:]
+    /// The clients' call counts already added to `api_calls`.
+    private var savedDingTalk: [String: Int] = [:]
+    private var savedFeishu: [String: Int] = [:]
+
+    /// How many event ids are remembered (in memory and in the state database).
+    static let rememberedEvents = 2000
+
+    init(config: Config, logger: Logger, transports: Transports, environment: [String: String]) throws {
+        self.config = config
+        self.logger = logger
+        let backend = StateBackend(config)
+        let store = try backend.openStore(.write)
+        let maxIds = environment["DINGSYNC_MAX_IDS_PER_QUERY"].flatMap(Int.init) ?? 10_000
+        let timeout = TimeInterval(config.sync.requestTimeoutSeconds)
+        let dingtalk = DingTalkClient(
+            options: .init(
+                config: config.dingtalk, timeZone: config.sync.timeZone, maxRetries: config.sync.maxRetries,
+                maxIdsPerQuery: maxIds, requestTimeout: timeout),
+            transport: transports.dingtalk, logger: logger)
+        let feishu = FeishuClient(
+            options: .init(
+                config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries,
+                requestTimeout: timeout),
+            transport: transports.feishu, logger: logger)
+        self.backend = backend
+        self.store = store
+        self.dingtalk = dingtalk
+        self.feishu = feishu
+        instances = InstanceSync(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger)
+        deduper = EventDeduper(capacity: Self.rememberedEvents, recent: (try? store.watchEventIds()) ?? [])
+        coalescer = EventCoalescer(window: TimeInterval(config.stream.coalesceMs) / 1000)
+    }
+
+    /// What a batch came to.
+    enum BatchOutcome: Equatable {
+        case done
+        /// Another run holds the lock: nothing acked; DingTalk redelivers, the next catch-up covers them.
+        case lockHeld
+        /// Credentials, permission, lock or state database: `watch` stops (exit 2).
+        case fatal(String)
+    }
+
+    /// Takes the waiting events, syncs their instances under the run lock, releases it, then acks
+    /// them (on `socket`, when the connection is still there).
+    func processBatch(socket: (any StreamSocket)?) async -> BatchOutcome {
+        let batch = coalescer.take()
+        guard !batch.isEmpty else { return .done }
+        let items = batch.map { WorkItem(id: $0.instanceId, code: $0.events.first?.processCode ?? "") }
+        let lock = backend.lock()
+        do {
+            try lock.acquire(
+                now: Date(), timeZone: config.sync.timeZone, wait: TimeInterval(max(5, config.sync.lockWaitSeconds)))
+        } catch let held as LockHeldError {
+            logger.warning(
+                Logger.Message(
+                    stringLiteral:
+                        "events of \(items.count) instance(s) not synced now: \(held.localizedDescription); DingTalk "
+                        + "delivers them again and the next catch-up covers them"))
+            return .lockHeld
+        } catch {
+            return .fatal(error.localizedDescription)
+        }
+        var counts = SyncCounts()
+        var failure: Error?
+        do {
+            counts = try await instances.sync(items, at: Date())
+        } catch let partial as PartialWrite {
+            counts = partial.counts
+            failure = partial.error
+        } catch {
+            failure = error
+        }
+        if let failure {
+            if let api = failure as? APIError, api.stopsRun {
+                lock.release()
+                return .fatal(api.localizedDescription)
+            }
+            for item in items {
+                try? store.recordFailure(
+                    instanceId: item.id, processCode: item.code, error: failure.localizedDescription, at: Date())
+            }
+            logger.error(
+                Logger.Message(
+                    stringLiteral:
+                        "events: syncing \(items.count) instance(s) failed: \(failure.localizedDescription); recorded as "
+                        + "failed, the next catch-up retries them"))
+        }
+        let events = batch.flatMap(\.events)
+        for event in events { deduper.insert(event.eventId) }
+        await saveCounts()
+        lock.release()
+
+        let committed = Date()
+        for event in events {
+            await ack(event.messageId, on: socket)
+            if let born = event.bornAt { stats.latencies.append(committed.timeIntervalSince(born)) }
+        }
+        stats.processed += events.count
+        stats.rowsWritten += counts.rowsWritten
+        logger.info(
+            Logger.Message(
+                stringLiteral:
+                    "events: \(items.count) instance(s) synced (\(events.count) event(s)): \(counts.created) created, "
+                    + "\(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed"))
+        return .done
+    }
+
+    /// Sends a SUCCESS ack; a connection that is gone is logged (DingTalk redelivers, dedupe absorbs it).
+    func ack(_ messageId: String, on socket: (any StreamSocket)?) async {
+        guard let socket, !messageId.isEmpty else { return }
+        do {
+            try await socket.send(StreamAck.event(messageId: messageId, status: .success))
+        } catch {
+            logger.debug("ack of \(messageId) not sent: \(error.localizedDescription)")
+        }
+    }
+
+    /// Adds the events received and the clients' calls since the last save to the month's counts,
+    /// and saves the remembered event ids.
+    func saveCounts() async {
+        let month = QuotaProjection.monthKey(Date(), config.sync.timeZone)
+        let dingtalkCalls = await dingtalk.counter.calls
+        let feishuCalls = await feishu.counter.calls
+        let dingtalkDelta = Self.delta(dingtalkCalls, since: savedDingTalk)
+        stats.detailCalls += QuotaProjection.counted(dingtalkDelta)
+        do {
+            try store.addEvents(month: month, events: unsavedEvents)
+            try store.addCalls(month: month, platform: "dingtalk", calls: dingtalkDelta)
+            try store.addCalls(month: month, platform: "feishu", calls: Self.delta(feishuCalls, since: savedFeishu))
+            try store.saveWatchEventIds(deduper.recent)
+            unsavedEvents = [:]
+            savedDingTalk = dingtalkCalls
+            savedFeishu = feishuCalls
+        } catch {
+            logger.warning("event and call counts not saved: \(error.localizedDescription)")
+        }
+    }
+
+    /// The summary line of what was counted since the last one, and a fresh count.
+    func takeSummaryLine(now: Date = Date()) -> String {
+        let minutes = max(1, Int((now.timeIntervalSince(statsSince) / 60).rounded()))
+        let line = stats.line(minutes: minutes)
+        stats = WatchStats()
+        statsSince = now
+        return line
+    }
+
+    static func delta(_ now: [String: Int], since saved: [String: Int]) -> [String: Int] {
+        now.reduce(into: [:]) { result, entry in
+            let n = entry.value - (saved[entry.key] ?? 0)
+            if n > 0 { result[entry.key] = n }
+        }
+    }
+}
