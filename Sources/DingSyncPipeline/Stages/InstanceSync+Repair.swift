@@ -15,22 +15,11 @@ extension InstanceSync {
             guard !pending.isEmpty else { continue }
             logger.info(
                 "\(pending.count) \(kind.rawValue) row(s) may have been created by an interrupted run; looking them up")
-            var found: [LedgerEntry] = []
-            var duplicates: [String] = []
-            for group in pending.chunked(50) {
-                let records = try await feishu.searchRecords(
-                    table: table, fieldNames: [keyColumn(kind)],
-                    filter: .anyOf(field: keyColumn(kind), values: Array(group)), automaticFields: true)
-                for (key, matches) in Dictionary(grouping: records, by: { $0.fields[keyColumn(kind)] ?? "" })
-                where !key.isEmpty {
-                    guard let oldest = FeishuRecord.oldest(matches) else { continue }
-                    found.append(
-                        LedgerEntry(
-                            key: key, instanceId: Self.instanceId(forKey: key), recordId: oldest.recordId,
-                            contentHash: nil))
-                    duplicates += matches.filter { $0.recordId != oldest.recordId }.map(\.recordId)
-                }
+            let rows = try await rowsByKey(keys: pending, table: table, kind: kind)
+            let found = rows.map { key, row in
+                LedgerEntry(key: key, instanceId: Self.instanceId(forKey: key), recordId: row.keep, contentHash: nil)
             }
+            let duplicates = rows.values.flatMap(\.extra)
             if !duplicates.isEmpty { try await feishu.batchDelete(table: table, recordIds: duplicates) }
             try store.resolvePendingCreates(kind, found: found, at: Date())
             if !found.isEmpty {

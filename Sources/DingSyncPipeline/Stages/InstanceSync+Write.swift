@@ -182,14 +182,23 @@ extension InstanceSync {
     /// Record ids of rows that already exist in Bitable for these keys (the oldest when a key
     /// has several), ≤ 50 keys per search call.
     func existingRecords(keys: [String], table: String, kind: TableKind) async throws -> [String: String] {
-        var found: [String: String] = [:]
+        try await rowsByKey(keys: keys, table: table, kind: kind).mapValues(\.keep)
+    }
+
+    /// For each of `keys` found in Bitable: the record to keep (the oldest) and any other
+    /// records with the same key (duplicates), ≤ 50 keys per search call.
+    func rowsByKey(keys: [String], table: String, kind: TableKind) async throws
+        -> [String: (keep: String, extra: [String])]
+    {
+        var found: [String: (keep: String, extra: [String])] = [:]
         let column = keyColumn(kind)
         for group in keys.chunked(50) {
             let records = try await feishu.searchRecords(
                 table: table, fieldNames: [column], filter: .anyOf(field: column, values: Array(group)),
                 automaticFields: true)
             for (key, matches) in Dictionary(grouping: records, by: { $0.fields[column] ?? "" }) where !key.isEmpty {
-                if let oldest = FeishuRecord.oldest(matches) { found[key] = oldest.recordId }
+                guard let oldest = FeishuRecord.oldest(matches) else { continue }
+                found[key] = (oldest.recordId, matches.filter { $0.recordId != oldest.recordId }.map(\.recordId))
             }
         }
         return found
