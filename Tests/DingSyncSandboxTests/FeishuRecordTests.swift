@@ -349,10 +349,12 @@ struct FeishuRecordTests {
 
             // A read while a write holds the table conflicts too; after the hold all is well.
             // a long hold for this step, so that even a loaded machine reads inside it
-            _ = try await h.client.admin("POST", "settings", ["feishu_write_hold_ms": 5000])
+            _ = try await h.client.admin("POST", "settings", ["feishu_write_hold_ms": 15000])
             async let write = h.feishu("POST", path, ["records": [Self.row("W3")]], token: token)
             // read only once the server holds the write (not after a guessed delay)
-            for _ in 0..<100 {
+            // (waiting up to a minute: on a loaded machine the write itself can take seconds to arrive)
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
                 let c = try await h.client.admin("GET", "counters")
                 if (c["endpoints"]?["feishu.records.batch_create"]?["in_flight"]?.int64Value ?? 0) > 0 { break }
                 try await Task.sleep(nanoseconds: 10_000_000)
