@@ -193,6 +193,15 @@ final class RawWebSocket: @unchecked Sendable {
     /// Frames not yet taken.
     var waiting: [Frame] { lock.withLock { Array(frames[taken...]) } }
 
+    /// Takes every frame received and not yet taken, without waiting.
+    func takeWaiting() -> [Frame] {
+        lock.withLock {
+            let rest = Array(frames[taken...])
+            taken = frames.count
+            return rest
+        }
+    }
+
     /// Whether the server has closed the TCP connection.
     var closedByServer: Bool { lock.withLock { ended && taken >= frames.count } }
 

@@ -103,6 +103,22 @@ extension RawWebSocket {
         return items
     }
 
+    /// Acks every EVENT frame received so far (answering pings on the way), without waiting;
+    /// returns the acked frames.
+    func ackWaiting() throws -> [JSONValue] {
+        var acked: [JSONValue] = []
+        for frame in takeWaiting() where frame.opcode == Self.textOp {
+            let json = frame.json
+            if json["type"]?.stringValue == "SYSTEM", json.at("headers.topic")?.stringValue == "ping" {
+                try answerPing(json)
+            } else if json["type"]?.stringValue == "EVENT" {
+                try ack(json)
+                acked.append(json)
+            }
+        }
+        return acked
+    }
+
     /// Acks a frame: `{"code","headers":{"contentType","messageId"},"message","data"}`.
     func ack(_ frame: JSONValue, code: Int = 200, status: String? = "SUCCESS", data: String? = nil) throws {
         let messageId = frame.at("headers.messageId")?.stringValue ?? ""
