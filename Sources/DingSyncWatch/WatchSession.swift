@@ -75,7 +75,7 @@ final class WatchSession: @unchecked Sendable {
         let items = batch.map { WorkItem(id: $0.instanceId, code: $0.events.first?.processCode ?? "") }
         let lock = backend.lock()
         do {
-            try lock.acquire(
+            try await lock.acquireSuspending(
                 now: Date(), timeZone: config.sync.timeZone, wait: TimeInterval(max(5, config.sync.lockWaitSeconds)))
         } catch let held as LockHeldError {
             logger.warning(
