@@ -69,6 +69,14 @@ import Testing
             .values.reduce(0) { $0 + ($1["calls"] ?? 0) }
     }
 
+    /// Contacts calls so far (users and departments).
+    func contactCalls(_ sandbox: SandboxProcess) throws -> Int {
+        try sandbox.counters().filter {
+            $0.key.hasPrefix("dingtalk.topapi.user") || $0.key.hasPrefix("dingtalk.topapi.department")
+        }
+        .values.reduce(0) { $0 + ($1["calls"] ?? 0) }
+    }
+
     func stop(_ process: Process, _ log: String) {
         let sent = Date()
         process.terminate()  // SIGTERM
@@ -141,6 +149,7 @@ import Testing
         try sandbox.admin("POST", "stream/faults", ["fault": "duplicate", "count": 10])
         let target = try oldestRunning(sandbox)
         let detailsBefore = try detailReads(sandbox)
+        let contactsBefore = try contactCalls(sandbox)
         try sandbox.admin("POST", "instances/\(target)/finish", ["result": "refuse", "remark": "重复"])
         #expect(try waitUntil(30) { try row(sandbox, target)?["status"] as? String == "已拒绝" }, "\(output(log))")
         #expect(
@@ -149,6 +158,8 @@ import Testing
         let detailsAfter = try detailReads(sandbox)
         #expect((try streamCounters(sandbox)["duplicated"] ?? 0) >= 2)
         #expect(detailsAfter - detailsBefore == 1, "one detail read for the change and its duplicates")
+        // the people involved are known from the --init (the state database's names): no contacts call
+        #expect(try contactCalls(sandbox) == contactsBefore)
         stop(process, log)
     }
 
