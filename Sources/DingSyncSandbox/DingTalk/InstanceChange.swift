@@ -19,6 +19,8 @@ struct InstanceChange: Sendable {
         case terminated
         /// An ADD_REMARK record added (`/remark`).
         case remarked
+        /// Form values or table lines edited by hand (`/form`).
+        case edited
     }
 
     var cause: Cause
