@@ -246,5 +246,93 @@ import Testing
         let keys = Set(restored.compactMap { $0.fields["detail_key"] as? String })
         let exported = Set(lines.dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) })
         #expect(keys.isSubset(of: exported), "every Bitable key is exported")
+
+        // a lost state database: the detail rows are adopted by key, none duplicated or recreated
+        let ids = Set(restored.map(\.id))
+        try FileManager.default.removeItem(atPath: sandbox.folder + "/dingsync.sqlite")
+        let rerun = try sandbox.dingsync(["--init"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let adopted = try sandbox.rows(detailTable)
+        #expect(adopted.count == total)
+        #expect(Set(adopted.map(\.id)) == ids, "the same records, adopted")
+    }
+
+    /// Detail amounts by 费用类型 in `stats` and the report, from the mirror (no detail table in
+    /// Bitable needed), and `doctor` naming a mapped field that no instance of its template carries.
+    @Test func detailAmountsInStatsAndReportAndDoctorOnMappedFields() throws {
+        let sandbox = try SandboxProcess(["--instances", "40", "--days", "2"])
+        let templates = (try sandbox.admin("GET", "templates"))["templates"] as? [[String: Any]] ?? []
+        let expense = templates.first { $0["kind"] as? String == "expense" }?["process_code"] as? String ?? ""
+        var config = try String(contentsOfFile: sandbox.configPath, encoding: .utf8)
+        config += """
+
+            mapping:
+              templates:
+                \(expense):
+                  form_fields: {"报销类别": "expense_category", "报销科目": "ledger_account"}
+            report:
+              detail_category_field: "费用类型"
+
+            """
+        try config.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+        #expect(try sandbox.dingsync(["setup"]).status == 0)
+        let run = try sandbox.dingsync(["--init"])
+        #expect(run.status == 0, "\(run.stderr)")
+
+        // an independent grouping of every line by template and 费用类型
+        var expected: [String: (lines: Int, amount: Double)] = [:]
+        for summary in try sandbox.instances() {
+            let id = summary["id"] as? String ?? ""
+            let code = summary["process_code"] as? String ?? ""
+            for line in try Self.expected(sandbox, id) {
+                let category = line.value("费用类型").flatMap { $0.isEmpty ? nil : $0 } ?? "（未填写）"
+                let key = "\(code)|\(category)"
+                expected[key, default: (0, 0)].lines += 1
+                expected[key, default: (0, 0)].amount += line.amount ?? 0
+            }
+        }
+        #expect(expected.keys.contains { $0.hasPrefix(expense + "|") && !$0.hasSuffix("（未填写）") })
+        let stats = try sandbox.dingsync(["stats", "--format", "json"])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        let amounts = try #require(root["detail_amounts"] as? [[String: Any]])
+        #expect(amounts.count == expected.count)
+        for entry in amounts {
+            let key = "\(entry["process_code"] as? String ?? "")|\(entry["category"] as? String ?? "")"
+            let want = try #require(expected[key], "unexpected group \(key)")
+            #expect(entry["field"] as? String == "费用类型")
+            #expect(entry["lines"] as? Int == want.lines, "\(key)")
+            #expect(abs(((entry["amount"] as? NSNumber)?.doubleValue ?? -1) - want.amount) < 0.01, "\(key)")
+        }
+        let table = try sandbox.dingsync(["stats"])
+        #expect(table.stdout.contains("== 明细金额（按分类） =="), "\(table.stdout)")
+        let csv = try sandbox.dingsync(["stats", "--format", "csv"])
+        #expect(csv.stdout.contains("明细金额（按分类）\r\n模板,分类字段,分类,明细行数,实例数,金额合计,占比"))
+
+        let month = StatsCommandTests.month(Date())
+        let reportPath = sandbox.folder + "/report.xlsx"
+        let report = try sandbox.dingsync(["report", "--month", month, "-o", reportPath])
+        #expect(report.status == 0, "\(report.stderr)")
+        let book = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(try StatsCommandTests.python([StatsCommandTests.inspector, reportPath]).utf8))
+                as? [String: Any])
+        let sheets = book["sheets"] as? [[String: Any]] ?? []
+        let sheet = try #require(sheets.first { $0["name"] as? String == "明细金额" }, "\(sheets.map { $0["name"] })")
+        let cells = sheet["cells"] as? [String: Any] ?? [:]
+        #expect(cells.values.contains { $0 as? String == "明细金额（按分类）" })
+        #expect(cells.values.contains { $0 as? String == "费用类型" })
+        #expect((book["charts"] as? Int ?? 0) >= 4, "the bar chart of the detail amounts")
+
+        // 报科目 is not a field of the expense form: doctor names it and its template
+        let doctor = try sandbox.dingsync(["doctor"])
+        let warning = doctor.stdout.components(separatedBy: "\n").first { $0.contains("mapped fields") } ?? ""
+        #expect(warning.hasPrefix("warn"), "\(doctor.stdout)")
+        #expect(
+            warning.contains(
+                "mapping.templates.\(expense).form_fields: form field \"报销科目\" was never carried by an instance of \(expense)"
+            ),
+            "\(warning)")
+        #expect(!warning.contains("报销类别"))
     }
 }
