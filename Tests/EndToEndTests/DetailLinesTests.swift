@@ -182,6 +182,10 @@ import Testing
         let total = try Self.check(sandbox, detailTable: detailTable, ids: withTables, codes: codes)
         #expect(try sandbox.rows(detailTable).count == total, "no row for instances without tables")
         #expect(run.stdout.contains("details    created \(total)"), "\(run.stdout)")
+        let doctor = try sandbox.dingsync(["doctor"])
+        #expect(
+            doctor.stdout.components(separatedBy: "\n").contains { $0.hasPrefix("ok    Feishu detail table") },
+            "\(doctor.stdout)")
 
         // two templates, their own columns: expense and purchase main rows
         let main = try sandbox.rows(sandbox.mainTable).map(\.fields)
