@@ -150,6 +150,26 @@ private func normalized(_ name: Substring) -> String {
         #expect(mapping.detailCategoryField(for: "PROC-B", fallback: "x") == "x")
     }
 
+    @Test func templateMappingsOfUnknownCodesAndDetailFieldsWithoutATableAreWarnings() throws {
+        let text = """
+            dingtalk:
+              process_codes: ["PROC-EXPENSE"]
+            mapping:
+              detail_fields: {"费用类型": "expense_type"}
+              templates:
+                PROC-EXPENSES: {form_fields: {"a": "b"}}
+            """
+        let loaded = try ConfigLoader.parse(
+            text, file: "/etc/dingsync/config.yaml", requirements: .none, environment: [:]
+        ).result
+        #expect(
+            loaded.warnings.contains(
+                "mapping.templates.PROC-EXPENSES: not one of dingtalk.process_codes, so it maps nothing — did you mean PROC-EXPENSE?"
+            ), "\(loaded.warnings)")
+        #expect(
+            loaded.warnings.contains { $0.hasPrefix("mapping.detail_fields is set but feishu.tables.detail is not") })
+    }
+
     @Test func secretsAndTheirOverridesComeFromTheTable() {
         #expect(
             ConfigLoader.secretOverrides.map { "\($0.variable)=\($0.path)" } == [
