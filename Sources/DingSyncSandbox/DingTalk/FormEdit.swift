@@ -37,7 +37,9 @@ enum FormEdit {
                     guard case .object(let cells) = item else {
                         throw AdminError("tables.\(label)[\(number)] must be an object of column label → text")
                     }
-                    var row = FormTable.Row(rowKey: "ADMIN\(form[index].id.count)R\(number + 1)", cells: [:])
+                    // a row key of DingTalk's shape (12 characters), stable for a table and position
+                    let rowKey = "ADMINROW" + String(1000 + number).suffix(4)
+                    var row = FormTable.Row(rowKey: String(rowKey), cells: [:])
                     for (column, value) in cells {
                         guard let spec = table.columns.first(where: { $0.label == column }) else {
                             let known = table.columns.map(\.label).joined(separator: ", ")
