@@ -53,6 +53,9 @@ public enum ReportWriter {
                 generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone), on: sheet, book: book)
             charts += try addCharts(name: name, placed: placed, sheet: sheet, book: book)
         }
+        if let detailAmounts = s.detailAmounts {
+            charts += try DetailAmountsSheet.write(detailAmounts, statistics: s, title: month.text, book: book)
+        }
         try book.close()
         return charts
     }

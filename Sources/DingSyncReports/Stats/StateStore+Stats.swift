@@ -42,7 +42,7 @@ public struct MirrorActionRow: Sendable, Equatable {
 /// Read-only queries for `stats`, `report` and `export`: instances created in a range (epoch
 /// ms, either end open), optionally of one template, with their tasks and records.
 extension StateStore {
-    private func scope(_ from: Int64?, _ to: Int64?, _ code: String?) -> (sql: String, values: [SQLValue]) {
+    func scope(_ from: Int64?, _ to: Int64?, _ code: String?) -> (sql: String, values: [SQLValue]) {
         var sql = "i.create_time IS NOT NULL"
         var values: [SQLValue] = []
         if let from {

@@ -26,6 +26,8 @@ public struct Statistics: Sendable, Equatable {
     public var duplicates: [DuplicatePair]
     public var slowInstances: [SlowInstance]
     public var amounts: [AmountDistribution]
+    /// Detail-line amounts by a sub-field's value; nil when no detail category field is configured.
+    public var detailAmounts: [DetailCategoryAmount]? = nil
 }
 
 /// How many instances ended how; `passRate` = approved / finished.

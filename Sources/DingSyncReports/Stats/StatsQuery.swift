@@ -17,7 +17,9 @@ public enum StatsQuery {
         let data = try store.statsDataset(
             from: options.from, to: options.to, processCode: template,
             categoryField: options.categoryField)
-        return StatsEngine.compute(data, options: options)
+        var statistics = StatsEngine.compute(data, options: options)
+        statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
+        return statistics
     }
 
     /// The statistics of one month, with the monthly trend of the twelve months ending with it.
@@ -37,6 +39,7 @@ public enum StatsQuery {
         var trendOptions = options
         trendOptions.from = trendStart
         statistics.monthly = StatsEngine.monthlyTrend(year.instances, options: trendOptions)
+        statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
         return statistics
     }
 

@@ -21,6 +21,8 @@ struct InstanceChange: Sendable {
         case remarked
         /// The running task handed to another approver, a REDIRECT_TASK record (`/forward`).
         case forwarded
+        /// Form values or table lines edited by hand (`/form`).
+        case edited
     }
 
     var cause: Cause
