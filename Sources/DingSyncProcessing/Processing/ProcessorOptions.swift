@@ -22,6 +22,8 @@ public struct ProcessorOptions: Sendable, Equatable {
     public var timeZone: TimeZone
     /// The organisation's root department name, shown for `-1`.
     public var rootDeptName: String
+    /// `sla.*`: the hours behind `sla_due`.
+    public var sla: SLAPolicy
 
     /// Creates options; every parameter defaults to SPEC 3's default.
     public init(
@@ -30,7 +32,8 @@ public struct ProcessorOptions: Sendable, Equatable {
         statusOverrides: [String: String] = [:],
         actionOverrides: [String: String] = [:],
         timeZone: TimeZone = DingTalkTime.defaultTimeZone,
-        rootDeptName: String = ProcessorOptions.defaultRootDeptName
+        rootDeptName: String = ProcessorOptions.defaultRootDeptName,
+        sla: SLAPolicy = .none
     ) {
         self.amountFields = amountFields
         self.formFields = formFields
@@ -38,5 +41,6 @@ public struct ProcessorOptions: Sendable, Equatable {
         self.actionOverrides = actionOverrides
         self.timeZone = timeZone
         self.rootDeptName = rootDeptName
+        self.sla = sla
     }
 }

@@ -45,8 +45,12 @@ public enum ExportWriter {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
         let extras = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns
+        // (the new optional columns, template_name, node_since and sla_due, are not in the mirror rows yet)
         let columns =
-            MainTableColumn.allCases.map { naming.column($0.rawValue) } + extras.map { naming.column($0.column) }
+            MainTableColumn.allCases.filter { !MainTableColumn.optional.contains($0) }.map {
+                naming.column($0.rawValue)
+            }
+            + extras.map { naming.column($0.column) }
         let cells = rows.map { r -> [StatsCell] in
             let fixed: [StatsCell] = [
                 .text(r.instanceId), .text(r.businessId), .text(r.templateCode), .text(r.title), .text(r.status),

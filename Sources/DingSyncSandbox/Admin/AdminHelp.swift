@@ -87,7 +87,7 @@ public enum AdminHelp {
           POST   /__admin/instances/ID/remark
               {"remark":"...","userid":"..."}: an ADD_REMARK record
           GET    /__admin/tables
-              the base's tables with fields and row counts
+              the base's tables with fields, views (with filters) and row counts
           GET    /__admin/tables/TABLE/records
               every row: record_id, plain values, created and modified times
           POST   /__admin/tables/TABLE/records
