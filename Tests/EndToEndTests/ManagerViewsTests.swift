@@ -83,6 +83,22 @@ import Testing
         #expect(conditions(views.first ?? [:]) == nil)
     }
 
+    @Test func aFilterThatCannotBeSetIsAProblemWithTheFix() throws {
+        let sandbox = try SandboxProcess(["--instances", "5", "--days", "2"])
+        try sandbox.admin(
+            "POST", "faults",
+            [
+                "endpoint": "feishu.views.patch", "count": 1, "fault": "custom", "status": 200,
+                "body": ["code": 1_254_018, "msg": "InvalidFilter"]
+            ])
+        let setup = try sandbox.dingsync(["setup"])
+        #expect(setup.status == 2, "\(setup.stdout)\n\(setup.stderr)")
+        #expect(setup.stdout.contains("problem: view 审批中 (vew"))
+        #expect(setup.stdout.contains("delete the view in Bitable and run setup again"))
+        // the others were made
+        #expect(setup.stdout.contains("created view 已超时"))
+    }
+
     @Test func aSyncFillsTemplateNameNodeSinceAndSLADue() throws {
         let sandbox = try SandboxProcess(["--instances", "40", "--days", "4"])
         let instances = try sandbox.instances()
@@ -143,6 +159,9 @@ import Testing
         #expect(output.contains("run `dingsync setup` to add them"))
         try assertTablesMatch(sandbox, instances: try sandbox.instances())
         #expect(try sandbox.rows(main).allSatisfy { $0.fields["template_name"] == nil })
+        // doctor says the same, as a warning
+        let doctor = try sandbox.dingsync(["doctor"])
+        #expect(doctor.stdout.contains("has no field \"template_name\""), "\(doctor.stdout)")
 
         let setup = try sandbox.dingsync(["setup"])
         #expect(setup.status == 0, "\(setup.stderr)")

@@ -17,8 +17,6 @@ struct ViewSetup: Sendable {
         var type: String
         /// Conditions as (canonical column, operator, values); empty: no filter.
         var conditions: [(column: String, op: String, values: [String])]
-        /// A column that must exist for the view to make sense (nil: none).
-        var needs: String?
         /// What to finish in Bitable, nil when the API sets everything.
         var click: String?
     }
@@ -43,7 +41,7 @@ struct ViewSetup: Sendable {
             // the view shows open instances whose sla_due lies before today
             Wanted(
                 name: Self.overdue, type: "grid",
-                conditions: [(status, "is", [runningStatus]), (due, "isLess", ["Today"])], needs: due),
+                conditions: [(status, "is", [runningStatus]), (due, "isLess", ["Today"])]),
             Wanted(
                 name: Self.byStatus, type: "kanban", conditions: [],
                 click:
@@ -67,20 +65,21 @@ struct ViewSetup: Sendable {
                 report.lines.append("view \(view.name) exists on the main table: left as it is")
                 continue
             }
-            if let needs = view.needs, fieldIds[naming.column(needs)] == nil {
-                report.lines.append(
-                    "view \(view.name) not created: the main table has no field \"\(naming.column(needs))\"")
+            // every field the filter names must exist (已超时 needs sla_due, which setup adds first)
+            let missing = view.conditions.map { naming.column($0.column) }.filter { fieldIds[$0] == nil }
+            if let field = missing.first {
+                report.lines.append("view \(view.name) not created: the main table has no field \"\(field)\"")
                 continue
             }
+            let filter = FeishuViewFilter(
+                conditions: view.conditions.compactMap { condition in
+                    fieldIds[naming.column(condition.column)].map {
+                        FeishuViewFilter.Condition(fieldId: $0, op: condition.op, values: condition.values)
+                    }
+                })
             let created = try await feishu.createView(table: table, name: view.name, type: view.type)
             report.created += 1
-            if !view.conditions.isEmpty {
-                let filter = FeishuViewFilter(
-                    conditions: view.conditions.compactMap { condition in
-                        fieldIds[naming.column(condition.column)].map {
-                            FeishuViewFilter.Condition(fieldId: $0, op: condition.op, values: condition.values)
-                        }
-                    })
+            if !filter.conditions.isEmpty {
                 do {
                     try await feishu.setViewFilter(table: table, viewId: created.viewId, filter: filter)
                 } catch {
