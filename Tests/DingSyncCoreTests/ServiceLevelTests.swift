@@ -173,6 +173,9 @@ struct NewMainFieldsTests {
     @Test func theStateDatabaseRemembersAName() throws {
         let store = try StateStore(path: ":memory:")
         #expect(try store.resolveTemplateNames(codes: ["A"], titles: [("A", "自定义")]) == [:])
+        // a dry run chooses a name but does not remember it
+        #expect(try store.resolveTemplateNames(codes: ["A"], titles: [("A", "x提交的报销")], remember: false) == ["A": "报销"])
+        #expect(try store.templateNames() == [:])
         #expect(try store.resolveTemplateNames(codes: ["A"], titles: [("A", "王小明提交的请假")]) == ["A": "请假"])
         // later titles do not change a remembered name
         #expect(

@@ -116,7 +116,8 @@ public final class InstanceSync: @unchecked Sendable {
 
         var names = await resolveNames(details)
         names.templates = try store.resolveTemplateNames(
-            codes: Set(details.map(\.processCode)), titles: details.map { ($0.processCode, $0.title) })
+            codes: Set(details.map(\.processCode)), titles: details.map { ($0.processCode, $0.title) },
+            remember: !dryRun)
         let omitted = try await omittedMainColumns()
         let processed = details.map { shaped(processor.process($0, names: names, syncedAt: now), omitting: omitted) }
         for p in processed { for w in p.warnings { logger.warning("\(w)") } }

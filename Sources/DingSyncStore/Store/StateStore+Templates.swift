@@ -17,10 +17,11 @@ extension StateStore {
 
     /// Names for `codes`: the remembered ones; for a code without one, the most common title
     /// suffix (``TemplateNaming``) among its mirrored instances and `titles` (the instances being
-    /// synced now), which is then remembered. A code none of whose titles has a suffix stays
-    /// unnamed (its rows show the code) until one has.
+    /// synced now), which is then remembered (unless `remember` is false: a dry run writes
+    /// nothing). A code none of whose titles has a suffix stays unnamed (its rows show the code)
+    /// until one has.
     public func resolveTemplateNames(
-        codes: Set<String>, titles: [(processCode: String, title: String)]
+        codes: Set<String>, titles: [(processCode: String, title: String)], remember: Bool = true
     ) throws -> [String: String] {
         try locked {
             var names = try storedTemplateNames()
@@ -36,6 +37,7 @@ extension StateStore {
             let found = TemplateNaming.names(sample)
             guard !found.isEmpty else { return names }
             names.merge(found) { old, _ in old }
+            guard remember else { return names }
             let data = try JSONSerialization.data(withJSONObject: names, options: [.sortedKeys])
             try db.setMeta(Self.templateNamesKey, String(decoding: data, as: UTF8.self))
             return names
