@@ -68,6 +68,25 @@ import Testing
         #expect(NSDictionary(dictionary: after) == NSDictionary(dictionary: before))
     }
 
+    @Test func setupMakesStatusASingleSelectInANewTable() throws {
+        let sandbox = try SandboxProcess(["--instances", "5", "--days", "2", "--no-tables"])
+        try appendConfig(sandbox, "mapping:\n  status: {TERMINATED: \"已撤回\"}\n")
+        let setup = try sandbox.dingsync(["setup"])
+        #expect(setup.status == 0, "\(setup.stdout)\n\(setup.stderr)")
+        #expect(setup.stdout.contains("created main table 审批实例表"))
+        let fields = try sandbox.fields(sandbox.mainTable)
+        func field(_ name: String) -> [String: Any] { fields.first { $0["field_name"] as? String == name } ?? [:] }
+        #expect((field("status")["type"] as? NSNumber)?.intValue == 3)
+        let options = ((field("status")["property"] as? [String: Any])?["options"] as? [[String: Any]])?.compactMap {
+            $0["name"] as? String
+        }
+        #expect(options == ["审批中", "已同意", "已拒绝", "已撤回", "已取消"])
+        #expect((field("template_name")["type"] as? NSNumber)?.intValue == 3)
+        #expect((field("node_since")["type"] as? NSNumber)?.intValue == 5)
+        #expect((field("sla_due")["type"] as? NSNumber)?.intValue == 5)
+        #expect(try sandbox.views(sandbox.mainTable).count == 5)
+    }
+
     @Test func aViewOfTheSameNameIsNeverTouched() throws {
         let sandbox = try SandboxProcess(["--instances", "5", "--days", "2"])
         let main = sandbox.mainTable
