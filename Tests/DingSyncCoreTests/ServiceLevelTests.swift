@@ -251,3 +251,18 @@ struct MainSchemaTests {
                 == #"{"conjunction":"and","conditions":[{"field_id":"fldS","operator":"is","value":"[\"审批中\"]"}]}"#)
     }
 }
+
+@Suite("Omitted optional columns are looked at again while missing")
+struct OmittedColumnsTests {
+    @Test func aMissingFindingExpiresAPresentOneDoesNot() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let missing = OmittedColumns()
+        #expect(missing.value(now: start) == nil)
+        missing.set(["sla_due"], now: start)
+        #expect(missing.value(now: start.addingTimeInterval(60)) == ["sla_due"])
+        #expect(missing.value(now: start.addingTimeInterval(OmittedColumns.recheckAfter + 1)) == nil)
+        let complete = OmittedColumns()
+        complete.set([], now: start)
+        #expect(complete.value(now: start.addingTimeInterval(86_400)) == [])
+    }
+}

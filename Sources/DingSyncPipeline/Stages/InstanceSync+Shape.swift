@@ -10,19 +10,28 @@ import Foundation
 /// `setup` adds the fields, every row's hash changes and the next run fills them (each row
 /// rewritten once).
 final class OmittedColumns: @unchecked Sendable {
+    /// How long a finding that columns are missing holds before the table is read again (a
+    /// long-running `watch` notices `setup` adding them; rows written meanwhile by a catch-up with
+    /// them and by `watch` without them would otherwise alternate).
+    static let recheckAfter: TimeInterval = 600
+
     private let lock = NSLock()
     private var known: Set<String>?
+    private var checkedAt = Date.distantPast
 
-    var value: Set<String>? {
+    /// The columns known to be missing, nil when unknown or due for a new look.
+    func value(now: Date = Date()) -> Set<String>? {
         lock.lock()
         defer { lock.unlock() }
-        return known
+        guard let known else { return nil }
+        return known.isEmpty || now.timeIntervalSince(checkedAt) < Self.recheckAfter ? known : nil
     }
 
-    func set(_ columns: Set<String>) {
+    func set(_ columns: Set<String>, now: Date = Date()) {
         lock.lock()
         defer { lock.unlock() }
         known = columns
+        checkedAt = now
     }
 }
 
@@ -42,13 +51,13 @@ extension InstanceSync {
     }
 
     /// The canonical names of the optional columns the main table lacks; read from the table
-    /// once when no schema check has said (`watch` writes without one), with the warning logged.
+    /// when no schema check has said (`watch` writes without one) and again every
+    /// ``OmittedColumns/recheckAfter`` while some are missing, with the warning logged.
     func omittedMainColumns() async throws -> Set<String> {
-        if let known = omitted.value { return known }
-        if let warning = noteMainFields(try await feishu.listFields(table: mainTable)) {
-            logger.warning("\(warning)")
-        }
-        return omitted.value ?? []
+        if let known = omitted.value() { return known }
+        let warning = noteMainFields(try await feishu.listFields(table: mainTable))
+        if let warning { logger.warning("\(warning)") }
+        return omitted.value() ?? []
     }
 
     /// `processed` with the `omitting` columns left out of its main row.
