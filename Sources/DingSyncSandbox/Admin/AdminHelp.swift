@@ -86,6 +86,9 @@ public enum AdminHelp {
               {"remark":"...","result":""|"refuse"}: withdrawn by the originator
           POST   /__admin/instances/ID/remark
               {"remark":"...","userid":"..."}: an ADD_REMARK record
+          POST   /__admin/instances/ID/forward
+              {"userid":"..."} (default: another user): the running task is
+              handed over (REDIRECT_TASK record, a new RUNNING task)
           GET    /__admin/tables
               the base's tables with fields, views (with filters) and row counts
           GET    /__admin/tables/TABLE/records

@@ -95,7 +95,7 @@ extension DingTalkSimulator {
 
     /// `POST /__admin/instances/ID/ACTION` at `now`; returns the instance's new summary.
     ///
-    /// Actions: approve, finish, terminate, remark.
+    /// Actions: approve, finish, terminate, remark, forward.
     func changeInstance(_ id: String, action: String, body: JSONValue, now: Int64) throws(AdminError) -> JSONValue {
         let (summary, change) = try lock.withLockTyped { () throws(AdminError) -> (JSONValue, InstanceChange) in
             guard let before = world.instances[id] else { throw AdminError("instance \(id) not found", status: 404) }
@@ -122,8 +122,24 @@ extension DingTalkSimulator {
                 guard world.users[user] != nil else { throw AdminError("unknown userid \(user)") }
                 engine.remark(&inst, at: now, user: user, text: remark)
                 cause = .remarked
+            case "forward":
+                guard !inst.isFinal else { throw AdminError("instance \(id) is already \(inst.status)", status: 409) }
+                guard let running = inst.tasks.last(where: { $0.status == "RUNNING" }) else {
+                    throw AdminError("instance \(id) has no running task to forward", status: 409)
+                }
+                let to: String
+                if let given = body["userid"]?.stringValue {
+                    guard world.users[given] != nil else { throw AdminError("unknown userid \(given)") }
+                    guard given != running.userId else { throw AdminError("the task is already \(given)'s") }
+                    to = given
+                } else {
+                    to = engine.otherUser(excluding: [running.userId, inst.originatorUserId])
+                }
+                engine.redirect(&inst, at: now, to: to)
+                cause = .forwarded
             default:
-                throw AdminError("unknown action \(action): approve, finish, terminate or remark", status: 404)
+                throw AdminError(
+                    "unknown action \(action): approve, finish, terminate, remark or forward", status: 404)
             }
             world.instances[id] = inst
             return (instanceSummary(inst), InstanceChange(cause: cause, before: before, after: inst, atMs: now))

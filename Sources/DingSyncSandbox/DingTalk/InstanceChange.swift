@@ -19,6 +19,8 @@ struct InstanceChange: Sendable {
         case terminated
         /// An ADD_REMARK record added (`/remark`).
         case remarked
+        /// The running task handed to another approver, a REDIRECT_TASK record (`/forward`).
+        case forwarded
     }
 
     var cause: Cause
