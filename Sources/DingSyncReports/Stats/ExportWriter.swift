@@ -49,8 +49,12 @@ public enum ExportWriter {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
         let extras = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns
+        // (the new optional columns, template_name, node_since and sla_due, are not in the mirror rows yet)
         let columns =
-            MainTableColumn.allCases.map { naming.column($0.rawValue) } + extras.columns.map { naming.column($0) }
+            MainTableColumn.allCases.filter { !MainTableColumn.optional.contains($0) }.map {
+                naming.column($0.rawValue)
+            }
+            + extras.columns.map { naming.column($0) }
         let cells = rows.map { r -> [StatsCell] in
             let fixed: [StatsCell] = [
                 .text(r.instanceId), .text(r.businessId), .text(r.templateCode), .text(r.title), .text(r.status),

@@ -106,15 +106,6 @@ public enum StatsEngine {
     /// A template's name: the most common title suffix after "提交的" (DingTalk's default titles
     /// read "王小明提交的请假申请"), else the process code.
     public static func templateNames(_ instances: [StatsInstance]) -> [String: String] {
-        var tallies: [String: [String: Int]] = [:]
-        for instance in instances {
-            guard let range = instance.title.range(of: "提交的") else { continue }
-            let suffix = String(instance.title[range.upperBound...]).trimmingCharacters(in: .whitespaces)
-            guard !suffix.isEmpty else { continue }
-            tallies[instance.processCode, default: [:]][suffix, default: 0] += 1
-        }
-        return tallies.compactMapValues { tally in
-            tally.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        }
+        TemplateNaming.names(instances.map { ($0.processCode, $0.title) })
     }
 }
