@@ -118,7 +118,7 @@ public final class SyncPipeline: @unchecked Sendable {
         }
         let plan = try SyncPlan.make(
             mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now,
-            sync: config.sync)
+            sync: config.sync, api: dingtalk.family)
         for note in plan.notes { logger.info("\(note)") }
         for (code, slices) in plan.windows {
             for slice in slices {
@@ -135,21 +135,36 @@ public final class SyncPipeline: @unchecked Sendable {
         await dingtalk.preloadNames(users: cached.users, departments: cached.departments)
 
         // 1. what to fetch: listed ∪ open ∪ failed, each once
+        // (OA premium lists instances with their details: `premiumListed`, completed below)
+        let premium = dingtalk.family == .premium
+        try self.instances.loadHints()
         var work: [WorkItem] = []
         var seen = Set<String>()
         var incompleteCodes = Set<String>()
+        var premiumListed: [PremiumInstance] = []
         for (code, slices) in plan.windows {
             for slice in slices {
                 if stop?.isRequested == true { throw StopRequested() }
-                let listing = try await dingtalk.listAll(processCode: code, window: slice)
-                if !listing.isComplete {
+                var ids: [String]
+                var incomplete: [String]
+                if premium {
+                    let listing = try await dingtalk.listPremium(processCode: code, window: slice)
+                    ids = listing.instances.map(\.instanceId)
+                    incomplete = listing.incomplete
+                    premiumListed += listing.instances.filter { !seen.contains($0.instanceId) }
+                } else {
+                    let listing = try await dingtalk.listAll(processCode: code, window: slice)
+                    ids = listing.ids
+                    incomplete = listing.incomplete
+                }
+                if !incomplete.isEmpty {
                     incompleteCodes.insert(code)
-                    summary.incomplete += listing.incomplete
+                    summary.incomplete += incomplete
                 }
                 logger.info(
-                    "\(code): \(listing.ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))"
+                    "\(code): \(ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))"
                 )
-                for id in listing.ids where seen.insert(id).inserted {
+                for id in ids where seen.insert(id).inserted {
                     work.append(WorkItem(id: id, code: code))
                     summary.listed += 1
                 }
@@ -157,9 +172,22 @@ public final class SyncPipeline: @unchecked Sendable {
         }
         let open = try store.openInstances(processCodes: request.processCodes).filter { !seen.contains($0.instanceId) }
         let recheckPlan = RecheckPlan.make(
-            open: open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
+            open: premium ? [] : open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
             now: request.now)
-        let recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
+        var recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
+        var recheckStrategy = recheckPlan.strategy
+        if premium {
+            // open instances: their creation span listed again where cheaper; the rest by detail within the budget
+            let outcome = try await PremiumRecheckStage(dingtalk: dingtalk, store: store, logger: logger).run(
+                open: open, now: request.now)
+            recheck = ([], outcome.calls, outcome.byDetail)
+            recheckStrategy = outcome.strategy
+            for instance in outcome.listed where seen.insert(instance.instanceId).inserted {
+                work.append(WorkItem(id: instance.instanceId, code: instance.partial.processCode))
+                premiumListed.append(instance)
+                summary.rechecked += 1
+            }
+        }
         for instance in recheck.instances where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.rechecked += 1
@@ -181,7 +209,7 @@ public final class SyncPipeline: @unchecked Sendable {
                 "refresh of open rows: \(budget.reason); \(refresh.count) of \(recheck.unchanged.count) unchanged open instance(s) read"
             )
             summary.recheckStrategy =
-                "\(recheckPlan.strategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
+                "\(recheckStrategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
             summary.recheckCalls = recheck.calls + recheck.instances.count + refresh.count
             // how stale the stalest open row is after this run
             let refreshedNow = Set(work.map(\.id))
@@ -193,13 +221,19 @@ public final class SyncPipeline: @unchecked Sendable {
             "\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried"
         )
 
+        // premium: what the listing lacks is filled from the hints, or learned by a detail read
+        var prefetched: [String: InstanceDetail] = [:]
+        if !premiumListed.isEmpty {
+            prefetched = try await self.instances.completePremium(premiumListed, stop: stop).details
+        }
+
         // 2. fetch, process, write — chunk by chunk, memory bounded
         // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
         observer.started(total: work.count)
         let chunks = work.chunked(chunkSize).map { Array($0) }
         let instances = self.instances
         var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in
-            Task { try await instances.fetch(first, stop: stop) }
+            Task { [prefetched] in try await instances.fetch(first, stop: stop, prefetched: prefetched) }
         }
         defer { next?.cancel() }
         var carry = ActionCarry()
@@ -210,7 +244,9 @@ public final class SyncPipeline: @unchecked Sendable {
             let stopping = stop?.isRequested == true
             next =
                 index + 1 < chunks.count && !stopping
-                ? Task { [chunks] in try await instances.fetch(chunks[index + 1], stop: stop) } : nil
+                ? Task { [chunks, prefetched] in
+                    try await instances.fetch(chunks[index + 1], stop: stop, prefetched: prefetched)
+                } : nil
             do {
                 summary.add(
                     try await instances.process(
@@ -293,6 +329,7 @@ public final class SyncPipeline: @unchecked Sendable {
         do {
             let learnt = await dingtalk.learntNames()
             try store.saveNames(users: learnt.users, departments: learnt.departments, at: request.now)
+            try instances.saveHints(at: request.now)
             try store.addCalls(month: month, platform: "dingtalk", calls: summary.dingtalkCalls)
             try store.addCalls(month: month, platform: "feishu", calls: summary.feishuCalls)
             try store.recordRun(summary.historyRow)

@@ -35,6 +35,8 @@ public final class InstanceSync: @unchecked Sendable {
     let naming: FieldNaming
     /// Tables where a new key is looked up before its row is created (rows unknown to the ledger exist).
     let keyLookup = KeyLookupPolicy()
+    /// What detail reads taught about what the OA premium listing lacks.
+    let hints = HintBook()
 
     public init(
         config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
@@ -69,6 +71,7 @@ public final class InstanceSync: @unchecked Sendable {
         var counts = try await process(items, results: try await fetch(items), at: now, dryRun: false, carry: &carry)
         do {
             counts += try await flush(&carry, final: true, names: nil, at: now)
+            try saveHints(at: now)
         } catch let partial as PartialWrite {
             var done = counts
             done += partial.counts

@@ -105,6 +105,17 @@ enum MySQLSchema {
                 """,
                 "CREATE OR REPLACE VIEW ding_process_instances AS \(SeedViews.processInstances)",
                 "CREATE OR REPLACE VIEW ding_form_component_values AS \(SeedViews.formComponentValues)"
+            ]),
+        // 3: what detail reads taught about what the OA premium listing lacks (SPEC 9).
+        SchemaStep(
+            version: 3,
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS detail_hints (
+                    process_code \(id) NOT NULL, hint_key \(id) NOT NULL, value TEXT, updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (process_code, hint_key)
+                ) \(table)
+                """
             ])
     ]
 }

@@ -61,6 +61,6 @@ struct SchemaStep: Sendable {
 enum StoreTables {
     static let copyOrder = [
         "instances", "form_values", "operation_records", "tasks", "ledger", "pending_creates",
-        "failed_instances", "users", "departments", "api_calls", "runs", "checkpoints"
+        "failed_instances", "users", "departments", "api_calls", "runs", "detail_hints", "checkpoints"
     ]
 }

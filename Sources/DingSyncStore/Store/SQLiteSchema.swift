@@ -98,7 +98,18 @@ enum SQLiteSchema {
                 "CREATE TABLE checkpoints (process_code TEXT PRIMARY KEY, synced_until_ms INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
                 "CREATE VIEW ding_process_instances AS \(SeedViews.processInstances)",
                 "CREATE VIEW ding_form_component_values AS \(SeedViews.formComponentValues)"
-            ], backfillLocalTimes: true)
+            ], backfillLocalTimes: true),
+        // 3: what detail reads taught about what the OA premium listing lacks (SPEC 9).
+        SchemaStep(
+            version: 3,
+            statements: [
+                """
+                CREATE TABLE detail_hints (
+                    process_code TEXT NOT NULL, hint_key TEXT NOT NULL, value TEXT, updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (process_code, hint_key)
+                )
+                """
+            ])
     ]
 }
 
