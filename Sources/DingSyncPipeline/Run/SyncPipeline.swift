@@ -171,13 +171,17 @@ public final class SyncPipeline: @unchecked Sendable {
             }
         }
         let open = try store.openInstances(processCodes: request.processCodes).filter { !seen.contains($0.instanceId) }
+        // OA premium without a quota: open instances come back with their details by listing their span
+        // again (where cheaper than a detail each); with a quota, as on `new` (status-filtered listing,
+        // then detail reads within the run's share), since a re-listing is not bounded by that share
+        let premiumRecheck = premium && config.dingtalk.monthlyQuota == 0
         let recheckPlan = RecheckPlan.make(
-            open: premium ? [] : open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
-            now: request.now)
+            open: premiumRecheck ? [] : open, fullCheck: request.mode == .fullCheck,
+            statusFilter: dingtalk.family.usesNewAPI, now: request.now)
         var recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
         var recheckStrategy = recheckPlan.strategy
-        if premium {
-            // open instances: their creation span listed again where cheaper; the rest by detail within the budget
+        if premiumRecheck {
+            // open instances: their creation span listed again where cheaper; the rest by detail
             let outcome = try await PremiumRecheckStage(dingtalk: dingtalk, store: store, logger: logger).run(
                 open: open, now: request.now)
             recheck = ([], outcome.calls, outcome.byDetail)
