@@ -79,7 +79,21 @@ import Testing
         let recheck = try Self.instanceCalls(premium)
         #expect(open > 20)
         #expect(recheck.total < open / 2, "\(recheck.byEndpoint) for \(open) open instances")
+        #expect(recheck.byEndpoint["dingtalk.v1.processInstances.get"] == nil)
         #expect(try premium.writeCalls() == 0)
+
+        // under a monthly quota a re-listing is not bounded by the run's share: re-checked as on `new`
+        let text = try String(contentsOfFile: premium.configPath, encoding: .utf8)
+        let quota = text.replacingOccurrences(
+            of: #"monthly_quota: \d+"#, with: "monthly_quota: 100000", options: .regularExpression)
+        #expect(quota != text)
+        try quota.write(toFile: premium.configPath, atomically: true, encoding: .utf8)
+        try premium.admin("POST", "counters/reset")
+        let quotaRun = try premium.dingsync(["--quiet"])
+        #expect(quotaRun.status == 0, "\(quotaRun.stdout)\n\(quotaRun.stderr)")
+        let quotaCalls = try Self.instanceCalls(premium).byEndpoint
+        #expect((quotaCalls["dingtalk.v1.instanceIds.query"] ?? 0) > 0, "\(quotaCalls)")
+        #expect((quotaCalls["dingtalk.v1.premium.instances.list"] ?? 0) <= 5, "only the windows: \(quotaCalls)")
     }
 
     @Test func withoutPremiumTheRunStopsWithExit2AndSaysSo() throws {
