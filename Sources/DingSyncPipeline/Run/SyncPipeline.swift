@@ -145,8 +145,8 @@ public final class SyncPipeline: @unchecked Sendable {
         for (code, slices) in plan.windows {
             for slice in slices {
                 if stop?.isRequested == true { throw StopRequested() }
-                var ids: [String]
-                var incomplete: [String]
+                let ids: [String]
+                let incomplete: [String]
                 if premium {
                     let listing = try await dingtalk.listPremium(processCode: code, window: slice)
                     ids = listing.instances.map(\.instanceId)
@@ -202,7 +202,8 @@ public final class SyncPipeline: @unchecked Sendable {
             summary.retried += 1
         }
         // open rows stay true: read unchanged open instances too, within this run's share of the quota
-        let budget = try await refreshBudget(reserved: work.count, now: request.now)
+        // (instances the premium listing brought with their details cost no read)
+        let budget = try await refreshBudget(reserved: work.count - premiumListed.count, now: request.now)
         let refresh = budget.pick(recheck.unchanged.filter { !seen.contains($0.instanceId) })
         for instance in refresh where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
@@ -229,6 +230,7 @@ public final class SyncPipeline: @unchecked Sendable {
         var prefetched: [String: InstanceDetail] = [:]
         if !premiumListed.isEmpty {
             prefetched = try await self.instances.completePremium(premiumListed, stop: stop).details
+            premiumListed = []
         }
 
         // 2. fetch, process, write — chunk by chunk, memory bounded
