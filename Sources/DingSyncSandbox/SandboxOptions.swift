@@ -43,8 +43,11 @@ public struct SandboxOptions: Sendable {
     public var newAPISuccess: NewAPISuccess = .boolean
     /// Create the main and action tables (SPEC §4) in the base at start.
     public var createTables: Bool = true
-    /// Value of `dingtalk.api` in the written config (`new` or `legacy`).
+    /// Value of `dingtalk.api` in the written config (`new`, `legacy` or `premium`).
     public var configAPI: String = "new"
+    /// The organisation has OA高级版: the premium paged listing (reference §12.1) answers; without
+    /// it, that listing answers `benefit.status.invalid` as for an organisation without OA premium.
+    public var premium: Bool = false
 
     // MARK: Limits
     /// DingTalk calls per second per (app, API).
@@ -130,7 +133,9 @@ public struct SandboxOptions: Sendable {
         try check(
             (0...1).contains(errorRate) && (0...1).contains(throttleRate) && (0...1).contains(timeoutRate),
             "rates must be within 0…1")
-        try check(configAPI == "new" || configAPI == "legacy", "--config-api must be new or legacy")
+        try check(
+            configAPI == "new" || configAPI == "legacy" || configAPI == "premium",
+            "--config-api must be new, legacy or premium")
         try check(streamAckTimeoutMs >= 1, "--stream-ack-timeout-ms must be ≥ 1")
         try check(
             streamRedeliveryMs.count <= 20 && streamRedeliveryMs.allSatisfy { $0 >= 0 },

@@ -56,6 +56,7 @@ final class WatchSession: @unchecked Sendable {
         self.dingtalk = dingtalk
         self.feishu = feishu
         instances = InstanceSync(config: config, dingtalk: dingtalk, feishu: feishu, store: store, logger: logger)
+        try? instances.loadHints()
         deduper = EventDeduper(capacity: Self.rememberedEvents, recent: (try? store.watchEventIds()) ?? [])
         coalescer = EventCoalescer(window: TimeInterval(config.stream.coalesceMs) / 1000)
     }

@@ -15,7 +15,9 @@ struct SandboxCommand: AsyncParsableCommand {
             /v1.0/workflow/processes/instanceIds/query,
             /v1.0/workflow/processInstances,
             /v1.0/workflow/processCentres/schemaNames/processCodes,
-            /v1.0/workflow/processes/userVisibilities/templates), Feishu
+            /v1.0/workflow/processes/userVisibilities/templates; with --premium
+            the OA premium listing GET
+            /v1.0/workflow/premium/processes/pages/instances, see PREMIUM below), Feishu
             (/open-apis/auth/v3/tenant_access_token/internal; Bitable tables,
             fields (list, create, update, delete) and records: search, list,
             get, create, update, delete,
@@ -35,6 +37,8 @@ struct SandboxCommand: AsyncParsableCommand {
             \(AdminHelp.text)
 
             \(AdminHelp.stream)
+
+            \(AdminHelp.premium)
 
             CODES CHOSEN WHERE THE REFERENCE IS SILENT:
               legacy /topapi parameter errors (size > 20, window > 120 days,
@@ -78,7 +82,12 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "New-API time format: beijing (wall time with a Z, as captured) or utc.") var newApiTimes = "beijing"
     @Option(help: "New-API `success`: boolean (true, as observed) or string (\"true\", as documented).")
     var newApiSuccess = "boolean"
-    @Option(help: "dingtalk.api written to the config: new or legacy.") var configApi = "new"
+    @Option(help: "dingtalk.api written to the config: new, legacy or premium.") var configApi = "new"
+    @Flag(
+        help:
+            "The organisation has OA premium (OA高级版): serve the premium paged listing GET /v1.0/workflow/premium/processes/pages/instances. Without it, that listing answers 400 benefit.status.invalid."
+    )
+    var premium = false
 
     @Option(help: "DingTalk calls per second per app and API.") var dingtalkQps = 20
     @Option(help: "Feishu record writes per second per app and API.") var feishuWriteQps = 50
@@ -144,6 +153,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         o.newAPISuccess = success
         o.configAPI = configApi
+        o.premium = premium
         o.dingtalkQPS = dingtalkQps
         o.feishuWriteQPS = feishuWriteQps
         o.feishuReadQPS = feishuReadQps

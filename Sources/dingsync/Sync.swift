@@ -122,7 +122,7 @@ extension DingSync {
                 let plan = try CommandRunner.run {
                     try SyncPlan.make(
                         mode: mode, processCodes: codes, checkpoints: try StateBackend(config).loadCheckpoints(),
-                        now: now, sync: config.sync)
+                        now: now, sync: config.sync, api: config.dingtalk.api)
                 }
                 print(PlanDescription.text(plan, timeZone: zone, dryRun: true))
             }

@@ -31,6 +31,11 @@ public struct Config: Sendable, Equatable {
 
 public enum DingTalkAPIFamily: String, Sendable, CaseIterable {
     case new, legacy
+    /// OA高级版: instances with their details, 20 per call (SPEC 9); tokens, details and contacts as `new`.
+    case premium
+
+    /// Whether tokens and single-instance reads go through the new API (`new` and `premium`).
+    public var usesNewAPI: Bool { self != .legacy }
 }
 
 /// How new-API `...Z` times are read (SPEC 4.6).

@@ -16,7 +16,7 @@ extension DingTalkClient {
                 data, instanceId: id, processCode: processCode, timeZone: options.timeZone)
             try detail.checkComplete(endpoint: DingTalkDecodingError.legacyEndpoint)
             return detail
-        case .new:
+        case .new, .premium:
             let data = try await newRequest(
                 "GET", "/v1.0/workflow/processInstances", api: "processinstance/get",
                 query: [URLQueryItem(name: "processInstanceId", value: id)])

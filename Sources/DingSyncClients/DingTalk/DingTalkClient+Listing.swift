@@ -77,7 +77,7 @@ extension DingTalkClient {
         while true {
             let page: (ids: [String], next: Int64?)
             switch family {
-            case .new:
+            case .new, .premium:
                 var body: JSON = [
                     "processCode": .string(processCode), "startTime": .number(start), "endTime": .number(end),
                     "nextToken": .number(cursor), "maxResults": .number(options.pageSize)

@@ -73,7 +73,7 @@ public final class DingTalkClient: Sendable {
 
     /// Fetches the access token of the configured API family (proves app key and secret).
     public func verifyToken() async throws {
-        _ = try await (family == .new ? newToken : legacyToken).token()
+        _ = try await (family.usesNewAPI ? newToken : legacyToken).token()
     }
 
     // MARK: - Requests

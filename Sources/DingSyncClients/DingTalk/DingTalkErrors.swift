@@ -91,7 +91,8 @@ enum DingTalkErrors {
     /// Parameter refusals of either family (`invalidParameter`, `invalidNextToken`, …; legacy 400002).
     static func condition(of code: String) -> APIError.Condition {
         code.hasPrefix("invalid") && code != "invalidClientIdOrSecret" && code != "invalidProcessCode"
-            || code == "400002"
+            || code == "400002" || code == "timeStamp.invalid" || code == "pageSize.invalid"
+            || code == "pageIndex.invalid"
             ? .invalidParameter : .other
     }
 
@@ -109,8 +110,18 @@ enum DingTalkErrors {
             )
         case "90002", "Forbidden.AccessDenied.QpsLimitForApi":
             return (.throttled(hint: 2), "")
-        case "-1", "400001", "systemError", "system.error", "internalError", "ServiceUnavailable":
+        case "-1", "400001", "systemError", "system.error", "internalError", "ServiceUnavailable",
+            "benefit.query.error":
             return (.transient, "")
+        case "oaplus.query.limit":
+            return (.throttled(hint: 2), "")
+        case "benefit.status.invalid":
+            return (
+                .fatal,
+                "the organisation has no OA premium (OA高级版), or it expired: the premium listing is not available to it. Set dingtalk.api: new (or renew OA高级版)"
+            )
+        case "processCode.error":
+            return (.fatal, "check dingtalk.process_codes: the template does not exist or is not visible to this app")
         case "40096", "40089", "invalidClientIdOrSecret":
             return (.fatal, "check dingtalk.app_key and dingtalk.app_secret (开发者后台 → 凭证与基础信息)")
         case "40000", "41001", "AuthenticationFailed.MissingParameter":
@@ -145,6 +156,8 @@ enum DingTalkErrors {
         case "department/get": return "qyapi_get_department_list (部门信息读权限)"
         case "listids", "processinstance/get":
             return "Workflow.Instance.Read (工作流实例读权限), or for the legacy API the OA approval permission"
+        case "premium/instances":
+            return "Premium.Workflow.ReadWrite.All (OA审批工作流读写权限, OA高级版专享)"
         default: return "Workflow.Form.Read (工作流模板读权限)"
         }
     }

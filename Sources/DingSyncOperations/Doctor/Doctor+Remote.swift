@@ -10,7 +10,7 @@ extension Doctor {
     /// Token, each template's listing, one detail, contacts (warnings only: the sync works without them).
     func dingtalkChecks(samples: [KnownInstanceSample]) async -> [DoctorCheck] {
         let family = config.dingtalk.api
-        let host = family == .new ? "dingtalk.api_base_url" : "dingtalk.base_url"
+        let host = family.usesNewAPI ? "dingtalk.api_base_url" : "dingtalk.base_url"
         do {
             try await dingtalk.verifyToken()
         } catch {

@@ -53,6 +53,7 @@ public struct Doctor: Sendable {
         let (store, storeCheck) = openStore()
         let samples = (try? store?.latestInstances(processCodes: config.dingtalk.processCodes)) ?? []
         checks += await dingtalkChecks(samples: samples)
+        if let premium = await premiumCheck(store) { checks.append(premium) }
         checks += await feishuChecks()
         if let store {
             // doctor's own calls count against the quota like a run's

@@ -72,7 +72,7 @@ public enum SyncRunner {
             config: config, dingtalk: dingtalk, feishu: feishu, store: store, checkpoints: checkpoints, logger: logger,
             observer: observer, chunkSize: max(100, config.sync.batchSize))
         let summary = await pipeline.run(request)
-        if let reading = await dingtalk.newAPITimeReading(), config.dingtalk.api == .new {
+        if let reading = await dingtalk.newAPITimeReading(), config.dingtalk.api.usesNewAPI {
             logger.debug("new-API times read as \(reading.reading.rawValue): \(reading.reason)")
         }
         return await monitor.afterRun(summary, store: store, processCodes: request.processCodes)

@@ -31,8 +31,9 @@ public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
     case endBeforeStart(start: String, end: String)
     /// A backfill that starts after now: nothing can have been created yet.
     case startInFuture(start: String, now: String)
-    /// The API cannot list instances created this long ago (times as text in sync.timezone).
-    case startTooOld(start: String, limit: String, fromCheckpoint: Bool)
+    /// The API cannot list instances created this long ago (times as text in sync.timezone);
+    /// `premium`: the limit is OA premium's five years, not 365 days.
+    case startTooOld(start: String, limit: String, fromCheckpoint: Bool, premium: Bool = false)
 
     public var errorDescription: String? {
         switch self {
@@ -41,8 +42,12 @@ public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
         case .startInFuture(let start, let now):
             return "--start-time \(start) is in the future (now is \(now)): no instance can have been created then. "
                 + "Give a start in the past (a time without an offset is in sync.timezone)."
-        case .startTooOld(let start, let limit, let fromCheckpoint):
-            let why = "DingTalk lists instances only up to 365 days back (the listing API refuses an older start)"
+        case .startTooOld(let start, let limit, let fromCheckpoint, let premium):
+            let why =
+                premium
+                ? "DingTalk's OA premium listing reaches only 5 years back (it refuses an older start)"
+                : "DingTalk lists instances only up to 365 days back (the listing API refuses an older start; "
+                    + "organisations with OA高级版 reach 5 years back with dingtalk.api: premium)"
             if fromCheckpoint {
                 return
                     "the checkpoint asks for instances since \(start), but \(why). Run a backfill from a start after \(limit) with --start-time, or delete the checkpoint file to start from the last sync.default_hours."
@@ -55,7 +60,7 @@ public enum SyncPlanError: Error, Sendable, Equatable, LocalizedError {
     public var exitCode: Int32 {
         switch self {
         case .endBeforeStart, .startInFuture: return 64
-        case .startTooOld(_, _, let fromCheckpoint): return fromCheckpoint ? 2 : 64
+        case .startTooOld(_, _, let fromCheckpoint, _): return fromCheckpoint ? 2 : 64
         }
     }
 }
@@ -74,6 +79,11 @@ public struct SyncPlan: Sendable, Equatable {
     public static let maxSliceSpan: TimeInterval = TimeWindow.maxListingSpan
     /// How far back the API lists, with an hour's margin for the run's own duration and clock skew.
     public static let maxAge: TimeInterval = 365 * 86_400 - 3_600
+    /// How far back the OA premium listing reaches (five years), with the same margin.
+    public static let premiumMaxAge: TimeInterval = DingTalkClient.premiumMaxAge - 3_600
+
+    /// How far back `api` lists.
+    public static func maxAge(_ api: DingTalkAPIFamily) -> TimeInterval { api == .premium ? premiumMaxAge : maxAge }
 
     public static func == (lhs: SyncPlan, rhs: SyncPlan) -> Bool {
         lhs.mode == rhs.mode && lhs.now == rhs.now && lhs.notes == rhs.notes
@@ -85,12 +95,12 @@ public struct SyncPlan: Sendable, Equatable {
     /// Computes the plan from the mode, the per-code checkpoints and the clock. Pure.
     public static func make(
         mode: SyncMode, processCodes: [String], checkpoints: [String: Date],
-        now: Date, sync: SyncConfig
+        now: Date, sync: SyncConfig, api: DingTalkAPIFamily = .new
     ) throws(SyncPlanError) -> SyncPlan {
         let zone = sync.timeZone
         var notes: [String] = []
         var windows: [(code: String, slices: [TimeWindow])] = []
-        let limit = now.addingTimeInterval(-maxAge)
+        let limit = now.addingTimeInterval(-maxAge(api))
         var advances = true
         for code in processCodes {
             var start: Date
@@ -131,12 +141,13 @@ public struct SyncPlan: Sendable, Equatable {
             if start < limit {
                 // init/full-check windows longer than the API allows are trimmed, not refused.
                 if mode == .initial || mode == .fullCheck {
-                    notes.append("window of \(code) trimmed to the 365 days the API can list")
+                    notes.append(
+                        "window of \(code) trimmed to the \(api == .premium ? "5 years" : "365 days") the API can list")
                     start = limit
                 } else {
                     throw .startTooOld(
                         start: TimeText.format(start, zone), limit: TimeText.format(limit, zone),
-                        fromCheckpoint: fromCheckpoint)
+                        fromCheckpoint: fromCheckpoint, premium: api == .premium)
                 }
             }
             if start > end { start = end }

@@ -118,7 +118,7 @@ public final class SyncPipeline: @unchecked Sendable {
         }
         let plan = try SyncPlan.make(
             mode: request.mode, processCodes: request.processCodes, checkpoints: saved, now: request.now,
-            sync: config.sync)
+            sync: config.sync, api: dingtalk.family)
         for note in plan.notes { logger.info("\(note)") }
         for (code, slices) in plan.windows {
             for slice in slices {
@@ -138,31 +138,63 @@ public final class SyncPipeline: @unchecked Sendable {
         await dingtalk.preloadNames(users: cached.users, departments: cached.departments)
 
         // 1. what to fetch: listed ∪ open ∪ failed, each once
+        // (OA premium lists instances with their details: `premiumListed`, completed below)
+        let premium = dingtalk.family == .premium
+        try self.instances.loadHints()
         var work: [WorkItem] = []
         var seen = Set<String>()
         var incompleteCodes = Set<String>()
+        var premiumListed: [PremiumInstance] = []
         for (code, slices) in plan.windows {
             for slice in slices {
                 if stop?.isRequested == true { throw StopRequested() }
-                let listing = try await dingtalk.listAll(processCode: code, window: slice)
-                if !listing.isComplete {
+                let ids: [String]
+                let incomplete: [String]
+                if premium {
+                    let listing = try await dingtalk.listPremium(processCode: code, window: slice)
+                    ids = listing.instances.map(\.instanceId)
+                    incomplete = listing.incomplete
+                    premiumListed += listing.instances.filter { !seen.contains($0.instanceId) }
+                } else {
+                    let listing = try await dingtalk.listAll(processCode: code, window: slice)
+                    ids = listing.ids
+                    incomplete = listing.incomplete
+                }
+                if !incomplete.isEmpty {
                     incompleteCodes.insert(code)
-                    summary.incomplete += listing.incomplete
+                    summary.incomplete += incomplete
                 }
                 logger.info(
-                    "\(code): \(listing.ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))"
+                    "\(code): \(ids.count) instance(s) created \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))"
                 )
-                for id in listing.ids where seen.insert(id).inserted {
+                for id in ids where seen.insert(id).inserted {
                     work.append(WorkItem(id: id, code: code))
                     summary.listed += 1
                 }
             }
         }
         let open = try store.openInstances(processCodes: request.processCodes).filter { !seen.contains($0.instanceId) }
+        // OA premium without a quota: open instances come back with their details by listing their span
+        // again (where cheaper than a detail each); with a quota, as on `new` (status-filtered listing,
+        // then detail reads within the run's share), since a re-listing is not bounded by that share
+        let premiumRecheck = premium && config.dingtalk.monthlyQuota == 0
         let recheckPlan = RecheckPlan.make(
-            open: open, fullCheck: request.mode == .fullCheck, statusFilter: dingtalk.family == .new,
-            now: request.now)
-        let recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
+            open: premiumRecheck ? [] : open, fullCheck: request.mode == .fullCheck,
+            statusFilter: dingtalk.family.usesNewAPI, now: request.now)
+        var recheck = try await RecheckStage(dingtalk: dingtalk, logger: logger).run(recheckPlan)
+        var recheckStrategy = recheckPlan.strategy
+        if premiumRecheck {
+            // open instances: their creation span listed again where cheaper; the rest by detail
+            let outcome = try await PremiumRecheckStage(dingtalk: dingtalk, store: store, logger: logger).run(
+                open: open, now: request.now)
+            recheck = ([], outcome.calls, outcome.byDetail)
+            recheckStrategy = outcome.strategy
+            for instance in outcome.listed where seen.insert(instance.instanceId).inserted {
+                work.append(WorkItem(id: instance.instanceId, code: instance.partial.processCode))
+                premiumListed.append(instance)
+                summary.rechecked += 1
+            }
+        }
         for instance in recheck.instances where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
             summary.rechecked += 1
@@ -173,7 +205,8 @@ public final class SyncPipeline: @unchecked Sendable {
             summary.retried += 1
         }
         // open rows stay true: read unchanged open instances too, within this run's share of the quota
-        let budget = try await refreshBudget(reserved: work.count, now: request.now)
+        // (instances the premium listing brought with their details cost no read)
+        let budget = try await refreshBudget(reserved: work.count - premiumListed.count, now: request.now)
         let refresh = budget.pick(recheck.unchanged.filter { !seen.contains($0.instanceId) })
         for instance in refresh where seen.insert(instance.instanceId).inserted {
             work.append(WorkItem(id: instance.instanceId, code: instance.processCode))
@@ -184,7 +217,7 @@ public final class SyncPipeline: @unchecked Sendable {
                 "refresh of open rows: \(budget.reason); \(refresh.count) of \(recheck.unchanged.count) unchanged open instance(s) read"
             )
             summary.recheckStrategy =
-                "\(recheckPlan.strategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
+                "\(recheckStrategy), \(recheck.instances.count) changed or by detail, \(refresh.count) refreshed"
             summary.recheckCalls = recheck.calls + recheck.instances.count + refresh.count
             // how stale the stalest open row is after this run
             let refreshedNow = Set(work.map(\.id))
@@ -196,13 +229,20 @@ public final class SyncPipeline: @unchecked Sendable {
             "\(work.count) instance(s) to fetch: \(summary.listed) listed, \(summary.rechecked) open re-checked, \(summary.retried) failed retried"
         )
 
+        // premium: what the listing lacks is filled from the hints, or learned by a detail read
+        var prefetched: [String: InstanceDetail] = [:]
+        if !premiumListed.isEmpty {
+            prefetched = try await self.instances.completePremium(premiumListed, stop: stop).details
+            premiumListed = []
+        }
+
         // 2. fetch, process, write — chunk by chunk, memory bounded
         // the next chunk's details are fetched while the current one is written (DingTalk stays busy)
         observer.started(total: work.count)
         let chunks = work.chunked(chunkSize).map { Array($0) }
         let instances = self.instances
         var next: Task<[Result<InstanceDetail, Error>], Error>? = chunks.first.map { first in
-            Task { try await instances.fetch(first, stop: stop) }
+            Task { [prefetched] in try await instances.fetch(first, stop: stop, prefetched: prefetched) }
         }
         defer { next?.cancel() }
         var carry = ChildRowCarry()
@@ -213,7 +253,9 @@ public final class SyncPipeline: @unchecked Sendable {
             let stopping = stop?.isRequested == true
             next =
                 index + 1 < chunks.count && !stopping
-                ? Task { [chunks] in try await instances.fetch(chunks[index + 1], stop: stop) } : nil
+                ? Task { [chunks, prefetched] in
+                    try await instances.fetch(chunks[index + 1], stop: stop, prefetched: prefetched)
+                } : nil
             do {
                 summary.add(
                     try await instances.process(
@@ -296,6 +338,7 @@ public final class SyncPipeline: @unchecked Sendable {
         do {
             let learnt = await dingtalk.learntNames()
             try store.saveNames(users: learnt.users, departments: learnt.departments, at: request.now)
+            try instances.saveHints(at: request.now)
             try store.addCalls(month: month, platform: "dingtalk", calls: summary.dingtalkCalls)
             try store.addCalls(month: month, platform: "feishu", calls: summary.feishuCalls)
             try store.recordRun(summary.historyRow)

@@ -7,7 +7,11 @@ import Foundation
 extension InstanceSync {
     /// Details of a chunk, fetched concurrently (the client's rate limiter keeps them ≤ qps).
     /// Once `stop` is requested no new fetch starts; the instances not fetched are left for the next run.
-    func fetch(_ chunk: [WorkItem], stop: StopSignal? = nil) async throws -> [Result<InstanceDetail, Error>] {
+    /// Instances in `prefetched` (completed from the OA premium listing) cost no call. Every detail
+    /// read teaches the ``HintBook``.
+    func fetch(_ chunk: [WorkItem], stop: StopSignal? = nil, prefetched: [String: InstanceDetail] = [:]) async throws
+        -> [Result<InstanceDetail, Error>]
+    {
         let width = max(1, min(config.dingtalk.qps, 32))
         return try await withThrowingTaskGroup(of: (Int, Result<InstanceDetail, Error>).self) { group in
             var results = [Result<InstanceDetail, Error>?](repeating: nil, count: chunk.count)
@@ -17,9 +21,13 @@ extension InstanceSync {
                 let index = next
                 let item = chunk[next]
                 next += 1
-                group.addTask { [dingtalk] in
+                let ready = prefetched[item.id]
+                group.addTask { [dingtalk, hints] in
+                    if let ready { return (index, .success(ready)) }
                     do {
-                        return (index, .success(try await dingtalk.instanceDetail(id: item.id, processCode: item.code)))
+                        let detail = try await dingtalk.instanceDetail(id: item.id, processCode: item.code)
+                        hints.learn(detail)
+                        return (index, .success(detail))
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {

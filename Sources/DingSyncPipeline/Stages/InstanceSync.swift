@@ -37,6 +37,8 @@ public final class InstanceSync: @unchecked Sendable {
     let keyLookup = KeyLookupPolicy()
     /// The optional main-table columns the table lacks (see `InstanceSync+Shape.swift`).
     let omitted = OmittedColumns()
+    /// What detail reads taught about what the OA premium listing lacks.
+    let hints = HintBook()
 
     public init(
         config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
@@ -86,6 +88,7 @@ public final class InstanceSync: @unchecked Sendable {
         var counts = try await process(items, results: try await fetch(items), at: now, dryRun: false, carry: &carry)
         do {
             counts += try await flush(&carry, final: true, names: nil, at: now)
+            try saveHints(at: now)
         } catch let partial as PartialWrite {
             var done = counts
             done += partial.counts

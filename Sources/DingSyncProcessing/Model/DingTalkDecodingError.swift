@@ -22,6 +22,8 @@ public enum DingTalkDecodingError: Error, LocalizedError, Sendable, Equatable {
     public static let legacyEndpoint = "legacy POST /topapi/processinstance/get"
     /// The endpoint label of the new detail call.
     public static let newEndpoint = "new GET /v1.0/workflow/processInstances"
+    /// The OA premium listing (reference §12.1).
+    public static let premiumEndpoint = "premium GET /v1.0/workflow/premium/processes/pages/instances"
 
     /// The instance the response was for.
     public var instanceId: String {

@@ -140,6 +140,32 @@ public enum AdminHelp {
               connection) or awaiting_redelivery, with their deliveries
         """
 
+    /// The OA premium listing as the sandbox serves it (`--help`).
+    public static let premium = """
+        PREMIUM (OA高级版 paged instances with details, reference §12):
+          GET /v1.0/workflow/premium/processes/pages/instances?processCode=..
+              &startTimeInMills=MS[&endTimeInMills=MS]&maxResults=1..20
+              [&nextToken=1][&appUuid=..]   (token header; scope
+              Premium.Workflow.ReadWrite.All, revocable like the others)
+              -> {"result":{"nextToken":"2","hasMore":true,"maxResults":20,
+              "list":[whole instances: form values without componentType,
+              records with timestamp/operationType and no showName/activityId,
+              tasks with createTimestamp/finishTimestamp and activityId]}}
+          nextToken is a 1-based page number as text ("1" first, the default);
+          hasMore:false marks the last page (its nextToken still names the
+          page after it: stop on hasMore). Counted, throttled and
+          quota-counted like the other DingTalk APIs
+          (dingtalk.v1.premium.instances.list).
+          Without --premium: 400 benefit.status.invalid 权益校验失败，未开通或过期.
+          Errors: start older than 5 years, end before start, span over 120
+          days (or a start alone over 120 days ago), a missing or unreadable
+          time: 400 timeStamp.invalid; maxResults missing or outside 1..20:
+          400 pageSize.invalid; nextToken not a page number >= 1: 400
+          pageIndex.invalid; processCode missing or unknown: 400
+          processCode.error. The twin GET /v1.0/workflow/processes/pages/
+          instances (§12.4, eligibility unverified) is not served.
+        """
+
     /// DingTalk Stream mode as the sandbox serves it (`--help`, `GET /__admin`).
     public static let stream = """
         STREAM (DingTalk Stream mode, reference §11):

@@ -12,6 +12,8 @@ enum Endpoint: String, CaseIterable, Sendable {
     case dtInstanceGet = "dingtalk.v1.processInstances.get"
     case dtProcessCode = "dingtalk.v1.processCodes.get"
     case dtTemplates = "dingtalk.v1.templates.list"
+    /// OA premium (OA高级版): instances with their details, page by page (reference §12.1).
+    case dtPremiumInstances = "dingtalk.v1.premium.instances.list"
     /// Stream mode: a ticket for the WebSocket (credentials in the body, no token).
     case dtStreamOpen = "dingtalk.v1.gateway.connections.open"
 
@@ -48,7 +50,9 @@ enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .dtGetToken, .dtLegacyListIds, .dtLegacyGet, .dtUserGet, .dtDepartmentGet, .dtGetByName, .dtListByUserId:
             return .legacy
-        case .dtAccessToken, .dtInstanceIds, .dtInstanceGet, .dtProcessCode, .dtTemplates, .dtStreamOpen: return .new
+        case .dtAccessToken, .dtInstanceIds, .dtInstanceGet, .dtProcessCode, .dtTemplates, .dtStreamOpen,
+            .dtPremiumInstances:
+            return .new
         case .webhook: return .webhook
         default: return .feishu
         }
@@ -64,6 +68,7 @@ enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .dtInstanceIds, .dtInstanceGet, .dtLegacyListIds, .dtLegacyGet: return "Workflow.Instance.Read"
         case .dtProcessCode, .dtTemplates, .dtGetByName, .dtListByUserId: return "Workflow.Form.Read"
+        case .dtPremiumInstances: return "Premium.Workflow.ReadWrite.All"
         case .dtUserGet: return "qyapi_get_member"
         case .dtDepartmentGet: return "qyapi_get_department_list"
         case .fsTablesList, .fsTablesCreate, .fsFieldsList, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete,
@@ -106,7 +111,7 @@ enum Endpoint: String, CaseIterable, Sendable {
     }
 
     /// Listings that hand out a cursor (`nextToken` / `next_cursor`): the `stuck_cursor` fault.
-    var hasCursor: Bool { self == .dtInstanceIds || self == .dtLegacyListIds }
+    var hasCursor: Bool { self == .dtInstanceIds || self == .dtLegacyListIds || self == .dtPremiumInstances }
 
     /// Endpoints whose timeouts (1255040) may be injected at random.
     var isBitable: Bool { family == .feishu && !isToken }

@@ -38,6 +38,8 @@ enum Router {
             return method == "GET" ? ok(.dtInstanceGet) : .failure(MissError(miss: .newUnknown))
         case "/v1.0/workflow/processCentres/schemaNames/processCodes":
             return method == "GET" ? ok(.dtProcessCode) : .failure(MissError(miss: .newUnknown))
+        case "/v1.0/workflow/premium/processes/pages/instances":
+            return method == "GET" ? ok(.dtPremiumInstances) : .failure(MissError(miss: .newUnknown))
         case "/v1.0/workflow/processes/userVisibilities/templates":
             return method == "GET" ? ok(.dtTemplates) : .failure(MissError(miss: .newUnknown))
         case "/open-apis/auth/v3/tenant_access_token/internal":

@@ -10,7 +10,7 @@ final class DingTalkSimulator: EnvelopeAnswering, @unchecked Sendable {
     let lock = NIOLock()
     let envelopes: Envelopes
     let identity: SandboxIdentity
-    private let options: SandboxOptions
+    let options: SandboxOptions
     private let originMs: Int64
 
     /// The organisation and its approvals.
@@ -79,6 +79,7 @@ final class DingTalkSimulator: EnvelopeAnswering, @unchecked Sendable {
             case .dtInstanceGet: return newGetInstance(&ctx)
             case .dtProcessCode: return newProcessCode(&ctx)
             case .dtTemplates: return newTemplates(&ctx)
+            case .dtPremiumInstances: return premiumInstances(&ctx)
             default:
                 ctx.failed = true
                 return .text("404 page not found", status: 404)

@@ -166,6 +166,83 @@ enum InstanceRendering {
         return b.value
     }
 
+    /// An instance as the OA premium listing serves it (reference §12.2: an item of `result.list`).
+    ///
+    /// Times are epoch ms numbers. Compared with the detail: no `originatorDeptName`,
+    /// `ccUserIds`, `approverUserIds`, `bizAction`, `bizData`; form values without
+    /// `componentType`/`bizAlias`; records without `showName`, `activityId`, `ccUserIds`,
+    /// `images`; tasks without `processInstanceId`, URLs, `taskGroupName`; attachments without
+    /// `spaceId`. `attachedProcessInstanceIds` is one comma-joined string. The SDK marks every
+    /// list field required, so the instance's own fields are always present (`""` when empty);
+    /// tasks always carry their `activityId` here.
+    static func premium(_ inst: ApprovalInstance) -> JSONValue {
+        var b = ObjectBuilder()
+        b.set("processInstanceId", inst.id)
+        b.set("businessId", inst.businessId)
+        b.set("title", inst.title)
+        b.set("status", inst.status)
+        b.set("result", inst.result)
+        b.set("createTime", .int(inst.createTime))
+        b.set("createTimeInMills", .int(inst.createTime))
+        if let finish = inst.finishTime {
+            b.set("finishTime", .int(finish))
+            b.set("finishTimeInMills", .int(finish))
+        }
+        b.set("originatorUserid", inst.originatorUserId)
+        b.set("originatorDeptId", inst.originatorDeptId)
+        b.set("mainProcessInstanceId", inst.mainProcessInstanceId ?? "")
+        b.set("attachedProcessInstanceIds", inst.attachedProcessInstanceIds.joined(separator: ","))
+        b.set(
+            "formComponentValues",
+            .array(
+                inst.form.map { f in
+                    var fb = ObjectBuilder()
+                    fb.set("name", f.name)
+                    fb.set("id", f.id)
+                    fb.set("value", f.value)
+                    fb.set("extValue", f.extValue)
+                    return fb.value
+                }))
+        b.set(
+            "operationRecords",
+            .array(
+                inst.records.map { r in
+                    var rb = ObjectBuilder()
+                    rb.set("timestamp", .int(r.date))
+                    rb.set("result", r.result)
+                    rb.set("operationType", r.type)
+                    rb.set("userId", r.userId)
+                    rb.set("remark", r.remark)
+                    if !r.attachments.isEmpty {
+                        rb.set(
+                            "attachments",
+                            .array(
+                                r.attachments.map {
+                                    .object([
+                                        ("fileName", .string($0.fileName)), ("fileSize", .string($0.fileSize)),
+                                        ("fileId", .string($0.fileId)), ("fileType", .string($0.fileType))
+                                    ])
+                                }))
+                    }
+                    return rb.value
+                }))
+        b.set(
+            "tasks",
+            .array(
+                inst.tasks.map { t in
+                    var tb = ObjectBuilder()
+                    tb.set("userId", t.userId)
+                    tb.set("status", t.status)
+                    tb.set("result", t.result)
+                    tb.set("createTimestamp", .int(t.createTime))
+                    tb.set("finishTimestamp", t.finishTime.map { JSONValue.int($0) })
+                    tb.set("taskId", .int(t.taskId))
+                    tb.set("activityId", t.activityId)
+                    return tb.value
+                }))
+        return b.value
+    }
+
     /// A user as `/topapi/v2/user/get` serves it (`result`).
     static func legacyUser(_ u: DTUser) -> JSONValue {
         var b = ObjectBuilder()

@@ -128,6 +128,17 @@ enum MySQLSchema {
                 ) \(table)
                 """,
                 "CREATE OR REPLACE VIEW detail_lines_view AS \(SeedViews.detailLines)"
+            ]),
+        // 4: what detail reads taught about what the OA premium listing lacks (SPEC 9).
+        SchemaStep(
+            version: 4,
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS detail_hints (
+                    process_code \(id) NOT NULL, hint_key \(id) NOT NULL, value TEXT, updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (process_code, hint_key)
+                ) \(table)
+                """
             ])
     ]
 }

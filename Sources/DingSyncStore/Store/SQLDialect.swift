@@ -61,7 +61,7 @@ struct SchemaStep: Sendable {
 enum StoreTables {
     static let copyOrder = [
         "instances", "form_values", "operation_records", "tasks", "detail_lines", "detail_cells", "ledger",
-        "pending_creates",
-        "failed_instances", "users", "departments", "api_calls", "runs", "checkpoints"
+        "pending_creates", "failed_instances", "users", "departments", "api_calls", "runs", "detail_hints",
+        "checkpoints"
     ]
 }

@@ -121,6 +121,17 @@ enum SQLiteSchema {
                 """,
                 "CREATE INDEX detail_cells_name ON detail_cells (name)",
                 "CREATE VIEW detail_lines_view AS \(SeedViews.detailLines)"
+            ]),
+        // 4: what detail reads taught about what the OA premium listing lacks (SPEC 9).
+        SchemaStep(
+            version: 4,
+            statements: [
+                """
+                CREATE TABLE detail_hints (
+                    process_code TEXT NOT NULL, hint_key TEXT NOT NULL, value TEXT, updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (process_code, hint_key)
+                )
+                """
             ])
     ]
 }

@@ -182,7 +182,7 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
                 "sync.timezone must be an IANA time zone") == true)
         let api = minimalConfig.replacingOccurrences(
             of: "  app_key: \"dingkey\"", with: "  app_key: \"dingkey\"\n  api: old")
-        #expect(issues(api).first?.contains("dingtalk.api must be one of new | legacy, got \"old\"") == true)
+        #expect(issues(api).first?.contains("dingtalk.api must be one of new | legacy | premium, got \"old\"") == true)
         let url = minimalConfig.replacingOccurrences(
             of: "  app_id: \"cli_x\"", with: "  app_id: \"cli_x\"\n  base_url: open.feishu.cn")
         #expect(issues(url).first?.contains("feishu.base_url must be an http(s) URL") == true)

@@ -10,7 +10,7 @@ import Testing
             dingtalk:
               app_key: [a, b]
               app_secret: {x: 1}
-              api: premium
+              api: premium2
               qps: 0
               monthly_quota: -5
               time_zone_of_new_api: gmt
@@ -82,7 +82,7 @@ import Testing
                 "config.yaml:2:12: dingtalk.app_key is required (e.g. app_key: \"dingxxxx\")",
                 "config.yaml:3:15: dingtalk.app_secret must be a single value, got a mapping",
                 "config.yaml:3:15: dingtalk.app_secret is required (e.g. app_secret: \"${DINGTALK_APP_SECRET}\")",
-                "config.yaml:4:8: dingtalk.api must be one of new | legacy, got \"premium\"",
+                "config.yaml:4:8: dingtalk.api must be one of new | legacy | premium, got \"premium2\"",
                 "config.yaml:5:8: dingtalk.qps must be a whole number between 1 and 100, got \"0\"",
                 "config.yaml:6:18: dingtalk.monthly_quota must be a whole number of at least 0, got \"-5\"",
                 "config.yaml:7:25: dingtalk.time_zone_of_new_api must be one of auto | utc | local, got \"gmt\"",

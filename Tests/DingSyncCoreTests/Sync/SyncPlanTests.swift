@@ -73,14 +73,14 @@ import Testing
             _ = try SyncPlan.make(
                 mode: .range(start: old, end: nil), processCodes: ["P"], checkpoints: [:], now: now, sync: SyncConfig())
         } throws: { error in
-            guard let e = error as? SyncPlanError, case .startTooOld(_, _, false) = e else { return false }
+            guard let e = error as? SyncPlanError, case .startTooOld(_, _, false, _) = e else { return false }
             return e.exitCode == 64 && e.localizedDescription.contains("365 days")
         }
         #expect {
             _ = try SyncPlan.make(
                 mode: .incremental, processCodes: ["P"], checkpoints: ["P": old], now: now, sync: SyncConfig())
         } throws: { error in
-            guard let e = error as? SyncPlanError, case .startTooOld(_, _, true) = e else { return false }
+            guard let e = error as? SyncPlanError, case .startTooOld(_, _, true, _) = e else { return false }
             return e.exitCode == 2 && e.localizedDescription.contains("delete the checkpoint")
         }
     }
