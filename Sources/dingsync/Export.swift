@@ -14,11 +14,14 @@ extension DingSync {
             discussion: """
                 Instances created in the range (all when no range), from the local mirror (no API call). \
                 CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text; with --actions the action \
-                rows go to a second file, NAME-actions.csv. An .xlsx has the sheets 审批实例 and 审批动作.
+                rows go to a second file, NAME-actions.csv. An .xlsx has the sheets 审批实例 and 审批动作. The \
+                header row holds the Chinese column names (feishu.field_names renames win); --headers keys writes \
+                the canonical keys (instance_id, business_id, …) for scripts.
 
                 Examples:
                   dingsync export --from 2025-04-01 --to 2025-04-30 -o april.csv
                   dingsync export --from 2025-01-01 -o q1.xlsx --actions
+                  dingsync export --template PROC-XXXX --headers keys -o leave.csv
                 """
         )
 
@@ -42,6 +45,19 @@ extension DingSync {
         @Flag(help: "Also export the action rows.")
         var actions = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Only this template (process code).", discussion: "Example: --template PROC-XXXX", valueName: "code"))
+        var template: String?
+
+        enum Headers: String, ExpressibleByArgument, CaseIterable { case names, keys }
+
+        @Option(
+            help: ArgumentHelp(
+                "Header row: names (Chinese column names, feishu.field_names renames applied) or keys (canonical keys).",
+                discussion: "Example: --headers keys"))
+        var headers: Headers = .names
+
         func validate() throws {
             let lower = output.lowercased()
             if !(lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx")) {
@@ -55,9 +71,10 @@ extension DingSync {
                 let range = try TimeArgument.parseRange(
                     start: from, end: to, timeZone: config.sync.timeZone, startFlag: "--from", endFlag: "--to")
                 let store = try StatsSource.open(config)
+                if let template { try StatsQuery.checkKnown(template, store: store, config: config) }
                 return try ExportWriter.export(
-                    store: store, config: config, from: range.start, to: range.end,
-                    includeActions: actions, to: output)
+                    store: store, config: config, from: range.start, to: range.end, template: template,
+                    includeActions: actions, headers: headers == .keys ? .keys : .names, to: output)
             }
             let actionText = result.actionRows.map { " and \($0) action rows" } ?? ""
             print("exported \(result.mainRows) instances\(actionText) to \(result.files.joined(separator: ", "))")
