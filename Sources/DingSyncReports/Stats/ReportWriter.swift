@@ -89,7 +89,7 @@ public enum ReportWriter {
         let base = 480.0 * 0.75
         switch tables.first(where: { ["status_mix", "departments", "monthly"].contains($0.id) && !$0.rows.isEmpty })?.id
         {
-        case "status_mix": return base + 40
+        case "status_mix": return base
         case "departments": return base * 1.3
         case "monthly": return base * 1.4
         default: return 0
@@ -102,7 +102,7 @@ public enum ReportWriter {
     ) throws -> Int {
         var count = 0
         for table in placed where table.rows > 0 {
-            let anchorColumn = lxw_col_t(table.columns + 1)
+            let anchorColumn = lxw_col_t(table.freeColumn + 1)
             let anchorRow = lxw_row_t(table.headerRow)
             let first = lxw_row_t(table.dataRows.first ?? table.headerRow + 1)
             let last = lxw_row_t(table.dataRows.last ?? table.headerRow + table.rows)
@@ -117,7 +117,8 @@ public enum ReportWriter {
                 chart_series_set_labels(series)
                 chart_series_set_labels_percentage(series)
                 chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_RIGHT.rawValue))
-                book.record(worksheet_insert_chart(sheet, 2, anchorColumn + 1, chart))
+                // beside the overview at the top of the sheet: below it, the pie would run off the page
+                book.record(worksheet_insert_chart(sheet, lxw_row_t(placed.first?.headerRow ?? 4), anchorColumn, chart))
             case "departments":
                 let chart = try book.addChart(.bar)
                 chart_title_set_name(chart, "各部门实例数")

@@ -27,6 +27,8 @@ enum SheetLayout {
         var dataRows: [Int]
         /// The index of the first row with data (rows before it say "no data").
         var firstDataIndex = 0
+        /// The sheet's first column free of tables (charts go one column after it).
+        var freeColumn = 0
     }
 
     /// Page geometry in points: A4 landscape, margins in inches as set below.
@@ -34,11 +36,15 @@ enum SheetLayout {
     static let pageHeight = 595.0 - (0.7 + 0.6) * 72
     static let rowHeight = 16.0
     static let titleHeight = 24.0
-    /// Room kept free on every page, for fonts that render taller than planned.
+    /// Room kept free on every page, for fonts that render taller or wider than planned (LibreOffice
+    /// sizes columns a little wider than Excel).
     static let safety = 0.92
+    static let widthSafety = 1.15
+    /// A column without a width of its own (Excel's 8.43 characters), in points.
+    static let defaultColumn = 48.0
     /// The widest a column gets (characters): long texts are cut on screen rather than shrinking
     /// every page to an unreadable scale.
-    static let maximumWidth = 36
+    static let maximumWidth = 40
 
     /// Column width in characters → points, as Excel sizes a column (7 px per character + 5 px).
     static func points(_ width: Double) -> Double { (width * 7 + 5) * 0.75 }
@@ -55,64 +61,95 @@ enum SheetLayout {
             }
             for cells in table.rows {
                 for (column, cell) in cells.enumerated() {
+                    // a time shows with seconds (yyyy-mm-dd hh:mm:ss); numbers get room for separators
                     let shown = cell.text(timeZone: book.timeZone)
-                    widths[column] = max(
-                        widths[column] ?? 0, StatsFormatter.displayWidth(shown) + (cell.isNumeric ? 2 : 0))
+                    let width: Int
+                    if case .datetime(.some) = cell {
+                        width = 19
+                    } else {
+                        width = StatsFormatter.displayWidth(shown) + (cell.isNumeric ? 2 : 0)
+                    }
+                    widths[column] = max(widths[column] ?? 0, width)
                 }
             }
         }
         let columnCount = max(1, (widths.keys.max() ?? 0) + 1)
-        let finalWidths = (0..<columnCount).map { Double(min(max((widths[$0] ?? 0) + 2, 8), maximumWidth)) }
+        // the cells' font (Microsoft YaHei, or the CJK font a viewer puts in its place) is about 15 %
+        // wider than the digit of the workbook's default font that column widths are counted in
+        let finalWidths = (0..<columnCount).map {
+            Double(min(max(Int((Double(widths[$0] ?? 0) * 1.15).rounded(.up)) + 2, 8), maximumWidth))
+        }
         let tableWidth = finalWidths.reduce(0) { $0 + points($1) }
-        let needed = tableWidth + (chartWidth > 0 ? points(finalWidths.last ?? 8) + chartWidth : 0)
+        // a chart sits one empty column after the tables (``ReportWriter``)
+        let needed = (tableWidth + (chartWidth > 0 ? defaultColumn + chartWidth : 0)) * widthSafety
         let scale = max(30, min(100, Int((pageWidth / needed * 100).rounded(.down))))
         let capacity = pageHeight / (Double(scale) / 100) * safety
         let periodLine = period + " · 生成于 " + generated
 
-        func textHeight(_ text: String, across columns: Int) -> Double {
-            let room = finalWidths.prefix(max(columns, 1)).reduce(0, +)
-            let lines = max(1, Int((Double(StatsFormatter.displayWidth(text)) / max(room - 1, 8)).rounded(.up)))
-            return Double(lines) * rowHeight
+        /// The height of a text wrapped across the first `columns` columns (a Chinese character
+        /// is a little wider than two digits; `size` is the font size relative to 11 pt).
+        // the sheet-wide rows (title, period, banner) may use the page's whole width: empty columns
+        // of the default width after the tables, up to the page's edge (charts sit there)
+        let spare = pageWidth / (Double(scale) / 100) / widthSafety - tableWidth
+        let extraColumns = max(0, Int(spare / defaultColumn))
+        let sheetSpan = columnCount + extraColumns
+        func room(_ columns: Int) -> Double {
+            finalWidths.prefix(max(columns, 1)).reduce(0, +) + Double(max(0, columns - columnCount)) * 8.43
         }
 
-        let periodHeight = textHeight(periodLine, across: columnCount)
-        let repeated = titleHeight + periodHeight  // title and period, on every page
+        func textHeight(_ text: String, across columns: Int, size: Double = 1, line: Double = rowHeight) -> Double {
+            let room = room(columns)
+            let needed = Double(StatsFormatter.displayWidth(text)) * 1.15 * size
+            let lines = max(1, Int((needed / max(room - 1, 8)).rounded(.up)))
+            return Double(lines) * line
+        }
+
+        let periodHeight = textHeight(periodLine, across: sheetSpan)
+        let titleRowHeight = textHeight(title, across: sheetSpan, size: 16.0 / 11, line: titleHeight)
+        let repeated = titleRowHeight + periodHeight  // title and period, on every page
         var row = 0
         var used = 0.0
         var breaks: [lxw_row_t] = []
+        // every row gets its height set: a viewer must not grow rows (its fonts differ) and so move
+        // the page breaks planned here
+        func fixed(_ row: Int) { worksheet_set_row(sheet, lxw_row_t(row), rowHeight, nil) }
         func newPage() {
             guard breaks.count < 1000 else { return }  // Excel's limit is 1,023 breaks per sheet
             breaks.append(lxw_row_t(row))
             used = repeated
         }
 
-        book.write(sheet, row, 0, text: title, style: .title)
-        worksheet_set_row(sheet, 0, titleHeight, nil)
+        // merged across the tables' width: a title overflowing to the right would add a page of
+        // empty columns to the print
+        merged(title, row: row, columns: sheetSpan, style: .title, height: titleRowHeight, sheet, book)
         row += 1
-        merged(periodLine, row: row, columns: columnCount, style: .subtitle, height: periodHeight, sheet, book)
+        merged(periodLine, row: row, columns: sheetSpan, style: .subtitle, height: periodHeight, sheet, book)
         row += 1
         used = repeated
         if let banner {
-            let height = textHeight(banner, across: columnCount)
-            merged(banner, row: row, columns: columnCount, style: .wrappedBanner, height: height, sheet, book)
+            let height = textHeight(banner, across: sheetSpan)
+            merged(banner, row: row, columns: sheetSpan, style: .wrappedBanner, height: height, sheet, book)
             row += 1
             used += height
         }
+        fixed(row)
         row += 1
         used += rowHeight
 
         var placed: [Placed] = []
         for table in tables {
             let span = max(table.columns.count, 1)
-            let noteHeight = table.note.map { textHeight($0, across: span) } ?? 0
+            let noteSpan = max(span, sheetSpan)
+            let noteHeight = table.note.map { textHeight($0, across: noteSpan) } ?? 0
             // a table starts on a new page rather than with fewer than three of its rows
             let opening = rowHeight + noteHeight + rowHeight * Double(1 + min(max(table.rows.count, 1), 3))
             if used + opening > capacity, used > repeated + rowHeight { newPage() }
             book.write(sheet, row, 0, text: table.title, style: .sectionTitle)
+            fixed(row)
             row += 1
             used += rowHeight
             if let note = table.note {
-                merged(note, row: row, columns: span, style: .wrappedNote, height: noteHeight, sheet, book)
+                merged(note, row: row, columns: noteSpan, style: .wrappedNote, height: noteHeight, sheet, book)
                 row += 1
                 used += noteHeight
             }
@@ -123,6 +160,7 @@ enum SheetLayout {
                 for (column, name) in table.columns.enumerated() {
                     book.write(sheet, row, column, text: name, style: numeric[column] ? .headerRight : .header)
                 }
+                fixed(row)
                 row += 1
                 used += rowHeight
             }
@@ -131,6 +169,7 @@ enum SheetLayout {
             var dataRows: [Int] = []
             if table.rows.isEmpty {
                 book.write(sheet, row, 0, text: "（无）", style: .note)
+                fixed(row)
                 row += 1
                 used += rowHeight
             }
@@ -147,6 +186,7 @@ enum SheetLayout {
                     }
                 }
                 dataRows.append(row)
+                fixed(row)
                 row += 1
                 used += rowHeight
             }
@@ -154,7 +194,9 @@ enum SheetLayout {
                 Placed(
                     id: table.id, headerRow: headerRow, rows: table.rows.count, columns: table.columns.count,
                     dataRows: dataRows,
-                    firstDataIndex: table.rows.firstIndex { $0.dropFirst().first != .text(StatsTables.noData) } ?? 0))
+                    firstDataIndex: table.rows.firstIndex { $0.dropFirst().first != .text(StatsTables.noData) } ?? 0,
+                    freeColumn: columnCount))
+            fixed(row)
             row += 1
             used += rowHeight
         }
@@ -185,7 +227,8 @@ enum SheetLayout {
     /// A number the header should align with: every numeric cell, and the placeholders of
     /// figures that do not exist.
     static func isNumber(_ cell: StatsCell) -> Bool {
-        cell.isNumeric || cell == .text(StatsTables.noData)
+        if case .datetime = cell { return true }  // Excel right-aligns dates like numbers
+        return cell.isNumeric || cell == .text(StatsTables.noData)
     }
 
     /// Text merged across `columns` cells of a row, `height` points tall.

@@ -95,8 +95,12 @@ final class XlsxWorkbook {
         case .title:
             format_set_bold(format)
             format_set_font_size(format, 16)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         case .subtitle:
             format_set_font_color(format, 0x595959)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         case .note:
             format_set_italic(format)
             format_set_font_color(format, 0x7F7F7F)
