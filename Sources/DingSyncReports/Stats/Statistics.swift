@@ -31,6 +31,12 @@ public struct Statistics: Sendable, Equatable {
     /// Template names by process code (``StatsEngine/templateNames(_:)``); a code without one is absent.
     public var templateNames: [String: String] = [:]
 
+    /// The whole period ended before the first mirrored instance: its figures are "no data", not 0.
+    public var beforeFirstData: Bool {
+        guard let first = options.firstMirrored, let end = options.to else { return false }
+        return end < first
+    }
+
     /// The template's name, else its code.
     public func templateName(_ code: String) -> String { templateNames[code] ?? code }
 }

@@ -18,7 +18,7 @@ public enum StatsJSON {
                     ("from", .string(o.from.map { iso($0, o.timeZone) })),
                     ("to", .string(o.to.map { iso($0, o.timeZone) })),
                     ("from_ms", .int(o.from)), ("to_ms", .int(o.to)), ("time_zone", .string(o.timeZone.identifier)),
-                    ("template", .string(o.template))
+                    ("template", .string(o.template)), ("has_data", .bool(!s.beforeFirstData))
                 ])
             ),
             ("generated_at", .string(iso(o.now, o.timeZone))),

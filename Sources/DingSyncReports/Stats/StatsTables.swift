@@ -41,6 +41,11 @@ public enum StatsTables {
             [.text("模板数"), .integer(o.templates)],
             [.text("金额合计"), .amount(o.totalAmount)]
         ]
+        if s.beforeFirstData {
+            return StatsTable(
+                id: "overview", title: "总体概览", columns: ["指标", "数值"],
+                rows: rows.map { [$0[0], .text(noData)] }, note: "无数据：该期间早于状态库中的第一个实例。")
+        }
         return StatsTable(
             id: "overview", title: "总体概览", columns: ["指标", "数值"], rows: rows,
             note: c.created == 0 ? "该期间没有审批实例。" : nil)

@@ -167,6 +167,13 @@ import Testing
         #expect(StatsTime.period(options).contains("至今（截至 2025-05-02 01:00"))
         options.to = t("04-30 23:59")
         #expect(!StatsTime.period(options).contains("至今"))
+        // a whole period before the first instance: its overview says no data instead of zeros
+        options.from = t("01-01 00:00")
+        options.to = t("01-31 23:59")
+        options.firstMirrored = t("04-01 09:00")
+        let before = StatsEngine.compute(StatsDataset(), options: options)
+        #expect(before.beforeFirstData && !s.beforeFirstData)
+        #expect(StatsTables.overview(before).rows.first == [.text("创建"), .text("无数据")])
     }
 
     @Test func isoWeeks() throws {
