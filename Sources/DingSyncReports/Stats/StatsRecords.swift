@@ -45,27 +45,32 @@ public enum StatsOutcome: String, Sendable, CaseIterable {
 }
 
 /// One mirrored instance, as the statistics need it. Times are epoch milliseconds.
-public struct StatsInstance: Sendable, Equatable {
-    public var id: String
-    public var processCode: String
-    public var businessId: String
-    public var title: String
-    public var status: String
-    public var result: String
-    public var createTime: Int64
-    public var finishTime: Int64?
-    public var applicantId: String
-    public var applicantName: String
-    public var departmentId: String
-    public var departmentName: String
-    public var amount: Double?
+/// A class (shared, immutable): the figures group and sort the same instances many ways, and
+/// at 100,000 instances a copy of each per grouping would cost tens of megabytes.
+public final class StatsInstance: Sendable, Equatable {
+    public let id: String
+    public let processCode: String
+    public let businessId: String
+    public let title: String
+    public let status: String
+    public let result: String
+    public let createTime: Int64
+    public let finishTime: Int64?
+    public let applicantId: String
+    public let applicantName: String
+    public let departmentId: String
+    public let departmentName: String
+    public let amount: Double?
     /// The display value of the form field named by `report.category_field`, if any.
-    public var category: String?
+    public let category: String?
     /// The mirror's `current_node` text (running instances).
-    public var currentNode: String
-    public var lastActionTime: Int64?
+    public let currentNode: String
+    public let lastActionTime: Int64?
     /// The dates a leave-type form asks for (its date range, or its 开始/结束 dates), if any.
-    public var dateSpan: DateSpan?
+    public let dateSpan: DateSpan?
+
+    /// What became of it (classified once).
+    public let outcome: StatsOutcome
 
     public init(
         id: String, processCode: String = "PROC-A", businessId: String = "", title: String = "",
@@ -91,9 +96,20 @@ public struct StatsInstance: Sendable, Equatable {
         self.currentNode = currentNode
         self.lastActionTime = lastActionTime
         self.dateSpan = dateSpan
+        outcome = StatsOutcome(status: status, result: result)
     }
 
-    public var outcome: StatsOutcome { StatsOutcome(status: status, result: result) }
+    public static func == (lhs: StatsInstance, rhs: StatsInstance) -> Bool {
+        lhs === rhs
+            || (lhs.id, lhs.processCode, lhs.businessId, lhs.title, lhs.status, lhs.result)
+                == (rhs.id, rhs.processCode, rhs.businessId, rhs.title, rhs.status, rhs.result)
+                && lhs.createTime == rhs.createTime
+                && (lhs.finishTime, lhs.applicantId, lhs.applicantName, lhs.departmentId, lhs.departmentName)
+                    == (rhs.finishTime, rhs.applicantId, rhs.applicantName, rhs.departmentId, rhs.departmentName)
+                && (lhs.amount, lhs.category, lhs.currentNode, lhs.lastActionTime)
+                    == (rhs.amount, rhs.category, rhs.currentNode, rhs.lastActionTime)
+                && lhs.dateSpan == rhs.dateSpan
+    }
 
     /// (finish − create) in days for a finished instance with both times; nil otherwise
     /// (also when the finish is before the creation, which only bad data does).
