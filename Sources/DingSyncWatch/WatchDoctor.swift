@@ -15,8 +15,13 @@ public enum WatchDoctor {
         now: Date = Date()
     ) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
+        // Whether this installation uses `watch`: it has counted events or remembered event ids.
+        var watchUsed = false
         if let store = try? StateBackend(config).openStore(.read) {
             checks.append(eventCheck(store, config: config, now: now))
+            let month = QuotaProjection.monthKey(now, config.sync.timeZone)
+            let events = ((try? store.events(month: month)) ?? [:]).values.reduce(0, +)
+            watchUsed = events > 0 || !((try? store.watchEventIds()) ?? []).isEmpty
         }
         do {
             let ticket = try await StreamGateway(config: config.dingtalk, transport: transport, timeout: 15).open()
@@ -24,6 +29,15 @@ public enum WatchDoctor {
             await socket.close()
             checks.append(.ok("DingTalk Stream", "a connection opens (\(ticket.endpoint))"))
         } catch {
+            guard watchUsed else {
+                // cron-only installations need no Stream mode: informational, not a warning
+                checks.append(
+                    .ok(
+                        "DingTalk Stream",
+                        "not available (\(error.localizedDescription)); only `dingsync watch` needs it, and it has "
+                            + "not run here (DEPLOYMENT.md, Real time, to enable it)"))
+                return checks
+            }
             checks.append(
                 .warn(
                     "DingTalk Stream", "no connection: \(error.localizedDescription)",

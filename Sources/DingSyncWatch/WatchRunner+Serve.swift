@@ -79,6 +79,9 @@ extension WatchRunner {
         logger.info("watch: catch-up run (\(reason))")
         var runConfig = config
         runConfig.sync.lockWaitSeconds = max(5, config.sync.lockWaitSeconds)
+        // `notification.on_success` is for cron runs: a clean catch-up every `catchup_minutes` would
+        // post a message each time. Failures and alerts are still notified.
+        runConfig.notification.onSuccess = false
         do {
             let summary = try await SyncRunner.run(
                 config: runConfig,

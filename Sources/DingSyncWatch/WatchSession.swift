@@ -28,6 +28,8 @@ final class WatchSession: @unchecked Sendable {
     /// The clients' call counts already added to `api_calls`.
     private var savedDingTalk: [String: Int] = [:]
     private var savedFeishu: [String: Int] = [:]
+    /// When the names the state database knows were last given to the DingTalk client.
+    private var namesLoaded: Date?
 
     /// How many event ids are remembered (in memory and in the state database).
     static let rememberedEvents = 2000
@@ -75,7 +77,7 @@ final class WatchSession: @unchecked Sendable {
         let items = batch.map { WorkItem(id: $0.instanceId, code: $0.events.first?.processCode ?? "") }
         let lock = backend.lock()
         do {
-            try lock.acquire(
+            try await lock.acquireSuspending(
                 now: Date(), timeZone: config.sync.timeZone, wait: TimeInterval(max(5, config.sync.lockWaitSeconds)))
         } catch let held as LockHeldError {
             logger.warning(
@@ -89,6 +91,11 @@ final class WatchSession: @unchecked Sendable {
         }
         var counts = SyncCounts()
         var failure: Error?
+        // the names runs and catch-ups learnt (users, departments): a known approver costs no contacts call
+        if namesLoaded.map({ Date().timeIntervalSince($0) > 60 }) ?? true, let cached = try? store.names() {
+            await dingtalk.preloadNames(users: cached.users, departments: cached.departments)
+            namesLoaded = Date()
+        }
         do {
             counts = try await instances.sync(items, at: Date())
         } catch let partial as PartialWrite {

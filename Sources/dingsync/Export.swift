@@ -10,17 +10,20 @@ import DingSyncStore
 extension DingSync {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export the main-table rows (and with --actions the action rows) to CSV or Excel.",
+            abstract:
+                "Export the main-table rows (with --actions the action rows, with --details the detail lines) to CSV or Excel.",
             discussion: """
                 Instances created in the range (all when no range), from the local mirror (no API call). \
                 CSV is UTF-8 with a byte-order mark so that Excel shows Chinese text; with --actions the action \
-                rows go to a second file, NAME-actions.csv. An .xlsx has the sheets 审批实例 and 审批动作. The \
-                header row holds the Chinese column names (feishu.field_names renames win); --headers keys writes \
-                the canonical keys (instance_id, business_id, …) for scripts.
+                rows go to a second file, NAME-actions.csv, and with --details the detail lines (明细, one row \
+                per line of a table field) to NAME-details.csv. An .xlsx has the sheets 审批实例, 审批动作 and 审批明细. \
+                The header row holds the Chinese column names (feishu.field_names renames win); --headers keys \
+                writes the canonical keys (instance_id, business_id, …) for scripts.
 
                 Examples:
                   dingsync export --from 2025-04-01 --to 2025-04-30 -o april.csv
                   dingsync export --from 2025-01-01 -o q1.xlsx --actions
+                  dingsync export --from 2025-04-01 -o april.csv --details
                   dingsync export --template PROC-XXXX --headers keys -o leave.csv
                 """
         )
@@ -44,6 +47,9 @@ extension DingSync {
 
         @Flag(help: "Also export the action rows.")
         var actions = false
+
+        @Flag(help: "Also export the detail lines (明细) of table fields.")
+        var details = false
 
         @Option(
             help: ArgumentHelp(
@@ -74,10 +80,14 @@ extension DingSync {
                 if let template { try StatsQuery.checkKnown(template, store: store, config: config) }
                 return try ExportWriter.export(
                     store: store, config: config, from: range.start, to: range.end, template: template,
-                    includeActions: actions, headers: headers == .keys ? .keys : .names, to: output)
+                    includeActions: actions, includeDetails: details, headers: headers == .keys ? .keys : .names,
+                    to: output)
             }
             let actionText = result.actionRows.map { " and \($0) action rows" } ?? ""
-            print("exported \(result.mainRows) instances\(actionText) to \(result.files.joined(separator: ", "))")
+            let detailText = result.detailRows.map { " and \($0) detail lines" } ?? ""
+            print(
+                "exported \(result.mainRows) instances\(actionText)\(detailText) to \(result.files.joined(separator: ", "))"
+            )
         }
     }
 }

@@ -13,7 +13,9 @@ extension DingSync {
             abstract: "Create or verify the Bitable tables and fields.",
             discussion: """
                 Creates the main and action tables (审批实例表, 审批动作表) with every field of SPEC section 4 in \
-                feishu.app_token when they are missing, and prints their ids for feishu.tables; adds missing \
+                feishu.app_token when they are missing, and prints their ids for feishu.tables; with --details \
+                (or when feishu.tables.detail or a detail_fields mapping is set) also the detail-line table \
+                审批明细表 (SPEC 4.7), with one column per mapping.detail_fields entry; adds missing \
                 fields to existing tables; reports fields of the wrong type without touching data. Safe to run \
                 again. Exit 0 when the schema is complete, 2 when a field has the wrong type or the base is unreachable.
 
@@ -23,6 +25,11 @@ extension DingSync {
 
         @OptionGroup var options: ConfigOption
 
+        @Flag(
+            name: .long,
+            help: "Also create the detail-line table 审批明细表 (one row per TableField line, SPEC 4.7).")
+        var details = false
+
         func run() async throws {
             let config = try options.load(.feishu)
             let logger = LogSetup.makeLogger(config: config, verbosity: .normal)
@@ -30,7 +37,9 @@ extension DingSync {
                 options: .init(
                     config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
                 transport: URLSessionTransport(), logger: logger)
-            let report = try await CommandRunner.runAsync { try await TableSetup(config: config, feishu: feishu).run() }
+            let report = try await CommandRunner.runAsync {
+                try await TableSetup(config: config, feishu: feishu, details: details).run()
+            }
             for line in report.lines { print(line) }
             for problem in report.problems { print("problem: \(problem)") }
             print(
@@ -40,7 +49,7 @@ extension DingSync {
                 feishu:
                   tables:
                     main: "\(report.mainTable)"
-                    action: "\(report.actionTable)"
+                    action: "\(report.actionTable)"\(report.detailTable.isEmpty ? "" : "\n    detail: \"\(report.detailTable)\"")
                 """)
             if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
         }

@@ -240,7 +240,7 @@ struct DataProcessorMainRowTests {
             "费用明细": "expense_items", "同行人": "companions", "不存在": "missing_col", "报销事由": "title", "附件": "companions"
         ])
         let processor = DataProcessor(options: options)
-        #expect(processor.extraColumns.map(\.column) == ["companions", "expense_items", "missing_col"])
+        #expect(processor.formColumns.columns == ["companions", "expense_items", "missing_col"])
         #expect(processor.configurationWarnings.count == 2)
         #expect(processor.configurationWarnings.contains { $0.contains("\"报销事由\"") && $0.contains("\"title\"") })
         let detail = try Fixture.legacy("legacy_expense_refused", id: "X")

@@ -54,6 +54,35 @@ struct AdminTests {
         }
     }
 
+    @Test func forwardHandsTheRunningTaskToAnotherApprover() async throws {
+        try await Harness.with { h in
+            let token = try await h.dingtalkToken()
+            let created = try await h.client.admin("POST", "instances", ["count": 1, "template": "采购"])
+            let summary = try #require(created.at("instances.0"))
+            let id = try #require(summary["id"]?.stringValue)
+            let before = try #require(summary["running_task_userids"]?.arrayValue?.first?.stringValue)
+            let step = try await h.client.admin("POST", "instances/\(id)/forward", ["userid": "hr_lily"])
+            #expect(step.at("instance.status")?.stringValue == "RUNNING")
+            #expect(step.at("instance.current_node")?.stringValue == summary["current_node"]?.stringValue)
+            #expect(step.at("instance.running_task_userids")?.arrayValue?.compactMap(\.stringValue) == ["hr_lily"])
+            let detail = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token
+            ).json["result"]
+            let last = detail?["operationRecords"]?.arrayValue?.last
+            #expect(last?["type"]?.stringValue == "REDIRECT_TASK")
+            #expect(last?["userId"]?.stringValue == before)
+            let tasks = detail?["tasks"]?.arrayValue ?? []
+            #expect(tasks.contains { $0["userId"]?.stringValue == before && $0["result"]?.stringValue == "REDIRECTED" })
+            #expect(tasks.contains { $0["userId"]?.stringValue == "hr_lily" && $0["status"]?.stringValue == "RUNNING" })
+            // To the same approver, or on a final instance: refused.
+            let same = try await h.client.call("POST", "/__admin/instances/\(id)/forward", json: ["userid": "hr_lily"])
+            #expect(same.status == 400)
+            _ = try await h.client.admin("POST", "instances/\(id)/terminate", [:])
+            let final = try await h.client.call("POST", "/__admin/instances/\(id)/forward", json: [:])
+            #expect(final.status == 409)
+        }
+    }
+
     @Test func approveMovesToTheNextNode() async throws {
         try await Harness.with { h in
             let created = try await h.client.admin(

@@ -81,7 +81,8 @@ import Testing
             if let s = (row["start_time"] as? NSNumber)?.doubleValue,
                 let e = (row["end_time"] as? NSNumber)?.doubleValue
             {
-                let hours = ((e - s) / 3_600_000 * 100).rounded() / 100
+                // in whole milliseconds, rounded half up (a tie such as 0.125 h is exact there, not in doubles)
+                let hours = Double((Int64(e - s) + 18_000) / 36_000) / 100
                 #expect(
                     abs(((row["duration_hours"] as? NSNumber)?.doubleValue ?? -1) - hours) < 0.0051,
                     "\(id) duration_hours")

@@ -69,6 +69,14 @@ import Testing
             .values.reduce(0) { $0 + ($1["calls"] ?? 0) }
     }
 
+    /// Contacts calls so far (users and departments).
+    func contactCalls(_ sandbox: SandboxProcess) throws -> Int {
+        try sandbox.counters().filter {
+            $0.key.hasPrefix("dingtalk.topapi.user") || $0.key.hasPrefix("dingtalk.topapi.department")
+        }
+        .values.reduce(0) { $0 + ($1["calls"] ?? 0) }
+    }
+
     func stop(_ process: Process, _ log: String) {
         let sent = Date()
         process.terminate()  // SIGTERM
@@ -141,6 +149,7 @@ import Testing
         try sandbox.admin("POST", "stream/faults", ["fault": "duplicate", "count": 10])
         let target = try oldestRunning(sandbox)
         let detailsBefore = try detailReads(sandbox)
+        let contactsBefore = try contactCalls(sandbox)
         try sandbox.admin("POST", "instances/\(target)/finish", ["result": "refuse", "remark": "重复"])
         #expect(try waitUntil(30) { try row(sandbox, target)?["status"] as? String == "已拒绝" }, "\(output(log))")
         #expect(
@@ -149,6 +158,8 @@ import Testing
         let detailsAfter = try detailReads(sandbox)
         #expect((try streamCounters(sandbox)["duplicated"] ?? 0) >= 2)
         #expect(detailsAfter - detailsBefore == 1, "one detail read for the change and its duplicates")
+        // the people involved are known from the --init (the state database's names): no contacts call
+        #expect(try contactCalls(sandbox) == contactsBefore)
         stop(process, log)
     }
 
@@ -195,6 +206,86 @@ import Testing
         #expect(output(log).contains("catch-up run (every "), "\(output(log))")
         #expect(output(log).contains("0 processed"), "the periodic summary line: \(output(log))")
         stop(process, log)
+    }
+
+    /// Issue 18: 20 dropped connections and 5 `kill -9` restarts of `watch`, with changes of every
+    /// kind made around them (some right before a drop or a kill, so that their events are in flight),
+    /// lose and duplicate nothing: afterwards every instance has exactly one main row with its status
+    /// and current node, and every operation record exactly one action row.
+    @Test func twentyDropsAndFiveKillsLoseAndDuplicateNothing() throws {
+        let sandbox = try SandboxProcess(["--instances", "30", "--days", "3"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        var (process, log) = try startWatch(sandbox)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        let kinds = ["remark", "approve", "forward", "finish", "refuse", "terminate", "create"]
+        var changes = 0
+        func change(_ round: Int) throws {
+            let kind = kinds[round % kinds.count]
+            changes += 1
+            if kind == "create" {
+                try sandbox.admin("POST", "instances", ["count": 1])
+                return
+            }
+            let running = try sandbox.instances(status: "RUNNING").compactMap { $0["id"] as? String }.sorted()
+            guard !running.isEmpty else {
+                try sandbox.admin("POST", "instances", ["count": 1])
+                return
+            }
+            let id = running[round % running.count]
+            switch kind {
+            case "remark": try sandbox.admin("POST", "instances/\(id)/remark", ["remark": "第\(round)轮评论"])
+            case "approve": try sandbox.admin("POST", "instances/\(id)/approve", ["result": "agree"])
+            case "forward": try sandbox.admin("POST", "instances/\(id)/forward", [:])
+            case "finish": try sandbox.admin("POST", "instances/\(id)/finish", ["result": "agree"])
+            case "refuse": try sandbox.admin("POST", "instances/\(id)/finish", ["result": "refuse"])
+            default: try sandbox.admin("POST", "instances/\(id)/terminate", [:])
+            }
+        }
+        func settled() throws -> Bool { try openConnections(sandbox) == 1 && streamCounters(sandbox)["pending"] == 0 }
+        var round = 0
+        for drop in 1...20 {
+            round += 1
+            try change(round)
+            // every other drop waits for the events to be committed and acked first; the others
+            // hit the connection while they are in flight
+            if drop % 2 == 0 { #expect(try waitUntil(30) { try settled() }, "\(output(log))") }
+            let opened = try connectionsOpened(sandbox)
+            try sandbox.admin("POST", "stream/drop", [:])
+            #expect(
+                try waitUntil(90) { try connectionsOpened(sandbox) > opened && openConnections(sandbox) == 1 },
+                "reconnected after drop \(drop): \(output(log))")
+            if drop % 4 == 0 {
+                // a kill -9 right after a change: its events are unacked when the process dies
+                round += 1
+                try change(round)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                #expect(process.terminationReason == .uncaughtSignal)
+                try change(round + 100)  // made while nothing listens
+                (process, log) = try startWatch(sandbox)
+                #expect(try waitUntil(90) { try openConnections(sandbox) == 1 }, "restart: \(output(log))")
+            }
+        }
+        #expect(try connectionsOpened(sandbox) >= 26)
+        // the last changes settle: every event acked, the last catch-up done
+        #expect(try waitUntil(90) { try settled() }, "\(output(log))")
+        #expect(waitUntil(60) { output(log).contains("watch: catch-up done") }, "\(output(log))")
+        stop(process, log)
+        let instances = try sandbox.instances()
+        try assertTablesMatch(sandbox, instances: instances)
+        let rows = try sandbox.rows(sandbox.mainTable)
+        for instance in instances {
+            let id = instance["id"] as? String ?? ""
+            let row = rows.first { $0.fields["instance_id"] as? String == id }?.fields ?? [:]
+            let node = row["current_node"] as? String ?? ""
+            if let expected = instance["current_node"] as? String {
+                #expect(node.hasPrefix(expected + "（"), "\(id): current_node \(node) at \(expected)")
+            } else {
+                #expect(node.isEmpty, "\(id): a final instance has no current node (\(node))")
+            }
+        }
+        #expect(changes >= 30)
     }
 
     @Test func badCredentialsExitTwo() throws {

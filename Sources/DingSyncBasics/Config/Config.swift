@@ -56,6 +56,8 @@ public struct FeishuTables: Sendable, Equatable {
     public var main = ""
     /// Empty when there is no action table.
     public var action = ""
+    /// The detail-line (明细) table (SPEC 4.7); empty when detail lines are not written.
+    public var detail = ""
     public init() {}
 }
 
@@ -106,7 +108,57 @@ public struct MappingConfig: Sendable, Equatable {
     public var formFields: [String: String] = [:]
     public var status: [String: String] = [:]
     public var actions: [String: String] = [:]
+    /// Detail-line sub-field name → extra detail-table column name (SPEC 4.7).
+    public var detailFields: [String: String] = [:]
+    /// Per process code, merged over the keys above for that template's instances.
+    public var templates: [String: TemplateMapping] = [:]
     public init() {}
+}
+
+/// `mapping.templates.<code>`: one template's own mapping, merged over the global keys.
+///
+/// `form_fields` and `detail_fields` are merged entry by entry (the template's entry wins for
+/// the same field); `amount_fields` and `category_field`, when given, replace the global ones.
+public struct TemplateMapping: Sendable, Equatable {
+    public var formFields: [String: String] = [:]
+    public var detailFields: [String: String] = [:]
+    /// nil: the global `mapping.amount_fields`.
+    public var amountFields: [String]?
+    /// The detail sub-field (or form field) whose value groups amounts in `stats`/`report`;
+    /// nil: `report.detail_category_field`.
+    public var categoryField: String?
+    public init(
+        formFields: [String: String] = [:], detailFields: [String: String] = [:], amountFields: [String]? = nil,
+        categoryField: String? = nil
+    ) {
+        self.formFields = formFields
+        self.detailFields = detailFields
+        self.amountFields = amountFields
+        self.categoryField = categoryField
+    }
+}
+
+extension MappingConfig {
+    /// The detail sub-field that groups detail amounts for `code`: the template's
+    /// `category_field`, else `fallback` (`report.detail_category_field`).
+    public func detailCategoryField(for code: String, fallback: String) -> String {
+        templates[code]?.categoryField ?? fallback
+    }
+
+    /// The form fields of `code`'s instances: the global map with the template's entries over it.
+    public func formFields(for code: String) -> [String: String] {
+        formFields.merging(templates[code]?.formFields ?? [:]) { $1 }
+    }
+
+    /// The detail sub-fields of `code`'s instances: the global map with the template's entries over it.
+    public func detailFields(for code: String) -> [String: String] {
+        detailFields.merging(templates[code]?.detailFields ?? [:]) { $1 }
+    }
+
+    /// The amount fields of `code`'s instances: the template's list, else the global one.
+    public func amountFields(for code: String) -> [String] {
+        templates[code]?.amountFields ?? amountFields
+    }
 }
 
 /// `dingsync watch` (SPEC section 7).
@@ -190,6 +242,8 @@ public struct LoggingConfig: Sendable, Equatable {
 public struct ReportConfig: Sendable, Equatable {
     /// The form field whose value is the category (e.g. 请假类型); empty = none.
     public var categoryField = ""
+    /// The detail-line sub-field whose value groups detail amounts (e.g. 费用类型); empty = none.
+    public var detailCategoryField = ""
     public var topN = 10
     public var slaDays = 30
     public init() {}

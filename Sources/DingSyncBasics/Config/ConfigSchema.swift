@@ -6,8 +6,8 @@
 /// A declarative table rather than a reader recording the keys it is asked for: unknown-key
 /// detection needs a section's keys before reading it, even for sections absent from the file,
 /// and a secret's place in `Config` and its variable have to be written somewhere anyway.
-/// Keys SPEC lists that nothing reads yet (`feishu.tables.detail`, `mapping.detail_fields`,
-/// `mapping.templates`, `sla`) are absent, so they are reported as unknown until the feature reading them adds them here.
+/// Keys SPEC lists that nothing reads yet (`sla`) are absent, so they are reported as unknown
+/// until the feature reading them adds them here.
 enum ConfigSchema {
     static let root: [ConfigKey] = [
         .section(
@@ -35,7 +35,8 @@ enum ConfigSchema {
                     "tables",
                     [
                         .string("main", \.feishu.tables.main),
-                        .string("action", \.feishu.tables.action)
+                        .string("action", \.feishu.tables.action),
+                        .string("detail", \.feishu.tables.detail)
                     ]),
                 .stringMap("field_names", \.feishu.fieldNames),
                 .int("row_limit", \.feishu.rowLimit, 1...100_000_000)
@@ -63,7 +64,9 @@ enum ConfigSchema {
                 .stringList("amount_fields", \.mapping.amountFields),
                 .stringMap("form_fields", \.mapping.formFields),
                 .stringMap("status", \.mapping.status),
-                .stringMap("actions", \.mapping.actions)
+                .stringMap("actions", \.mapping.actions),
+                .stringMap("detail_fields", \.mapping.detailFields),
+                .key("templates", \.mapping.templates) { $0.templateMappings($1, path: $2) }
             ]),
         .section(
             "stream",
@@ -112,6 +115,7 @@ enum ConfigSchema {
             "report",
             [
                 .string("category_field", \.report.categoryField),
+                .string("detail_category_field", \.report.detailCategoryField),
                 .int("top_n", \.report.topN, 1...1000),
                 .int("sla_days", \.report.slaDays, 1...3650)
             ]),
@@ -163,5 +167,8 @@ enum ConfigSchema {
     static let actionFields = [
         "action_key", "instance_id", "seq", "node_name", "approver", "action",
         "action_time", "comment"
+    ]
+    static let detailFields = [
+        "detail_key", "instance_id", "template_code", "table_field", "row", "amount", "line_data"
     ]
 }

@@ -68,16 +68,35 @@ enum ConfigValidator {
                 "sync.timezone must be an IANA time zone like Asia/Shanghai, got \"\(c.sync.timezone)\"",
                 at: mark("sync.timezone"))
         }
-        let known = ConfigSchema.mainFields + ConfigSchema.actionFields + Array(c.mapping.formFields.values)
+        let templateColumns = c.mapping.templates.values.flatMap {
+            Array($0.formFields.values) + $0.detailFields.values
+        }
+        let known =
+            ConfigSchema.mainFields + ConfigSchema.actionFields + ConfigSchema.detailFields
+            + Array(c.mapping.formFields.values) + c.mapping.detailFields.values + templateColumns
         for key in c.feishu.fieldNames.keys.sorted() where !known.contains(key) {
             let near = StringDistance.closest(to: key, in: known).map { " — did you mean \($0)?" } ?? ""
             r.report(
-                "feishu.field_names.\(key): not a field of the main or action table\(near)",
+                "feishu.field_names.\(key): not a field of the main, action or detail table\(near)",
                 at: mark("feishu.field_names.\(key)"))
         }
         let renamed = c.feishu.fieldNames.values.filter { !$0.isEmpty }
         if Set(renamed).count != renamed.count {
             r.report("feishu.field_names gives two fields the same column name", at: mark("feishu.field_names"))
+        }
+        for code in c.mapping.templates.keys.sorted() where !c.dingtalk.processCodes.isEmpty {
+            guard !c.dingtalk.processCodes.contains(code) else { continue }
+            let near =
+                StringDistance.closest(to: code, in: c.dingtalk.processCodes).map { " — did you mean \($0)?" } ?? ""
+            warnings.append(
+                "mapping.templates.\(code): not one of dingtalk.process_codes, so it maps nothing\(near)")
+        }
+        if !c.mapping.detailFields.isEmpty || c.mapping.templates.values.contains(where: { !$0.detailFields.isEmpty }),
+            c.feishu.tables.detail.isEmpty
+        {
+            warnings.append(
+                "mapping.detail_fields is set but feishu.tables.detail is not: no detail lines are written to Bitable "
+                    + "(run `dingsync setup` to create the detail table)")
         }
         if c.notification.enabled, c.notification.webhookURL.isEmpty, !c.notification.email.enabled {
             warnings.append(

@@ -140,6 +140,7 @@ extension Doctor {
                             "their errors: \(config.database.type == .mysql ? "mysql \(config.database.mysql.database) -e" : "sqlite3 \(config.sync.stateDB)") \"select instance_id, attempts, error from failed_instances\""
                     ))
             checks.append(rowCheck(store))
+            if let mapping = try mappingCheck(store) { checks.append(mapping) }
         } catch {
             checks.append(
                 .from(
@@ -155,7 +156,10 @@ extension Doctor {
         let percent = config.notification.alerts.rowLimitPercent > 0 ? config.notification.alerts.rowLimitPercent : 90
         var parts: [String] = []
         var status = DoctorCheck.Status.ok
-        for kind in TableKind.allCases where kind == .main || !config.feishu.tables.action.isEmpty {
+        let configured: [TableKind: String] = [
+            .main: config.feishu.tables.main, .action: config.feishu.tables.action, .detail: config.feishu.tables.detail
+        ]
+        for kind in TableKind.allCases where kind == .main || configured[kind]?.isEmpty == false {
             let rows = (try? store.ledgerCount(kind)) ?? 0
             parts.append("\(kind.rawValue) \(rows) of \(limit) (\(rows * 100 / max(1, limit)) %)")
             if rows >= limit { status = .fail } else if rows * 100 >= percent * limit { status = max(status, .warn) }

@@ -134,12 +134,19 @@ extension Doctor {
             return checks
         }
         let naming = FieldNaming(config.feishu.fieldNames)
-        let extra = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns.map(
-            \.column)
-        let wanted: [(label: String, id: String, columns: [SchemaCheck.Column])] = [
+        let processor = DataProcessor(options: ProcessorOptions(mapping: config.mapping))
+        let extra = processor.formColumns.columns
+        var wanted: [(label: String, id: String, columns: [SchemaCheck.Column])] = [
             ("main", config.feishu.tables.main, SchemaCheck.mainColumns(naming: naming, extraColumns: extra)),
             ("action", config.feishu.tables.action, SchemaCheck.actionColumns(naming: naming))
         ]
+        if !config.feishu.tables.detail.isEmpty {
+            wanted.append(
+                (
+                    "detail", config.feishu.tables.detail,
+                    SchemaCheck.detailColumns(naming: naming, extraColumns: processor.detailColumns.columns)
+                ))
+        }
         for table in wanted {
             let name = "Feishu \(table.label) table"
             guard !table.id.isEmpty else {

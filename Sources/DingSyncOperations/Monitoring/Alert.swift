@@ -57,6 +57,7 @@ public struct AlertThresholds: Sendable, Equatable {
     public init(config: Config) {
         var tables: [TableKind: String] = [.main: config.feishu.tables.main]
         if !config.feishu.tables.action.isEmpty { tables[.action] = config.feishu.tables.action }
+        if !config.feishu.tables.detail.isEmpty { tables[.detail] = config.feishu.tables.detail }
         self.init(
             alerts: config.notification.alerts, staleAfterHours: config.sync.staleAfterHours,
             monthlyQuota: config.dingtalk.monthlyQuota, rowLimit: config.feishu.rowLimit,

@@ -34,6 +34,7 @@ public struct RunMonitor: Sendable {
         let saved = (try? StateBackend(config).checkpoints(in: store).load()) ?? [:]
         var rows: [TableKind: Int] = [.main: try store.ledgerCount(.main)]
         if !config.feishu.tables.action.isEmpty { rows[.action] = try store.ledgerCount(.action) }
+        if !config.feishu.tables.detail.isEmpty { rows[.detail] = try store.ledgerCount(.detail) }
         return MonitoringSnapshot(
             history: Array(history.prefix(historyDepth)), checkpoints: saved.filter { processCodes.contains($0.key) },
             dingtalkCalls: try store.calls(

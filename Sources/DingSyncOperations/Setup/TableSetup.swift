@@ -10,9 +10,11 @@ import Logging
 /// What `dingsync setup` did and found.
 public struct SetupReport: Sendable, Equatable {
     public var lines: [String] = []
-    /// Table ids to put in the config (`feishu.tables.main` / `.action`).
+    /// Table ids to put in the config (`feishu.tables.main` / `.action` / `.detail`).
     public var mainTable = ""
     public var actionTable = ""
+    /// Empty when no detail table was asked for.
+    public var detailTable = ""
     /// Fields of the wrong type (not touched).
     public var problems: [String] = []
     public var created = 0
@@ -20,25 +22,37 @@ public struct SetupReport: Sendable, Equatable {
     public var exitStatus: ExitStatus { problems.isEmpty ? .success : .failed }
 }
 
-/// Creates or completes the main and action tables in the configured base. Idempotent:
-/// tables are found by id (from the config) or by name; only what is missing is created.
+/// Creates or completes the main and action tables in the configured base, and the
+/// detail-line table (SPEC 4.7) when asked for. Idempotent: tables are found by id (from the
+/// config) or by name; only what is missing is created.
 public struct TableSetup: Sendable {
     public static let mainName = "审批实例表"
     public static let actionName = "审批动作表"
+    public static let detailName = "审批明细表"
 
     let config: Config
     let feishu: FeishuClient
+    let details: Bool
 
-    public init(config: Config, feishu: FeishuClient) {
+    /// `details`: also create or complete the detail table (it is anyway when
+    /// `feishu.tables.detail` or a `detail_fields` mapping is configured).
+    public init(config: Config, feishu: FeishuClient, details: Bool = false) {
         self.config = config
         self.feishu = feishu
+        self.details = details
+    }
+
+    /// Whether the detail table is wanted: asked for, configured, or mapped.
+    public var wantsDetailTable: Bool {
+        details || !config.feishu.tables.detail.isEmpty || !config.mapping.detailFields.isEmpty
+            || config.mapping.templates.values.contains { !$0.detailFields.isEmpty }
     }
 
     public func run() async throws -> SetupReport {
         var report = SetupReport()
         let naming = FieldNaming(config.feishu.fieldNames)
-        let extra = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns.map(
-            \.column)
+        let processor = DataProcessor(options: ProcessorOptions(mapping: config.mapping))
+        let extra = processor.formColumns.columns
         let tables = try await feishu.listTables()
         report.mainTable = try await ensure(
             label: "main", configured: config.feishu.tables.main, name: Self.mainName,
@@ -46,6 +60,12 @@ public struct TableSetup: Sendable {
         report.actionTable = try await ensure(
             label: "action", configured: config.feishu.tables.action, name: Self.actionName,
             columns: SchemaCheck.actionColumns(naming: naming), tables: tables, &report)
+        if wantsDetailTable {
+            report.detailTable = try await ensure(
+                label: "detail", configured: config.feishu.tables.detail, name: Self.detailName,
+                columns: SchemaCheck.detailColumns(naming: naming, extraColumns: processor.detailColumns.columns),
+                tables: tables, &report)
+        }
         return report
     }
 

@@ -24,6 +24,9 @@ public struct RunSummary: Sendable, Equatable {
     public var actionsCreated = 0
     public var actionsUpdated = 0
     public var actionsDeleted = 0
+    public var detailsCreated = 0
+    public var detailsUpdated = 0
+    public var detailsDeleted = 0
     /// Calls spent finding open instances that finished (listing with a status filter, or details).
     public var recheckCalls = 0
     public var recheckStrategy = ""
@@ -67,6 +70,9 @@ public struct RunSummary: Sendable, Equatable {
         actionsCreated += counts.actionsCreated
         actionsUpdated += counts.actionsUpdated
         actionsDeleted += counts.actionsDeleted
+        detailsCreated += counts.detailsCreated
+        detailsUpdated += counts.detailsUpdated
+        detailsDeleted += counts.detailsDeleted
         failed += counts.failed
         failures += counts.failures.map { ($0.instanceId, $0.error) }
         repairs += counts.repairs
@@ -102,6 +108,9 @@ public struct RunSummary: Sendable, Equatable {
             "main rows  \(dryRun ? "would create" : "created") \(created) · updated \(updated) · unchanged \(unchanged) · failed \(failed)"
         )
         lines.append("actions    created \(actionsCreated) · updated \(actionsUpdated) · deleted \(actionsDeleted)")
+        if detailsCreated + detailsUpdated + detailsDeleted > 0 {
+            lines.append("details    created \(detailsCreated) · updated \(detailsUpdated) · deleted \(detailsDeleted)")
+        }
         if !recheckStrategy.isEmpty { lines.append("re-check   \(recheckStrategy), \(recheckCalls) call(s)") }
         if let stalestOpen {
             lines.append("open rows  the stalest was last refreshed \(TimeText.age(stalestOpen)) ago")

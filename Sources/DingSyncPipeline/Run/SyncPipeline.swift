@@ -202,7 +202,7 @@ public final class SyncPipeline: @unchecked Sendable {
             Task { try await instances.fetch(first, stop: stop) }
         }
         defer { next?.cancel() }
-        var carry = ActionCarry()
+        var carry = ChildRowCarry()
         var done = 0
         for (index, chunk) in chunks.enumerated() {
             guard let current = next else { break }
@@ -311,12 +311,20 @@ public final class SyncPipeline: @unchecked Sendable {
             table: mainTable, label: "main",
             required: SchemaCheck.mainColumns(
                 naming: naming,
-                extraColumns: instances.processor.extraColumns.map(\.column)), actual: main)
+                extraColumns: instances.processor.formColumns.columns), actual: main)
         if let actionTable = instances.actionTable {
             let action = try await feishu.listFields(table: actionTable)
             problems += SchemaCheck.problems(
                 table: actionTable, label: "action", required: SchemaCheck.actionColumns(naming: naming), actual: action
             )
+        }
+        if let detailTable = instances.detailTable {
+            let detail = try await feishu.listFields(table: detailTable)
+            problems += SchemaCheck.problems(
+                table: detailTable, label: "detail",
+                required: SchemaCheck.detailColumns(
+                    naming: naming, extraColumns: instances.processor.detailColumns.columns),
+                actual: detail)
         }
         if !problems.isEmpty { throw SchemaError(problems: problems) }
     }

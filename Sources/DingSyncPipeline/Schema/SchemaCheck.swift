@@ -47,6 +47,14 @@ public enum SchemaCheck {
         }
     }
 
+    /// The detail-line table (SPEC 4.7) and its mapped `detail_fields` columns.
+    public static func detailColumns(naming: FieldNaming, extraColumns: [String]) -> [Column] {
+        DetailTableColumn.allCases.map {
+            Column(canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind))
+        }
+            + extraColumns.sorted().map { Column(canonical: $0, column: naming.column($0), type: FeishuFieldSpec.text) }
+    }
+
     /// Every problem of one table, as lines an operator can act on.
     public static func problems(table: String, label: String, required: [Column], actual: [FeishuField]) -> [String] {
         var problems: [String] = []

@@ -56,7 +56,7 @@ extension InstanceSync {
                     guard let detail = try store.mirroredDetail(entry.instanceId) else { return nil }
                     let p = processor.process(detail, names: names, syncedAt: now)
                     expectedCache[entry.instanceId] = Dictionary(
-                        (kind == .main ? [p.main] : p.actions).map { ($0.key, $0) },
+                        p.rows(kind).map { ($0.key, $0) },
                         uniquingKeysWith: { a, _ in a })
                 }
                 return expectedCache[entry.instanceId]?[entry.key]

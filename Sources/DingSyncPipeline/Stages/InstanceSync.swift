@@ -47,25 +47,39 @@ public final class InstanceSync: @unchecked Sendable {
         self.logger = logger
         self.observer = observer
         self.processor = DataProcessor(
-            options: ProcessorOptions(
-                amountFields: config.mapping.amountFields, formFields: config.mapping.formFields,
-                statusOverrides: config.mapping.status, actionOverrides: config.mapping.actions,
-                timeZone: config.sync.timeZone))
+            options: ProcessorOptions(mapping: config.mapping, timeZone: config.sync.timeZone))
         self.naming = FieldNaming(config.feishu.fieldNames)
     }
 
     var mainTable: String { config.feishu.tables.main }
     var actionTable: String? { config.feishu.tables.action.isEmpty ? nil : config.feishu.tables.action }
+    var detailTable: String? { config.feishu.tables.detail.isEmpty ? nil : config.feishu.tables.detail }
 
-    func table(_ kind: TableKind) -> String? { kind == .main ? mainTable : actionTable }
+    /// The table of `kind`; nil for a child table that is not configured.
+    func table(_ kind: TableKind) -> String? {
+        switch kind {
+        case .main: return mainTable
+        case .action: return actionTable
+        case .detail: return detailTable
+        }
+    }
 
     func keyColumn(_ kind: TableKind) -> String {
-        naming.column(kind == .main ? MainTableColumn.instanceId.rawValue : ActionTableColumn.actionKey.rawValue)
+        switch kind {
+        case .main: return naming.column(MainTableColumn.instanceId.rawValue)
+        case .action: return naming.column(ActionTableColumn.actionKey.rawValue)
+        case .detail: return naming.column(DetailTableColumn.detailKey.rawValue)
+        }
+    }
+
+    /// The child tables (action, detail) that are configured, in write order.
+    var childTables: [(kind: TableKind, table: String)] {
+        TableKind.childKinds.compactMap { kind in table(kind).map { (kind, $0) } }
     }
 
     /// Syncs a few instances to the end (fetch, write, commit): what `watch` does for a batch of events.
     public func sync(_ items: [WorkItem], at now: Date) async throws -> SyncCounts {
-        var carry = ActionCarry()
+        var carry = ChildRowCarry()
         var counts = try await process(items, results: try await fetch(items), at: now, dryRun: false, carry: &carry)
         do {
             counts += try await flush(&carry, final: true, names: nil, at: now)
@@ -81,7 +95,7 @@ public final class InstanceSync: @unchecked Sendable {
     /// and commits every instance whose rows are all written.
     func process(
         _ items: [WorkItem], results: [Result<InstanceDetail, Error>], at now: Date, dryRun: Bool,
-        carry: inout ActionCarry
+        carry: inout ChildRowCarry
     ) async throws -> SyncCounts {
         var counts = SyncCounts()
         do {
@@ -94,7 +108,7 @@ public final class InstanceSync: @unchecked Sendable {
 
     private func process(
         _ items: [WorkItem], results: [Result<InstanceDetail, Error>], at now: Date, dryRun: Bool,
-        carry: inout ActionCarry, into counts: inout SyncCounts
+        carry: inout ChildRowCarry, into counts: inout SyncCounts
     ) async throws {
         var details: [InstanceDetail] = []
         for (item, result) in zip(items, results) {
@@ -119,30 +133,33 @@ public final class InstanceSync: @unchecked Sendable {
         // main rows
         let mainLedger = try store.ledger(.main, keys: processed.map(\.main.key))
         let mainDiff = RowDiff.compute(rows: processed.map(\.main), ledger: mainLedger)
-        // action rows, per instance: removed records delete their rows
-        var actionDiff = RowDiff()
-        if actionTable != nil {
-            let actionLedger = try store.actionLedger(instanceIds: details.map(\.instanceId))
-            let rows = processed.flatMap(\.actions)
-            let ledger = Dictionary(
-                actionLedger.values.flatMap { $0 }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-            actionDiff = RowDiff.compute(rows: rows, ledger: ledger, stale: actionLedger.values.flatMap { $0 })
+        // child rows (actions, detail lines), per instance: rows that vanished are deleted
+        var childDiffs: [TableKind: RowDiff] = [:]
+        for (kind, _) in childTables {
+            let byInstance = try store.childLedger(kind, instanceIds: details.map(\.instanceId))
+            let entries = byInstance.values.flatMap { $0 }
+            let ledger = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            childDiffs[kind] = RowDiff.compute(
+                rows: processed.flatMap { $0.rows(kind) }, ledger: ledger, stale: entries)
         }
         counts.unchanged += mainDiff.unchanged.count
         if dryRun {
             counts.created += mainDiff.create.count
             counts.updated += mainDiff.update.count
-            counts.actionsCreated += actionDiff.create.count
-            counts.actionsUpdated += actionDiff.update.count
-            counts.actionsDeleted += actionDiff.delete.count
+            for (kind, diff) in childDiffs {
+                counts.add(
+                    created: diff.create.count, updated: diff.update.count, deleted: diff.delete.count, kind: kind)
+            }
             for row in mainDiff.create {
                 observer.wouldWrite(PlannedWrite(action: .create, table: .main, key: row.key))
             }
             for (_, row) in mainDiff.update {
                 observer.wouldWrite(PlannedWrite(action: .update, table: .main, key: row.key))
             }
-            for entry in actionDiff.delete {
-                observer.wouldWrite(PlannedWrite(action: .delete, table: .action, key: entry.key))
+            for (kind, _) in childTables {
+                for entry in childDiffs[kind]?.delete ?? [] {
+                    observer.wouldWrite(PlannedWrite(action: .delete, table: kind, key: entry.key))
+                }
             }
             return
         }
@@ -151,13 +168,15 @@ public final class InstanceSync: @unchecked Sendable {
         defer { counts.add(mainTally, kind: .main) }
         let mainResult = try await write(mainDiff, table: mainTable, kind: .main, at: now, tally: mainTally)
         let mainByInstance = Dictionary(grouping: mainResult.written, by: \.instanceId)
-        let deleted = Dictionary(grouping: actionDiff.delete, by: \.instanceId)
-        if let actionTable, !actionDiff.delete.isEmpty {
+        var removed: [String: [(kind: TableKind, key: String)]] = [:]
+        for (kind, table) in childTables {
+            guard let gone = childDiffs[kind]?.delete, !gone.isEmpty else { continue }
             var deletes = RowDiff()
-            deletes.delete = actionDiff.delete
+            deletes.delete = gone
             let tally = WriteTally()
-            defer { counts.add(tally, kind: .action) }
-            _ = try await write(deletes, table: actionTable, kind: .action, at: now, tally: tally)
+            defer { counts.add(tally, kind: kind) }
+            _ = try await write(deletes, table: table, kind: kind, at: now, tally: tally)
+            for entry in gone { removed[entry.instanceId, default: []].append((kind, entry.key)) }
         }
         // an instance whose main row Feishu refused fails alone (retried next run)
         for (id, message) in mainResult.failed {
@@ -169,15 +188,16 @@ public final class InstanceSync: @unchecked Sendable {
             InstanceCommit(
                 detail: detail, processed: p,
                 ledger: (mainByInstance[detail.instanceId] ?? []).map { (TableKind.main, $0) },
-                removedActionKeys: (deleted[detail.instanceId] ?? []).map(\.key))
+                removedKeys: removed[detail.instanceId] ?? [])
         }
-        carry.add(creates: actionDiff.create, updates: actionDiff.update, waiting: waiting, names: names)
+        for (kind, diff) in childDiffs { carry.queue(kind, creates: diff.create, updates: diff.update) }
+        carry.add(waiting: waiting, names: names)
         try await flush(&carry, final: false, names: nil, at: now, into: &counts)
     }
 
-    /// Writes the full batches of waiting action rows (all of them when `final`), then commits
+    /// Writes the full batches of waiting child rows (all of them when `final`), then commits
     /// every instance that has no row left to write.
-    func flush(_ carry: inout ActionCarry, final: Bool, names: NameLookup?, at now: Date) async throws -> SyncCounts {
+    func flush(_ carry: inout ChildRowCarry, final: Bool, names: NameLookup?, at now: Date) async throws -> SyncCounts {
         var counts = SyncCounts()
         do {
             try await flush(&carry, final: final, names: names, at: now, into: &counts)
@@ -188,21 +208,20 @@ public final class InstanceSync: @unchecked Sendable {
     }
 
     private func flush(
-        _ carry: inout ActionCarry, final: Bool, names: NameLookup?, at now: Date,
+        _ carry: inout ChildRowCarry, final: Bool, names: NameLookup?, at now: Date,
         into counts: inout SyncCounts
     ) async throws {
-        carry.add(creates: [], updates: [], waiting: [], names: names)
+        carry.add(waiting: [], names: names)
         var refused: [String: String] = [:]
-        if let actionTable {
-            let diff = carry.nextWrite(batchSize: config.sync.batchSize, final: final)
-            if diff.writes > 0 {
-                let tally = WriteTally()
-                defer { counts.add(tally, kind: .action) }
-                refused = try await write(diff, table: actionTable, kind: .action, at: now, tally: tally).failed
-                carry.written(diff)
-            }
+        for (kind, table) in childTables {
+            let diff = carry.nextWrite(kind, batchSize: config.sync.batchSize, final: final)
+            guard diff.writes > 0 else { continue }
+            let tally = WriteTally()
+            defer { counts.add(tally, kind: kind) }
+            refused.merge(try await write(diff, table: table, kind: kind, at: now, tally: tally).failed) { a, _ in a }
+            carry.written(kind, diff)
         }
-        // an instance one of whose action rows Feishu refused fails alone: its mirror is not committed
+        // an instance one of whose child rows Feishu refused fails alone: its mirror is not committed
         for dropped in carry.drop(Set(refused.keys)) {
             try recordFailure(
                 dropped.detail.instanceId, processCode: dropped.detail.processCode,
@@ -222,13 +241,14 @@ public final class InstanceSync: @unchecked Sendable {
         if remember { try store.recordFailure(instanceId: id, processCode: processCode, error: message, at: now) }
     }
 
-    /// The instance a row belongs to: the main row's key, or the action row's instance_id.
+    /// The instance a row belongs to: the main row's key, or a child row's instance_id.
     static func instanceId(of row: BitableRow) -> String {
         if case .text(let id)? = row["instance_id"] { return id }
         return instanceId(forKey: row.key)
     }
 
-    /// The instance of a row key: a main key is the instance id, an action key `instance_id#seq`.
+    /// The instance of a row key: a main key is the instance id, an action key `instance_id#seq`,
+    /// a detail key `instance_id#component_id#row`.
     static func instanceId(forKey key: String) -> String {
         key.split(separator: "#").first.map(String.init) ?? key
     }

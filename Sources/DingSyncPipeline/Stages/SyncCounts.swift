@@ -11,6 +11,9 @@ public struct SyncCounts: Sendable, Equatable {
     public var actionsCreated = 0
     public var actionsUpdated = 0
     public var actionsDeleted = 0
+    public var detailsCreated = 0
+    public var detailsUpdated = 0
+    public var detailsDeleted = 0
     /// Instances that failed alone (recorded, retried next run).
     public var failures: [Failure] = []
     /// What a repair did, one line each.
@@ -27,8 +30,11 @@ public struct SyncCounts: Sendable, Equatable {
 
     public var failed: Int { failures.count }
 
-    /// Rows written (created, updated or deleted) in both tables.
-    public var rowsWritten: Int { created + updated + actionsCreated + actionsUpdated + actionsDeleted }
+    /// Rows written (created, updated or deleted) in every table.
+    public var rowsWritten: Int {
+        created + updated + actionsCreated + actionsUpdated + actionsDeleted + detailsCreated + detailsUpdated
+            + detailsDeleted
+    }
 
     public static func += (lhs: inout SyncCounts, rhs: SyncCounts) {
         lhs.fetched += rhs.fetched
@@ -38,6 +44,9 @@ public struct SyncCounts: Sendable, Equatable {
         lhs.actionsCreated += rhs.actionsCreated
         lhs.actionsUpdated += rhs.actionsUpdated
         lhs.actionsDeleted += rhs.actionsDeleted
+        lhs.detailsCreated += rhs.detailsCreated
+        lhs.detailsUpdated += rhs.detailsUpdated
+        lhs.detailsDeleted += rhs.detailsDeleted
         lhs.failures += rhs.failures
         lhs.repairs += rhs.repairs
     }
@@ -45,14 +54,23 @@ public struct SyncCounts: Sendable, Equatable {
     /// Adds what a table write did (counted call by call, so that a later failure hides nothing).
     mutating func add(_ tally: WriteTally, kind: TableKind) {
         let done = tally.snapshot
+        add(created: done.created, updated: done.updated, deleted: done.deleted, kind: kind)
+    }
+
+    /// Adds rows created, updated and deleted in one table.
+    mutating func add(created: Int, updated: Int, deleted: Int, kind: TableKind) {
         switch kind {
         case .main:
-            created += done.created
-            updated += done.updated
+            self.created += created
+            self.updated += updated
         case .action:
-            actionsCreated += done.created
-            actionsUpdated += done.updated
-            actionsDeleted += done.deleted
+            actionsCreated += created
+            actionsUpdated += updated
+            actionsDeleted += deleted
+        case .detail:
+            detailsCreated += created
+            detailsUpdated += updated
+            detailsDeleted += deleted
         }
     }
 }

@@ -10,10 +10,12 @@ public struct DataProcessor: Sendable {
     public let statusMapping: StatusMapping
     /// The action mapping (SPEC 4.4 + `mapping.actions`).
     public let actionMapping: ActionMapping
-    /// The `mapping.form_fields` columns in column order: (form field name, column name).
-    public let extraColumns: [(formField: String, column: String)]
-    /// Problems with the options themselves (a `mapping.form_fields` column that clashes with
-    /// a built-in or another extra column); report them once per run.
+    /// The main table's `mapping.form_fields` (and `mapping.templates.*.form_fields`) columns.
+    public let formColumns: MappedColumns
+    /// The detail table's `mapping.detail_fields` (and `mapping.templates.*.detail_fields`) columns.
+    public let detailColumns: MappedColumns
+    /// Problems with the options themselves (a mapped column that clashes with a built-in or
+    /// another extra column); report them once per run.
     public let configurationWarnings: [String]
 
     /// Creates a processor; overrides are parsed once, here.
@@ -21,7 +23,14 @@ public struct DataProcessor: Sendable {
         self.options = options
         statusMapping = StatusMapping(overrides: options.statusOverrides)
         actionMapping = ActionMapping(overrides: options.actionOverrides)
-        (extraColumns, configurationWarnings) = Self.resolveExtraColumns(options.formFields)
+        let form = MappedColumns.resolve(
+            global: options.formFields, templates: options.templates.mapValues(\.formFields),
+            builtIn: Set(MainTableColumn.allCases.map(\.rawValue)), key: "mapping.form_fields")
+        let detail = MappedColumns.resolve(
+            global: options.detailFields, templates: options.templates.mapValues(\.detailFields),
+            builtIn: Set(DetailTableColumn.allCases.map(\.rawValue)), key: "mapping.detail_fields")
+        (formColumns, detailColumns) = (form.0, detail.0)
+        configurationWarnings = form.1 + detail.1
     }
 
     /// The main row, the action rows and the warnings for `detail`.
@@ -47,7 +56,9 @@ public struct DataProcessor: Sendable {
                 "instance \(detail.instanceId): unknown operation type \"\(record.type)\" "
                     + "shown as is; add it to mapping.actions to name it")
         }
-        return ProcessedInstance(main: main, actions: actions, warnings: warnings)
+        let lines = detailLines(detail, warnings: &warnings)
+        let details = lines.map { CellLimit.cap(detailRow($0), warnings: &warnings) }
+        return ProcessedInstance(main: main, actions: actions, details: details, detailLines: lines, warnings: warnings)
     }
 
     private func mainRow(
@@ -99,7 +110,8 @@ public struct DataProcessor: Sendable {
     }
 
     private func amount(_ detail: InstanceDetail, warnings: inout [String]) -> FieldValue {
-        switch AmountExtractor.extract(from: detail.formValues, amountFields: options.amountFields) {
+        let amountFields = options.amountFields(for: detail.processCode)
+        switch AmountExtractor.extract(from: detail.formValues, amountFields: amountFields) {
         case .noField:
             return .empty
         case .amount(let value, _):
@@ -125,41 +137,12 @@ public struct DataProcessor: Sendable {
                 significand: Decimal(hundredths)))
     }
 
-    /// `mapping.form_fields` entries as columns sorted by column name; a column whose name
-    /// clashes with a built-in or an earlier extra column is dropped with a warning.
-    private static func resolveExtraColumns(
-        _ formFields: [String: String]
-    ) -> ([(formField: String, column: String)], [String]) {
-        var taken = Set(MainTableColumn.allCases.map(\.rawValue))
-        let entries =
-            formFields
-            .map { (formField: $0.key.trimmingCharacters(in: .whitespaces), column: $0.value) }
-            .sorted { lhs, rhs in
-                lhs.column != rhs.column
-                    ? Array(lhs.column.utf8).lexicographicallyPrecedes(Array(rhs.column.utf8))
-                    : Array(lhs.formField.utf8).lexicographicallyPrecedes(Array(rhs.formField.utf8))
-            }
-        var columns: [(formField: String, column: String)] = []
-        var warnings: [String] = []
-        for entry in entries {
-            guard !entry.column.isEmpty, taken.insert(entry.column).inserted else {
-                warnings.append(
-                    "mapping.form_fields: \"\(entry.formField)\" maps to column \"\(entry.column)\", "
-                        + "which is empty or already used by another column; that entry is ignored")
-                continue
-            }
-            columns.append(entry)
-        }
-        return (columns, warnings)
-    }
-
-    /// One text column per ``extraColumns`` entry: the field's display value, `.empty` when the
-    /// form has no such field.
+    /// One text column per ``formColumns`` column: the display value of the form field the
+    /// instance's template maps to it, `.empty` when it maps none or the form has no such field.
     private func extraColumnFields(_ detail: InstanceDetail) -> [BitableField] {
-        extraColumns.map { entry in
-            let field = detail.formValues.first { $0.name.trimmingCharacters(in: .whitespaces) == entry.formField }
-            return BitableField(
-                name: entry.column, value: field.map { .textOrEmpty(FormValueRenderer.columnValue($0)) } ?? .empty)
+        formColumns.fields(for: detail.processCode) { name in
+            detail.formValues.first { $0.name.trimmingCharacters(in: .whitespaces) == name }
+                .map(FormValueRenderer.columnValue)
         }
     }
 }

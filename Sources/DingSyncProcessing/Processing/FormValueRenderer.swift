@@ -61,7 +61,7 @@ public enum FormValueRenderer {
         if let names = compoundNames(value.name) {
             return compoundLines(names: names, value: value)
         }
-        if value.componentType == "TableField" {
+        if TableFieldValue.isTable(value) {
             return tableLines(value)
         }
         return [FormLine(name: value.name, value: display(value))]

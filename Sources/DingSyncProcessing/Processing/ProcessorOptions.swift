@@ -12,6 +12,10 @@ public struct ProcessorOptions: Sendable, Equatable {
     public var amountFields: [String]
     /// `mapping.form_fields`: form field name → extra main-table column name.
     public var formFields: [String: String]
+    /// `mapping.detail_fields`: detail sub-field name → extra detail-table column name.
+    public var detailFields: [String: String]
+    /// `mapping.templates`: per process code, merged over the global mapping.
+    public var templates: [String: TemplateMapping]
     /// `mapping.status`: keys `STATUS` or `STATUS.result` / `STATUS+result`; `FINISHED` and
     /// `REVOKED` mean `COMPLETED` and `TERMINATED` (see ``StatusMapping``).
     public var statusOverrides: [String: String]
@@ -27,6 +31,8 @@ public struct ProcessorOptions: Sendable, Equatable {
     public init(
         amountFields: [String] = ProcessorOptions.defaultAmountFields,
         formFields: [String: String] = [:],
+        detailFields: [String: String] = [:],
+        templates: [String: TemplateMapping] = [:],
         statusOverrides: [String: String] = [:],
         actionOverrides: [String: String] = [:],
         timeZone: TimeZone = DingTalkTime.defaultTimeZone,
@@ -34,9 +40,26 @@ public struct ProcessorOptions: Sendable, Equatable {
     ) {
         self.amountFields = amountFields
         self.formFields = formFields
+        self.detailFields = detailFields
+        self.templates = templates
         self.statusOverrides = statusOverrides
         self.actionOverrides = actionOverrides
         self.timeZone = timeZone
         self.rootDeptName = rootDeptName
+    }
+}
+
+extension ProcessorOptions {
+    /// The options of a configuration's `mapping` section and `sync.timezone`.
+    public init(mapping: MappingConfig, timeZone: TimeZone = DingTalkTime.defaultTimeZone) {
+        self.init(
+            amountFields: mapping.amountFields, formFields: mapping.formFields, detailFields: mapping.detailFields,
+            templates: mapping.templates, statusOverrides: mapping.status, actionOverrides: mapping.actions,
+            timeZone: timeZone)
+    }
+
+    /// The amount fields of `code`'s instances: the template's list, else the global one.
+    public func amountFields(for code: String) -> [String] {
+        templates[code]?.amountFields ?? amountFields
     }
 }

@@ -8,14 +8,15 @@ import Foundation
 
 /// Writes `dingsync export`: the main-table rows (SPEC 4.1 columns, `mapping.form_fields`
 /// columns after them, `feishu.field_names` renames applied) and optionally the action rows
-/// (SPEC 4.2), as CSV (UTF-8 with BOM, times `yyyy-MM-dd HH:mm:ss` in `sync.timezone`) or as
-/// .xlsx (sheets 审批实例 and 审批动作, real numbers and dates).
+/// (SPEC 4.2) and detail lines (SPEC 4.7), as CSV (UTF-8 with BOM, times `yyyy-MM-dd HH:mm:ss`
+/// in `sync.timezone`) or as .xlsx (sheets 审批实例, 审批动作 and 审批明细, real numbers and dates).
 public enum ExportWriter {
     /// What was written.
     public struct Result: Sendable, Equatable {
         public var files: [String]
         public var mainRows: Int
         public var actionRows: Int?
+        public var detailRows: Int? = nil
     }
 
     /// One sheet or file of the export.
@@ -59,35 +60,43 @@ public enum ExportWriter {
     /// mirror and writes them to `path`.
     public static func export(
         store: StateStore, config: Config, from: Date?, to: Date?, template: String? = nil, includeActions: Bool,
-        headers: Headers = .names, to path: String
+        includeDetails: Bool = false, headers: Headers = .names, to path: String
     ) throws -> Result {
         let start = from.map(StatsOptions.milliseconds)
         let end = to.map(StatsOptions.milliseconds)
+        let mapped = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns.mappedFields
         let main = mainTable(
             try store.mirrorMainRows(
-                from: start, to: end, processCode: template, formFields: Array(config.mapping.formFields.keys)),
+                from: start, to: end, processCode: template, formFields: Array(Set(mapped.map(\.field)))),
             config: config, headers: headers)
         let actions =
             includeActions
             ? actionTable(
                 try store.mirrorActionRows(from: start, to: end, processCode: template), config: config,
                 headers: headers) : nil
-        return try write(main: main, actions: actions, to: path, timeZone: config.sync.timeZone)
+        let details =
+            includeDetails
+            ? detailTable(try store.mirrorDetailRows(from: start, to: end, processCode: template), config: config)
+            : nil
+        return try write(main: main, actions: actions, details: details, to: path, timeZone: config.sync.timeZone)
     }
 
     /// The main table: canonical columns, then one per `mapping.form_fields` entry.
     public static func mainTable(_ rows: [MirrorMainRow], config: Config, headers: Headers = .names) -> Table {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
-        let extras = DataProcessor(options: ProcessorOptions(formFields: config.mapping.formFields)).extraColumns
+        let extras = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns
         let columns =
             MainTableColumn.allCases.map { header($0.rawValue, naming: naming, headers: headers) }
-            + extras.map { extra in
+            + extras.columns.map { column in
                 switch headers {
-                case .keys: return extra.column
+                case .keys: return column
                 case .names:
-                    let renamed = naming.column(extra.column)
-                    return renamed != extra.column ? renamed : extra.formField
+                    // a rename wins; else the form field the column shows (the global map's, else a template's)
+                    let renamed = naming.column(column)
+                    if renamed != column { return renamed }
+                    let codes = [""] + config.mapping.templates.keys.sorted()
+                    return codes.lazy.compactMap { extras.sources(for: $0)[column] }.first ?? column
                 }
             }
         let cells = rows.map { r -> [StatsCell] in
@@ -100,8 +109,11 @@ public enum ExportWriter {
                 .text(r.formData),
                 .datetime(r.syncedAt)
             ]
+            let sources = extras.sources(for: r.templateCode)
             return fixed
-                + extras.map { extra in .text(r.formValues[extra.formField].map(FormValueRenderer.columnValue) ?? "") }
+                + extras.columns.map { column -> StatsCell in
+                    .text(sources[column].flatMap { r.formValues[$0] }.map(FormValueRenderer.columnValue) ?? "")
+                }
         }
         return Table(name: "审批实例", columns: columns, rows: cells)
     }
@@ -121,27 +133,52 @@ public enum ExportWriter {
             })
     }
 
-    /// Writes the tables to `path` (.csv or .xlsx by its extension). CSV with actions writes
-    /// them to a second file, `NAME-actions.csv` next to `path`.
-    public static func write(main: Table, actions: Table?, to path: String, timeZone: TimeZone) throws -> Result {
+    /// The detail-line table (SPEC 4.7): canonical columns, then one per mapped detail sub-field.
+    public static func detailTable(_ rows: [MirrorDetailRow], config: Config) -> Table {
+        let naming = FieldNaming(config.feishu.fieldNames)
+        // the same columns, in the same order, as DataProcessor writes to Bitable
+        let extras = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).detailColumns
+        let columns =
+            DetailTableColumn.allCases.map { naming.column($0.rawValue) } + extras.columns.map { naming.column($0) }
+        return Table(
+            name: "审批明细", columns: columns,
+            rows: rows.map { r in
+                let sources = extras.sources(for: r.templateCode)
+                let fixed: [StatsCell] = [
+                    .text(r.key), .text(r.instanceId), .text(r.templateCode), .text(r.tableField), .integer(r.row),
+                    .amount(r.amount), .text(r.lineData)
+                ]
+                return fixed
+                    + extras.columns.map { column -> StatsCell in .text(sources[column].flatMap(r.value(of:)) ?? "") }
+            })
+    }
+
+    /// Writes the tables to `path` (.csv or .xlsx by its extension). CSV with actions or details
+    /// writes them to more files next to `path`, `NAME-actions.csv` and `NAME-details.csv`.
+    public static func write(main: Table, actions: Table?, details: Table? = nil, to path: String, timeZone: TimeZone)
+        throws -> Result
+    {
         var files = [path]
+        let tables = [main] + (actions.map { [$0] } ?? []) + (details.map { [$0] } ?? [])
         if path.lowercased().hasSuffix(".xlsx") {
-            for table in [main] + (actions.map { [$0] } ?? []) where table.rows.count >= XlsxWorkbook.maximumRow {
+            for table in tables where table.rows.count >= XlsxWorkbook.maximumRow {
                 throw StatsError.tooManyRows(path: path, rows: table.rows.count)
             }
             let book = try XlsxWorkbook(path: path, timeZone: timeZone)
-            for table in [main] + (actions.map { [$0] } ?? []) { try writeSheet(table, book: book) }
+            for table in tables { try writeSheet(table, book: book) }
             try book.close()
         } else {
             try writeCSV(main, to: path, timeZone: timeZone)
-            if let actions {
-                let url = URL(fileURLWithPath: path)
-                let second = url.deletingPathExtension().path + "-actions." + url.pathExtension
-                try writeCSV(actions, to: second, timeZone: timeZone)
-                files.append(second)
+            let url = URL(fileURLWithPath: path)
+            for (table, suffix) in [(actions, "actions"), (details, "details")] {
+                guard let table else { continue }
+                let other = url.deletingPathExtension().path + "-\(suffix)." + url.pathExtension
+                try writeCSV(table, to: other, timeZone: timeZone)
+                files.append(other)
             }
         }
-        return Result(files: files, mainRows: main.rows.count, actionRows: actions?.rows.count)
+        return Result(
+            files: files, mainRows: main.rows.count, actionRows: actions?.rows.count, detailRows: details?.rows.count)
     }
 
     /// The CSV text of a table: BOM, header, one line per row; empty values are empty fields.

@@ -80,6 +80,9 @@ public enum ReportWriter {
                 footer: footer, chartWidth: chartWidth(name, tables: tables), on: sheet, book: book)
             charts += try addCharts(name: name, placed: placed, sheet: sheet, book: book)
         }
+        if let detailAmounts = s.detailAmounts {
+            charts += try DetailAmountsSheet.write(detailAmounts, statistics: s, period: period, book: book)
+        }
         try book.close()
         return charts
     }

@@ -39,6 +39,8 @@ public struct Statistics: Sendable, Equatable {
 
     /// The template's name, else its code.
     public func templateName(_ code: String) -> String { templateNames[code] ?? code }
+    /// Detail-line amounts by a sub-field's value; nil when no detail category field is configured.
+    public var detailAmounts: [DetailCategoryAmount]? = nil
 }
 
 /// How many instances ended how; `passRate` = approved / finished.

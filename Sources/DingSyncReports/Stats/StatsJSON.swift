@@ -11,7 +11,7 @@ import Foundation
 public enum StatsJSON {
     public static func encode(_ s: Statistics) -> JSON {
         let o = s.options
-        return .object([
+        var members: [(key: String, value: JSON)] = [
             (
                 "period",
                 .object([
@@ -85,7 +85,9 @@ public enum StatsJSON {
                 ])
             ),
             ("amounts", .array(s.amounts.map(amounts)))
-        ])
+        ]
+        if let detail = s.detailAmounts { members.append((key: "detail_amounts", value: DetailAmounts.json(detail))) }
+        return .object(members)
     }
 
     static func iso(_ milliseconds: Int64, _ zone: TimeZone) -> String {

@@ -18,7 +18,9 @@ public enum StatsQuery {
         let summary = try store.statsSummary(
             from: options.from, to: options.to, processCode: template, categoryField: options.categoryField,
             now: options.now)
-        return compute(summary, store: store, options: options)
+        var statistics = compute(summary, store: store, options: options)
+        statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
+        return statistics
     }
 
     /// The statistics of one month or ISO week (optionally of one template), with the monthly trend
@@ -41,6 +43,7 @@ public enum StatsQuery {
         trendOptions.from = last.adding(months: -11).start(in: zone)
         trendOptions.to = last.end(in: zone)
         statistics.monthly = try trend(store: store, options: trendOptions)
+        statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
         return statistics
     }
 

@@ -14,7 +14,7 @@ public enum StatsTables {
             overview(s), statusMix(s), departments(s), categories(s), templates(s), monthly(s), topApplicants(s),
             efficiency(s), efficiencyByTemplate(s), approvers(s), waiting(s), slowNodes(s), revokers(s), duplicates(s),
             slowInstances(s), amounts(s), amountBuckets(s), slaCompliance(s), overdue(s), overdueByApprover(s)
-        ]
+        ] + (s.detailAmounts.map { [DetailAmounts.table($0)] } ?? [])
     }
 
     static let groupColumns = ["实例数", "已同意", "已拒绝", "已撤销", "审批中", "通过率", "申请人数", "金额合计"]

@@ -74,7 +74,9 @@ public enum AdminHelp {
               "create_time":"2025-04-01T09:00:00+08:00" or ms,
               "originator":"userid","status":"RUNNING"|"NEW"|"COMPLETED"|
               "TERMINATED"|"CANCELED","result":"agree"|"refuse",
-              "form":{"报销金额":"1.234,56"} (sets the values of those form fields)}
+              "form":{"报销金额":"1.234,56"} (sets the values of those form fields),
+              "tables":{"费用明细":[{"费用类型":"差旅费","金额（元）":"120"}]}
+              (replaces a table field's lines)}
               (defaults: RUNNING, now, a random template and originator)
           GET    /__admin/instances/ID
               one instance in both renderings (legacy and new)
@@ -86,6 +88,12 @@ public enum AdminHelp {
               {"remark":"...","result":""|"refuse"}: withdrawn by the originator
           POST   /__admin/instances/ID/remark
               {"remark":"...","userid":"..."}: an ADD_REMARK record
+          POST   /__admin/instances/ID/forward
+              {"userid":"..."} (default: another user): the running task is
+              handed over (REDIRECT_TASK record, a new RUNNING task)
+          POST   /__admin/instances/ID/form
+              {"form":{"label":"text"},"tables":{"费用明细":[{"column":"text"},…]}}:
+              edit field values; replace a table field's lines (lines removed and added)
           GET    /__admin/tables
               the base's tables with fields and row counts
           GET    /__admin/tables/TABLE/records

@@ -73,9 +73,12 @@ struct FormValue: Sendable {
     var componentType: String
     var id: String
     var name: String
+    /// The value as the new API sends it (for a table: its rows rendered the new API's way).
     var value: String
     var extValue: String?
     var bizAlias: String?
+    /// A `TableField`'s rows (reference §3.7); each family renders them its own way.
+    var table: FormTable?
 }
 
 struct RecordAttachment: Sendable {

@@ -95,7 +95,7 @@ extension DingTalkSimulator {
 
     /// `POST /__admin/instances/ID/ACTION` at `now`; returns the instance's new summary.
     ///
-    /// Actions: approve, finish, terminate, remark.
+    /// Actions: approve, finish, terminate, remark, forward, form (edit field values and table lines).
     func changeInstance(_ id: String, action: String, body: JSONValue, now: Int64) throws(AdminError) -> JSONValue {
         let (summary, change) = try lock.withLockTyped { () throws(AdminError) -> (JSONValue, InstanceChange) in
             guard let before = world.instances[id] else { throw AdminError("instance \(id) not found", status: 404) }
@@ -116,14 +116,37 @@ extension DingTalkSimulator {
                 guard !inst.isFinal else { throw AdminError("instance \(id) is already \(inst.status)", status: 409) }
                 engine.terminate(&inst, at: now, remark: remark, resultRefuse: body["result"]?.stringValue == "refuse")
                 cause = .terminated
+            case "form":
+                guard body["form"] != nil || body["tables"] != nil else {
+                    throw AdminError("give form {label: text} and/or tables {label: [{column: text}, …]}")
+                }
+                try FormEdit.apply(
+                    body, to: &inst.form, templateName: world.template(code: inst.processCode)?.name ?? "")
+                cause = .edited
             case "remark":
                 guard let remark, !remark.isEmpty else { throw AdminError("remark is required") }
                 let user = body["userid"]?.stringValue ?? inst.originatorUserId
                 guard world.users[user] != nil else { throw AdminError("unknown userid \(user)") }
                 engine.remark(&inst, at: now, user: user, text: remark)
                 cause = .remarked
+            case "forward":
+                guard !inst.isFinal else { throw AdminError("instance \(id) is already \(inst.status)", status: 409) }
+                guard let running = inst.tasks.last(where: { $0.status == "RUNNING" }) else {
+                    throw AdminError("instance \(id) has no running task to forward", status: 409)
+                }
+                let to: String
+                if let given = body["userid"]?.stringValue {
+                    guard world.users[given] != nil else { throw AdminError("unknown userid \(given)") }
+                    guard given != running.userId else { throw AdminError("the task is already \(given)'s") }
+                    to = given
+                } else {
+                    to = engine.otherUser(excluding: [running.userId, inst.originatorUserId])
+                }
+                engine.redirect(&inst, at: now, to: to)
+                cause = .forwarded
             default:
-                throw AdminError("unknown action \(action): approve, finish, terminate or remark", status: 404)
+                throw AdminError(
+                    "unknown action \(action): approve, finish, terminate, remark, forward or form", status: 404)
             }
             world.instances[id] = inst
             return (instanceSummary(inst), InstanceChange(cause: cause, before: before, after: inst, atMs: now))
@@ -136,7 +159,8 @@ extension DingTalkSimulator {
     ///
     /// Body `{"count","template","create_time","originator","status","result","node","form"}`;
     /// the default is one RUNNING instance at `now`. `form` (`{"报销金额": "1.234,56"}`) sets the
-    /// value of the generated form's fields with those labels.
+    /// value of the generated form's fields with those labels; `tables` (`{"费用明细":
+    /// [{"费用类型": "差旅费", "金额（元）": "120"}]}`) replaces a TableField's lines.
     func createInstances(_ body: JSONValue, now: Int64) throws(AdminError) -> [JSONValue] {
         let (summaries, changes) = try lock.withLockTyped { () throws(AdminError) -> ([JSONValue], [InstanceChange]) in
             try createInstancesLocked(body, now: now)
@@ -169,14 +193,6 @@ extension DingTalkSimulator {
         if let originator, world.users[originator] == nil { throw AdminError("unknown originator \(originator)") }
         let status = body["status"]?.stringValue ?? "RUNNING"
         let node = Int(body["node"]?.int64Value ?? 0)
-        var formValues: [(label: String, value: String)] = []
-        if let form = body["form"] {
-            guard case .object(let members) = form else { throw AdminError("form must be an object of label → text") }
-            for (label, value) in members {
-                guard let text = value.stringValue else { throw AdminError("form.\(label) must be text") }
-                formValues.append((label, text))
-            }
-        }
         let planned: FlowEngine.Planned
         switch status {
         case "RUNNING": planned = .running(node: node)
@@ -196,12 +212,7 @@ extension DingTalkSimulator {
             var inst = factory.make(
                 world: world, template: t, createTime: at, planned: planned, nowMs: limit + 30_000,
                 originator: originator)
-            for (label, value) in formValues {
-                guard let index = inst.form.firstIndex(where: { $0.name == label }) else {
-                    throw AdminError("template \(t.name) has no form field \(label)")
-                }
-                inst.form[index].value = value
-            }
+            try FormEdit.apply(body, to: &inst.form, templateName: t.name)
             world.insert(inst)
             created.append(instanceSummary(inst))
             changes.append(InstanceChange(cause: .created, before: nil, after: inst, atMs: now))

@@ -56,6 +56,11 @@ struct FormGenerator {
     }
 
     static func attachmentValue(_ rng: inout SplitMix64) -> String {
+        JSONValue.array(attachmentItems(&rng)).serialized()
+    }
+
+    /// One or two attachments `{"spaceId","fileName","fileSize","fileType","fileId"}`.
+    static func attachmentItems(_ rng: inout SplitMix64) -> [JSONValue] {
         let count = rng.int(1...2)
         var items: [JSONValue] = []
         for _ in 0..<count {
@@ -69,7 +74,7 @@ struct FormGenerator {
                     ("fileId", .string(String(rng.int64(10_000_000_000...99_999_999_999))))
                 ]))
         }
-        return JSONValue.array(items).serialized()
+        return items
     }
 
     /// Form values for one instance created at `createTime` by `originator`.
@@ -102,7 +107,9 @@ struct FormGenerator {
             ]
         case .expense:
             let typeIndex = rng.int(0...(Self.expenseTypes.count - 1))
-            let cents = rng.int(50...30_000) * 100 + (rng.chance(0.5) ? rng.int(0...99) : 0)
+            let costs = expenseTable(&rng, code: code, createTime: createTime)
+            let travel = travelTable(&rng, code: code, createTime: createTime)
+            let cents = costs.cents + travel.cents
             let amount: String
             switch rng.weighted([85, 6, 6, 3]) {
             case 0: amount = Self.money(cents: cents)
@@ -114,6 +121,8 @@ struct FormGenerator {
                 v(
                     "DDSelectField", "报销类别", Self.expenseTypes[typeIndex],
                     ext: Self.selectExt(Self.expenseTypes[typeIndex], typeIndex)),
+                table(&rng, code: code, name: "费用明细", costs.table),
+                table(&rng, code: code, name: "交通明细", travel.table),
                 v("MoneyField", "报销金额", amount, alias: rng.chance(0.3) ? "amount" : nil),
                 v("DDDateField", "发生日期", TimeFormat.date(createTime - rng.int64(0...10) * TimeFormat.dayMs)),
                 v("TextareaField", "报销事由", rng.pick(Self.expenseReasons)),
@@ -121,33 +130,8 @@ struct FormGenerator {
             ]
         case .purchase:
             let typeIndex = rng.int(0...(Self.purchaseTypes.count - 1))
-            var rows: [JSONValue] = []
-            var total = 0
-            for _ in 0..<rng.int(1...3) {
-                let item = rng.pick(Self.items)
-                let qty = rng.int(1...5)
-                total += item.1 * qty
-                rows.append(
-                    .object([
-                        (
-                            "rowValue",
-                            .array([
-                                .object([
-                                    ("label", "物品名称"), ("value", .string(item.0)), ("key", "TextField-K2AD4O5B"),
-                                    ("componentType", "TextField")
-                                ]),
-                                .object([
-                                    ("label", "数量"), ("value", .string(String(qty))), ("key", "NumberField-1M7WL0G6"),
-                                    ("componentType", "NumberField")
-                                ]),
-                                .object([
-                                    ("label", "单价（元）"), ("value", .string(Self.money(cents: item.1))),
-                                    ("key", "MoneyField-3PQ8ZC1D"), ("componentType", "MoneyField")
-                                ])
-                            ])
-                        )
-                    ]))
-            }
+            let purchase = purchaseTable(&rng)
+            let total = purchase.cents
             let uses = Self.purchaseUses.enumerated().filter { _ in rng.chance(0.45) }
             let chosen = uses.isEmpty ? [(0, Self.purchaseUses[0])] : uses.map { ($0.offset, $0.element) }
             let receiver = colleagues.isEmpty ? originator : rng.pick(colleagues)
@@ -160,7 +144,7 @@ struct FormGenerator {
                     ext: JSONValue.array(
                         chosen.map { .object([("label", .string($0.1)), ("key", .string("option_\($0.0)"))]) }
                     ).serialized(), style: 1),
-                v("TableField", "采购明细", JSONValue.array(rows).serialized(), style: 1),
+                table(&rng, code: code, name: "采购明细", purchase.table, style: 1),
                 v("MoneyField", "合计金额", Self.money(cents: total), style: 1),
                 v(
                     "InnerContactField", "收货人", receiver.name,

@@ -19,6 +19,10 @@ struct InstanceChange: Sendable {
         case terminated
         /// An ADD_REMARK record added (`/remark`).
         case remarked
+        /// The running task handed to another approver, a REDIRECT_TASK record (`/forward`).
+        case forwarded
+        /// Form values or table lines edited by hand (`/form`).
+        case edited
     }
 
     var cause: Cause

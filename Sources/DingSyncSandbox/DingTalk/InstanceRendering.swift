@@ -30,7 +30,7 @@ enum InstanceRendering {
                     fb.set("component_type", f.componentType)
                     fb.set("id", f.id)
                     fb.set("name", f.name)
-                    fb.set("value", f.value)
+                    fb.set("value", f.table.map { $0.value(tableId: f.id, legacy: true) } ?? f.value)
                     fb.set("ext_value", f.extValue)
                     return fb.value
                 }))

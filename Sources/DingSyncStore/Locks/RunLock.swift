@@ -31,6 +31,24 @@ extension RunLocking {
     public func acquire(now: Date, timeZone: TimeZone) throws {
         try acquire(now: now, timeZone: timeZone, wait: 0)
     }
+
+    /// Takes the lock, waiting up to `wait` seconds without blocking a thread: tries at once, then
+    /// every `poll` seconds (for async callers such as `watch`, whose connection keeps being served
+    /// meanwhile). Throws the last `LockHeldError` when the wait is over.
+    public func acquireSuspending(
+        now: Date, timeZone: TimeZone, wait: TimeInterval, poll: TimeInterval = 0.2
+    ) async throws {
+        let deadline = Date().addingTimeInterval(max(0, wait))
+        while true {
+            do {
+                try acquire(now: now, timeZone: timeZone, wait: 0)
+                return
+            } catch let held as LockHeldError {
+                guard Date() < deadline else { throw held }
+                try? await Task.sleep(nanoseconds: UInt64(poll * 1_000_000_000))
+            }
+        }
+    }
 }
 
 /// The lock file could not be opened or created.

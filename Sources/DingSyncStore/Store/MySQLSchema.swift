@@ -105,6 +105,29 @@ enum MySQLSchema {
                 """,
                 "CREATE OR REPLACE VIEW ding_process_instances AS \(SeedViews.processInstances)",
                 "CREATE OR REPLACE VIEW ding_form_component_values AS \(SeedViews.formComponentValues)"
+            ]),
+        // 3: detail lines (明细) of TableFields, SPEC 4.7, and their view for analysts.
+        SchemaStep(
+            version: 3,
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS detail_lines (
+                    detail_key \(id) NOT NULL PRIMARY KEY, instance_id \(id) NOT NULL,
+                    component_id \(id) NOT NULL, table_field TEXT NOT NULL, row_no INT NOT NULL,
+                    amount DOUBLE, line_data MEDIUMTEXT,
+                    INDEX detail_lines_instance (instance_id),
+                    CONSTRAINT detail_lines_instance FOREIGN KEY (instance_id) REFERENCES instances (instance_id) ON DELETE CASCADE
+                ) \(table)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS detail_cells (
+                    detail_key \(id) NOT NULL, position INT NOT NULL, name TEXT, value MEDIUMTEXT,
+                    PRIMARY KEY (detail_key, position),
+                    INDEX detail_cells_name (name(100)),
+                    CONSTRAINT detail_cells_line FOREIGN KEY (detail_key) REFERENCES detail_lines (detail_key) ON DELETE CASCADE
+                ) \(table)
+                """,
+                "CREATE OR REPLACE VIEW detail_lines_view AS \(SeedViews.detailLines)"
             ])
     ]
 }

@@ -60,7 +60,8 @@ struct SchemaStep: Sendable {
 /// The tables every backend shares, in the order a copy must fill them (parents first).
 enum StoreTables {
     static let copyOrder = [
-        "instances", "form_values", "operation_records", "tasks", "ledger", "pending_creates",
+        "instances", "form_values", "operation_records", "tasks", "detail_lines", "detail_cells", "ledger",
+        "pending_creates",
         "failed_instances", "users", "departments", "api_calls", "runs", "checkpoints"
     ]
 }

@@ -98,7 +98,30 @@ enum SQLiteSchema {
                 "CREATE TABLE checkpoints (process_code TEXT PRIMARY KEY, synced_until_ms INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
                 "CREATE VIEW ding_process_instances AS \(SeedViews.processInstances)",
                 "CREATE VIEW ding_form_component_values AS \(SeedViews.formComponentValues)"
-            ], backfillLocalTimes: true)
+            ], backfillLocalTimes: true),
+        // 3: detail lines (明细) of TableFields, SPEC 4.7, and their view for analysts.
+        SchemaStep(
+            version: 3,
+            statements: [
+                """
+                CREATE TABLE detail_lines (
+                    detail_key TEXT PRIMARY KEY,
+                    instance_id TEXT NOT NULL REFERENCES instances(instance_id) ON DELETE CASCADE,
+                    component_id TEXT NOT NULL, table_field TEXT NOT NULL, row_no INTEGER NOT NULL,
+                    amount REAL, line_data TEXT
+                )
+                """,
+                "CREATE INDEX detail_lines_instance ON detail_lines (instance_id)",
+                """
+                CREATE TABLE detail_cells (
+                    detail_key TEXT NOT NULL REFERENCES detail_lines(detail_key) ON DELETE CASCADE,
+                    position INTEGER NOT NULL, name TEXT, value TEXT,
+                    PRIMARY KEY (detail_key, position)
+                )
+                """,
+                "CREATE INDEX detail_cells_name ON detail_cells (name)",
+                "CREATE VIEW detail_lines_view AS \(SeedViews.detailLines)"
+            ])
     ]
 }
 
@@ -109,6 +132,14 @@ enum SeedViews {
             i.create_local AS create_time, i.finish_local AS finish_time, i.originator_user_id,
             i.originator_name AS originator_user_name, i.originator_dept_id, i.originator_dept_name
         FROM instances i
+        """
+    /// One row per detail line with its instance's template, applicant, status and times.
+    static let detailLines = """
+        SELECT d.detail_key, d.instance_id AS process_instance_id, i.business_id, i.process_code, i.title,
+            i.status_text AS status, i.originator_name AS applicant, i.originator_dept_name AS applicant_dept,
+            i.create_local AS start_time, i.finish_local AS finish_time, d.table_field, d.row_no, d.amount,
+            d.line_data
+        FROM detail_lines d JOIN instances i ON i.instance_id = d.instance_id
         """
     static let formComponentValues = """
         SELECT i.business_id, f.instance_id AS process_instance_id, f.name AS component_name, f.component_type,

@@ -4,7 +4,11 @@ import Foundation
 
 /// Which Bitable table a ledger entry belongs to.
 public enum TableKind: String, Sendable, CaseIterable {
-    case main, action
+    case main, action, detail
+
+    /// The tables whose rows belong to an instance several at a time (keyed
+    /// `instance_id#…`): rows that vanish from the instance are deleted.
+    public static let childKinds: [TableKind] = [.action, .detail]
 }
 
 /// What the ledger knows of one Bitable row.
@@ -29,17 +33,18 @@ public struct InstanceCommit: Sendable {
     public var processed: ProcessedInstance
     /// Ledger entries written for this instance in this run (created or updated rows).
     public var ledger: [(kind: TableKind, entry: LedgerEntry)]
-    /// Action keys whose rows were removed (an instance with fewer records than before).
-    public var removedActionKeys: [String]
+    /// Child-table keys whose rows were removed (an instance with fewer records or detail
+    /// lines than before).
+    public var removedKeys: [(kind: TableKind, key: String)]
 
     public init(
         detail: InstanceDetail, processed: ProcessedInstance, ledger: [(kind: TableKind, entry: LedgerEntry)],
-        removedActionKeys: [String] = []
+        removedKeys: [(kind: TableKind, key: String)] = []
     ) {
         self.detail = detail
         self.processed = processed
         self.ledger = ledger
-        self.removedActionKeys = removedActionKeys
+        self.removedKeys = removedKeys
     }
 }
 
@@ -62,14 +67,14 @@ extension StateStore {
         }
     }
 
-    /// Every ledger entry of the action table for these instances.
-    public func actionLedger(instanceIds: [String]) throws -> [String: [LedgerEntry]] {
+    /// Every ledger entry of a child table (action, detail) for these instances.
+    public func childLedger(_ kind: TableKind, instanceIds: [String]) throws -> [String: [LedgerEntry]] {
         try locked {
             var result: [String: [LedgerEntry]] = [:]
             for id in instanceIds {
                 try db.forEach(
-                    "SELECT `key`, record_id, content_hash FROM ledger WHERE kind = 'action' AND instance_id = ?",
-                    [.text(id)]
+                    "SELECT `key`, record_id, content_hash FROM ledger WHERE kind = ? AND instance_id = ?",
+                    [.text(kind.rawValue), .text(id)]
                 ) { row in
                     guard let k = row[0].string, let r = row[1].string else { return }
                     result[id, default: []].append(
@@ -171,8 +176,9 @@ extension StateStore {
                 for commit in commits {
                     try saveMirror(commit.detail, commit.processed, names: names, syncedAt: date)
                     for (kind, entry) in commit.ledger { try upsertLedger(kind, entry, at: date) }
-                    for key in commit.removedActionKeys {
-                        try db.run("DELETE FROM ledger WHERE kind = 'action' AND `key` = ?", [.text(key)])
+                    for (kind, key) in commit.removedKeys {
+                        try db.run(
+                            "DELETE FROM ledger WHERE kind = ? AND `key` = ?", [.text(kind.rawValue), .text(key)])
                     }
                     try db.run("DELETE FROM failed_instances WHERE instance_id = ?", [.text(commit.detail.instanceId)])
                 }

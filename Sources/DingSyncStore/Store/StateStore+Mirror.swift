@@ -45,6 +45,10 @@ extension StateStore {
         // the full form text, also when the Bitable cell had to be cut (CellLimit)
         let formData = FormValueRenderer.formData(detail.formValues)
         let json = (try? JSONEncoder().encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        try db.run(
+            "DELETE FROM detail_cells WHERE detail_key IN (SELECT detail_key FROM detail_lines WHERE instance_id = ?)",
+            [.text(detail.instanceId)])
+        try db.run("DELETE FROM detail_lines WHERE instance_id = ?", [.text(detail.instanceId)])
         try db.run("DELETE FROM instances WHERE instance_id = ?", [.text(detail.instanceId)])
         try db.run(
             """
@@ -95,6 +99,24 @@ extension StateStore {
                     .text(record.remark),
                     SQLValue(record.showName), SQLValue(record.activityId)
                 ])
+        }
+        for line in processed.detailLines {
+            try db.run(
+                """
+                INSERT INTO detail_lines (detail_key, instance_id, component_id, table_field, row_no, amount, line_data)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(line.key), .text(detail.instanceId), .text(line.componentId), .text(line.tableField),
+                    SQLValue(line.row),
+                    line.amount.map { SQLValue.real(NSDecimalNumber(decimal: $0).doubleValue) } ?? .null,
+                    .text(line.lineData)
+                ])
+            for (position, cell) in line.cells.enumerated() {
+                try db.run(
+                    "INSERT INTO detail_cells (detail_key, position, name, value) VALUES (?, ?, ?, ?)",
+                    [.text(line.key), SQLValue(position), .text(cell.name), .text(cell.value)])
+            }
         }
         for (position, task) in detail.tasks.enumerated() {
             try db.run(

@@ -193,7 +193,8 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
         let found = issues(minimalConfig + "\n  field_names: {titel: 标题}\n")
         #expect(
             found.first?.contains(
-                "feishu.field_names.titel: not a field of the main or action table — did you mean title?") == true)
+                "feishu.field_names.titel: not a field of the main, action or detail table — did you mean title?")
+                == true)
         #expect(issues(minimalConfig + "\n  field_names: {title: 标题, applicant: 申请人}\n").isEmpty)
     }
 

@@ -27,60 +27,77 @@ import Testing
     // MARK: action-row carry
 
     @Test func actionRowsGoOutInWholeBatchesAcrossChunks() {
-        var carry = ActionCarry()
+        var carry = ChildRowCarry()
         // chunk 1: instance a with 3 rows, b with 2 → 5 rows, batch 4: one batch now, one row carried
-        carry.add(
-            creates: [action("a", 1), action("a", 2), action("a", 3), action("b", 1), action("b", 2)], updates: [],
-            waiting: [commit("a"), commit("b")], names: nil)
-        let first = carry.nextWrite(batchSize: 4, final: false)
+        carry.queue(
+            .action, creates: [action("a", 1), action("a", 2), action("a", 3), action("b", 1), action("b", 2)],
+            updates: [])
+        carry.add(waiting: [commit("a"), commit("b")], names: nil)
+        let first = carry.nextWrite(.action, batchSize: 4, final: false)
         #expect(first.create.map(\.key) == ["a#1", "a#2", "a#3", "b#1"])
-        carry.written(first)
+        carry.written(.action, first)
         #expect(carry.takeReady().map(\.detail.instanceId) == ["a"], "a's rows are all written; b waits for b#2")
         // chunk 2: c with 3 rows → 4 waiting: one whole batch
-        carry.add(
-            creates: [action("c", 1), action("c", 2), action("c", 3)], updates: [], waiting: [commit("c")], names: nil)
-        let second = carry.nextWrite(batchSize: 4, final: false)
+        carry.queue(.action, creates: [action("c", 1), action("c", 2), action("c", 3)], updates: [])
+        carry.add(waiting: [commit("c")], names: nil)
+        let second = carry.nextWrite(.action, batchSize: 4, final: false)
         #expect(second.create.map(\.key) == ["b#2", "c#1", "c#2", "c#3"])
-        carry.written(second)
+        carry.written(.action, second)
         #expect(carry.takeReady().map(\.detail.instanceId) == ["b", "c"])
-        #expect(carry.nextWrite(batchSize: 4, final: true).writes == 0)
+        #expect(carry.nextWrite(.action, batchSize: 4, final: true).writes == 0)
     }
 
     @Test func theFinalFlushWritesWhatIsLeftAndAnInstanceWithoutRowsIsReadyAtOnce() {
-        var carry = ActionCarry()
-        carry.add(creates: [action("a", 1)], updates: [], waiting: [commit("a"), commit("x")], names: nil)
-        #expect(carry.nextWrite(batchSize: 500, final: false).writes == 0, "no whole batch yet")
+        var carry = ChildRowCarry()
+        carry.queue(.action, creates: [action("a", 1)], updates: [])
+        carry.add(waiting: [commit("a"), commit("x")], names: nil)
+        #expect(carry.nextWrite(.action, batchSize: 500, final: false).writes == 0, "no whole batch yet")
         #expect(carry.takeReady().map(\.detail.instanceId) == ["x"], "an instance with no action row waits for nothing")
-        let last = carry.nextWrite(batchSize: 500, final: true)
+        let last = carry.nextWrite(.action, batchSize: 500, final: true)
         #expect(last.create.map(\.key) == ["a#1"])
-        carry.written(last)
+        carry.written(.action, last)
         #expect(carry.takeReady().map(\.detail.instanceId) == ["a"])
         #expect(carry.waiting.isEmpty)
     }
 
     @Test func anInstanceWhoseRowWasRefusedIsDroppedNotCommitted() {
-        var carry = ActionCarry()
-        carry.add(
-            creates: [action("a", 1), action("b", 1)], updates: [], waiting: [commit("a"), commit("b")], names: nil)
-        let all = carry.nextWrite(batchSize: 10, final: true)
-        carry.written(all)
+        var carry = ChildRowCarry()
+        carry.queue(.action, creates: [action("a", 1), action("b", 1)], updates: [])
+        carry.add(waiting: [commit("a"), commit("b")], names: nil)
+        let all = carry.nextWrite(.action, batchSize: 10, final: true)
+        carry.written(.action, all)
         #expect(carry.drop(["b"]).map(\.detail.instanceId) == ["b"])
         #expect(carry.takeReady().map(\.detail.instanceId) == ["a"])
     }
 
     @Test func updatesAreCarriedLikeCreatesAndNamesMerge() {
-        var carry = ActionCarry()
+        var carry = ChildRowCarry()
         let entry = LedgerEntry(key: "a#1", instanceId: "a", recordId: "rec1", contentHash: "h")
+        carry.queue(.action, creates: [], updates: [(entry, action("a", 1))])
         carry.add(
-            creates: [], updates: [(entry, action("a", 1))], waiting: [commit("a")],
+            waiting: [commit("a")],
             names: NameLookup(users: ["u1": "王"]))
-        carry.add(creates: [], updates: [], waiting: [], names: NameLookup(users: ["u2": "李"]))
+        carry.queue(.action, creates: [], updates: [])
+        carry.add(waiting: [], names: NameLookup(users: ["u2": "李"]))
         #expect(carry.names.users == ["u1": "王", "u2": "李"])
         #expect(carry.takeReady().isEmpty, "a waits for its update")
-        let diff = carry.nextWrite(batchSize: 1, final: false)
+        let diff = carry.nextWrite(.action, batchSize: 1, final: false)
         #expect(diff.update.map(\.entry.recordId) == ["rec1"])
-        carry.written(diff)
+        carry.written(.action, diff)
         #expect(carry.takeReady().count == 1)
+    }
+
+    @Test func anInstanceWaitsForItsRowsInEveryChildTable() {
+        var carry = ChildRowCarry()
+        carry.queue(.action, creates: [action("a", 1)], updates: [])
+        carry.queue(.detail, creates: [action("a", 9), action("b", 9)], updates: [])
+        carry.add(waiting: [commit("a"), commit("b")], names: nil)
+        let actions = carry.nextWrite(.action, batchSize: 10, final: true)
+        carry.written(.action, actions)
+        #expect(carry.takeReady().isEmpty, "a and b still have detail lines to write")
+        #expect(carry.nextWrite(.detail, batchSize: 2, final: false).create.map(\.key) == ["a#9", "b#9"])
+        carry.written(.detail, carry.nextWrite(.detail, batchSize: 2, final: false))
+        #expect(carry.takeReady().map(\.detail.instanceId) == ["a", "b"])
     }
 
     // MARK: re-check plan

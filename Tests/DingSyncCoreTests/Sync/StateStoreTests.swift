@@ -71,9 +71,38 @@ import Testing
             VALUES ('i1', 'PROC-A', 'B1', '报销', 'COMPLETED', 'agree', 1743470123000, 1743473723000, 1, '{}', 0)
             """)
         let store = try StateStore(path: path, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
-        #expect(try store.storedVersion() == 2)
+        #expect(try store.storedVersion() == StateStore.schemaVersion)
         let row = try store.db.query("SELECT process_instance_id, create_time, finish_time FROM ding_process_instances")
         #expect(row == [["i1", "2025-04-01 09:15:23", "2025-04-01 10:15:23"]])
+        #expect(try store.db.query("SELECT COUNT(*) FROM detail_lines_view") == [[0]])
+    }
+
+    /// Detail lines are mirrored with their cells, replaced when the instance is saved again,
+    /// and readable through `detail_lines_view`.
+    @Test(arguments: TestBackend.all) func detailLinesAreMirroredAndReplaced(_ backend: TestBackend) throws {
+        let store = try backend.makeStore()
+        var detail = try Fixture.new("new_expense_tables", id: "D1")
+        let processor = DataProcessor()
+        func save() throws {
+            let processed = processor.process(detail, names: Fixture.names, syncedAt: Fixture.syncedAt)
+            try store.commit(
+                [InstanceCommit(detail: detail, processed: processed, ledger: [])], names: Fixture.names,
+                at: Fixture.syncedAt)
+        }
+        try save()
+        #expect(try store.db.query("SELECT COUNT(*) FROM detail_lines WHERE instance_id = 'D1'") == [[4]])
+        let view = try store.db.query(
+            "SELECT table_field, row_no, amount, applicant FROM detail_lines_view WHERE process_instance_id = 'D1' ORDER BY detail_key"
+        )
+        #expect(view.first == [.text("报销明细"), .integer(1), .real(3000), .text("张伟")])
+        #expect(
+            try store.db.query(
+                "SELECT value FROM detail_cells WHERE detail_key = 'D1#TableField_1YRZ7MUNX4JK0#1' AND name = '费用类型'")
+                == [["差旅"]])
+        detail.formValues.removeFirst()  // the 报销明细 table is gone
+        try save()
+        #expect(try store.db.query("SELECT COUNT(*) FROM detail_lines WHERE instance_id = 'D1'") == [[2]])
+        #expect(try store.db.query("SELECT COUNT(*) FROM detail_cells") == [[6]])
     }
 
     @Test(arguments: TestBackend.all) func unicodeSurvives(_ backend: TestBackend) throws {
