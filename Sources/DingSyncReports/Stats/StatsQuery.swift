@@ -18,7 +18,7 @@ public enum StatsQuery {
         let summary = try store.statsSummary(
             from: options.from, to: options.to, processCode: template, categoryField: options.categoryField,
             now: options.now)
-        var statistics = compute(summary, store: store, options: options)
+        var statistics = try compute(summary, store: store, options: options)
         statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
         return statistics
     }
@@ -37,7 +37,7 @@ public enum StatsQuery {
         let summary = try store.statsSummary(
             from: options.from, to: options.to, processCode: template, categoryField: options.categoryField,
             now: options.now)
-        var statistics = compute(summary, store: store, options: options)
+        var statistics = try compute(summary, store: store, options: options)
         let last = period.trendMonth(in: zone)
         var trendOptions = options
         trendOptions.from = last.adding(months: -11).start(in: zone)
@@ -57,12 +57,12 @@ public enum StatsQuery {
     static func compute(
         _ summary: (instances: [StatsInstance], tasks: TaskAggregate, tallies: [ActionTally]), store: StateStore,
         options: StatsOptions
-    ) -> Statistics {
-        let names = (try? StatsEngine.templateNames(titles: store.templateTitleCounts())) ?? [:]
-        let open = try? store.openStatsDataset(processCode: options.template)
+    ) throws -> Statistics {
+        let names = StatsEngine.templateNames(titles: try store.templateTitleCounts())
+        let open = try store.openStatsDataset(processCode: options.template)
         return StatsEngine.compute(
             instances: summary.instances, tasks: summary.tasks, tallies: summary.tallies, options: options,
-            names: names, open: open.map { ($0.instances, TaskAggregate($0, now: options.now)) })
+            names: names, open: (open.instances, TaskAggregate(open, now: options.now)))
     }
 
     /// The monthly trend over `options.from...options.to`, streamed from the mirror (no list of instances).
