@@ -19,7 +19,9 @@ struct SandboxCommand: AsyncParsableCommand {
             (/open-apis/auth/v3/tenant_access_token/internal; Bitable tables,
             fields (list, create, update, delete) and records: search, list,
             get, create, update, delete,
-            batch_create|update|delete|get; the bot /open-apis/bot/v2/hook/TOKEN),
+            batch_create|update|delete|get, views (list, create, get, patch,
+            delete: .../tables/TABLE/views[/VIEW]); the bot
+            /open-apis/bot/v2/hook/TOKEN),
             DingTalk Stream mode (POST /v1.0/gateway/connections/open, then the
             WebSocket GET /connect?ticket=...: approval events for every
             instance change, see STREAM below) and the admin API below.

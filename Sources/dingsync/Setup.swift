@@ -10,13 +10,15 @@ import DingSyncStore
 extension DingSync {
     struct Setup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create or verify the Bitable tables and fields.",
+            abstract: "Create or verify the Bitable tables, fields and views.",
             discussion: """
                 Creates the main and action tables (审批实例表, 审批动作表) with every field of SPEC section 4 in \
                 feishu.app_token when they are missing, and prints their ids for feishu.tables; with --details \
                 (or when feishu.tables.detail or a detail_fields mapping is set) also the detail-line table \
                 审批明细表 (SPEC 4.7), with one column per mapping.detail_fields entry; adds missing \
-                fields to existing tables; reports fields of the wrong type without touching data. Safe to run \
+                fields to existing tables; reports fields of the wrong type without touching data. Creates the \
+                views 审批中, 已超时, 按状态 and 时间线 on the main table when no view of that name exists (an \
+                existing view is never changed) and prints what to finish by hand in Bitable. Safe to run \
                 again. Exit 0 when the schema is complete, 2 when a field has the wrong type or the base is unreachable.
 
                 Example: dingsync setup --config /etc/dingsync/config.yaml
@@ -42,6 +44,7 @@ extension DingSync {
             }
             for line in report.lines { print(line) }
             for problem in report.problems { print("problem: \(problem)") }
+            for line in report.clickLines { print("to finish in Bitable: \(line)") }
             print(
                 """
 

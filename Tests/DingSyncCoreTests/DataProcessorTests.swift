@@ -43,7 +43,10 @@ struct DataProcessorMainRowTests {
                 .datetime(1_743_476_567_000),
                 .text("张伟"),
                 .text("请假类型: 年假\n开始日期: 2025-04-07\n请假事由: 家中有事\n备注: "),
-                .datetime(1_744_704_000_000)
+                .datetime(1_744_704_000_000),
+                .text("PROC-LEAVE"),
+                .empty,
+                .empty
             ])
         #expect(output.warnings == [])
     }

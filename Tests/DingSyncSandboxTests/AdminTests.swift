@@ -196,8 +196,9 @@ struct AdminTests {
             #expect(help.text.contains("/__admin/faults"))
             #expect(help.text.contains("/__admin/stream/drop") && help.text.contains("/v1.0/gateway/connections/open"))
             let endpoints = try await h.client.admin("GET", "endpoints")["endpoints"]?.arrayValue ?? []
-            #expect(endpoints.count == 31)
+            #expect(endpoints.count == 36)
             #expect(endpoints.contains("dingtalk.v1.gateway.connections.open"))
+            #expect(endpoints.contains("feishu.views.patch"))
             let info = try await h.client.admin("GET", "info")
             #expect(info.at("feishu.app_token")?.stringValue == h.sandbox.appToken)
             #expect(info.at("webhook.secret")?.stringValue == h.sandbox.webhookSecret)

@@ -116,10 +116,14 @@ struct FeishuSchemaAndBotTests {
                 uniqueKeysWithValues: (fields.json.at("data.items")?.arrayValue ?? []).map {
                     ($0["field_name"]?.stringValue ?? "", $0["type"]?.int64Value ?? 0)
                 })
-            #expect(byName.count == 17)
+            #expect(byName.count == 20)
             #expect(
                 byName["instance_id"] == 1 && byName["amount"] == 2 && byName["synced_at"] == 5
                     && byName["duration_hours"] == 2)
+            // as `setup` makes a new table: status and template_name single selects, the SLA dates datetimes
+            #expect(
+                byName["status"] == 3 && byName["template_name"] == 3 && byName["node_since"] == 5
+                    && byName["sla_due"] == 5)
             let action = try #require(h.sandbox.actionTableId)
             let actionFields = try await h.feishu(
                 "GET", "\(h.tablesPath)/\(action)/fields", query: [("page_size", "100")], token: token)
@@ -129,7 +133,7 @@ struct FeishuSchemaAndBotTests {
             )
             let paged = try await h.feishu("GET", "\(h.tablesPath)/\(main)/fields", token: token)
             #expect(paged.json.at("data.has_more")?.boolValue == false)
-            #expect(paged.json.at("data.items")?.arrayValue?.count == 17)
+            #expect(paged.json.at("data.items")?.arrayValue?.count == 20)
         }
     }
 

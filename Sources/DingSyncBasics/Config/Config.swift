@@ -9,6 +9,7 @@ public struct Config: Sendable, Equatable {
     public var feishu = FeishuConfig()
     public var sync = SyncConfig()
     public var mapping = MappingConfig()
+    public var sla = SLAConfig()
     public var stream = StreamConfig()
     public var notification = NotificationConfig()
     public var logging = LoggingConfig()
@@ -158,6 +159,29 @@ extension MappingConfig {
     /// The amount fields of `code`'s instances: the template's list, else the global one.
     public func amountFields(for code: String) -> [String] {
         templates[code]?.amountFields ?? amountFields
+    }
+}
+
+/// Service levels (the `sla` section, SPEC section 8); read through ``SLAPolicy``.
+public struct SLAConfig: Sendable, Equatable {
+    /// The largest number of hours a key accepts (10 years).
+    public static let maxHours = 87_600
+    /// An instance should be final this many hours after its creation (0 = no SLA).
+    public var hours = 0
+    /// … and wait at most this many hours at one node (0 = no limit).
+    public var nodeHours = 0
+    /// Per process code, replacing the keys above for that template's instances.
+    public var templates: [String: SLATemplateConfig] = [:]
+    public init() {}
+}
+
+/// One entry of `sla.templates`: a key left out falls back to the global one; 0 means none.
+public struct SLATemplateConfig: Sendable, Equatable {
+    public var hours: Int?
+    public var nodeHours: Int?
+    public init(hours: Int? = nil, nodeHours: Int? = nil) {
+        self.hours = hours
+        self.nodeHours = nodeHours
     }
 }
 

@@ -147,6 +147,34 @@ final class ConfigReader {
         return result
     }
 
+    /// `sla.templates`: process code → `{hours, node_hours}` (unknown keys inside reported).
+    func slaTemplates(_ node: YAMLNode?, path: String) -> [String: SLATemplateConfig]? {
+        guard let node, !node.isNull else { return nil }
+        guard case .mapping(let pairs, _) = node else {
+            report(
+                "\(path) must be a mapping like {PROC-X: {hours: 24, node_hours: 8}}, got \(node.kindDescription)",
+                at: node.mark)
+            return nil
+        }
+        var result: [String: SLATemplateConfig] = [:]
+        for pair in pairs {
+            let full = "\(path).\(pair.key)"
+            locations[full] = pair.value.mark
+            guard case .mapping = pair.value else {
+                report(
+                    "\(full) must be a mapping like {hours: 24, node_hours: 8}, got \(pair.value.kindDescription)",
+                    at: pair.value.mark)
+                continue
+            }
+            let keys = entries(pair.value, path: full, known: ["hours", "node_hours"])
+            let range = 0...SLAConfig.maxHours
+            result[pair.key] = SLATemplateConfig(
+                hours: int(keys["hours"], path: "\(full).hours", range: range),
+                nodeHours: int(keys["node_hours"], path: "\(full).node_hours", range: range))
+        }
+        return result
+    }
+
     /// Expands `${VAR}` references from the environment; unset variables expand to "" and are remembered.
     private func expand(_ raw: String, path: String) -> String {
         guard raw.contains("${") else {

@@ -6,8 +6,7 @@
 /// A declarative table rather than a reader recording the keys it is asked for: unknown-key
 /// detection needs a section's keys before reading it, even for sections absent from the file,
 /// and a secret's place in `Config` and its variable have to be written somewhere anyway.
-/// Keys SPEC lists that nothing reads yet (`sla`) are absent, so they are reported as unknown
-/// until the feature reading them adds them here.
+/// Every key SPEC lists is here; a key that is not is reported as unknown, with the closest known one.
 enum ConfigSchema {
     static let root: [ConfigKey] = [
         .section(
@@ -67,6 +66,13 @@ enum ConfigSchema {
                 .stringMap("actions", \.mapping.actions),
                 .stringMap("detail_fields", \.mapping.detailFields),
                 .key("templates", \.mapping.templates) { $0.templateMappings($1, path: $2) }
+            ]),
+        .section(
+            "sla",
+            [
+                .int("hours", \.sla.hours, 0...SLAConfig.maxHours),
+                .int("node_hours", \.sla.nodeHours, 0...SLAConfig.maxHours),
+                .key("templates", \.sla.templates) { $0.slaTemplates($1, path: $2) }
             ]),
         .section(
             "stream",
@@ -162,7 +168,8 @@ enum ConfigSchema {
     static let mainFields = [
         "instance_id", "business_id", "template_code", "title", "status", "applicant",
         "applicant_dept", "amount", "start_time", "end_time", "duration_hours", "current_node",
-        "last_action", "last_action_time", "approver_chain", "form_data", "synced_at"
+        "last_action", "last_action_time", "approver_chain", "form_data", "synced_at", "template_name", "node_since",
+        "sla_due"
     ]
     static let actionFields = [
         "action_key", "instance_id", "seq", "node_name", "approver", "action",

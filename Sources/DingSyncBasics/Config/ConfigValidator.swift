@@ -141,6 +141,15 @@ enum ConfigValidator {
                     at: mark("database.charset"))
             }
         }
+        let codes = c.dingtalk.processCodes.filter { !$0.isEmpty }
+        if !codes.isEmpty {
+            for code in c.sla.templates.keys.sorted() where !codes.contains(code) {
+                let near = StringDistance.closest(to: code, in: codes).map { " — did you mean \($0)?" } ?? ""
+                warnings.append(
+                    "sla.templates.\(code) is not one of dingtalk.process_codes (\(codes.joined(separator: ", "))), so its service level applies to no instance\(near)"
+                )
+            }
+        }
         if c.dingtalk.qps > 20 {
             warnings.append(
                 "dingtalk.qps is \(c.dingtalk.qps): the standard edition allows 20 calls/s per API; above that DingTalk throttles (90018)"

@@ -42,7 +42,7 @@ extension FeishuClient {
         let body: JSON = [
             "table": [
                 "name": .string(name), "default_view_name": "全部",
-                "fields": .array(fields.map { ["field_name": .string($0.name), "type": .number($0.type)] })
+                "fields": .array(fields.map(\.json))
             ]
         ]
         let data = try await call(
@@ -62,7 +62,7 @@ extension FeishuClient {
                 "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/fields", api: "fields/create",
                 limit: .schema,
                 table: table, query: [URLQueryItem(name: "client_token", value: self.makeClientToken())],
-                body: ["field_name": .string(spec.name), "type": .number(spec.type)])
+                body: spec.json)
         }
         return data.child("field")?.string("field_id") ?? ""
     }

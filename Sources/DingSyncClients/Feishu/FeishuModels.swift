@@ -18,16 +18,28 @@ public struct FeishuField: Sendable, Equatable {
     }
 }
 
-/// A field to create: name and type.
+/// A field to create: name, type and, for a select, its options.
 public struct FeishuFieldSpec: Sendable, Equatable {
     public var name: String
     public var type: Int
-    public init(name: String, type: Int) {
+    /// Option names of a single or multi select, in order (empty: none).
+    public var options: [String]
+    public init(name: String, type: Int, options: [String] = []) {
         self.name = name
         self.type = type
+        self.options = options
     }
 
-    public static let text = 1, number = 2, datetime = 5
+    public static let text = 1, number = 2, singleSelect = 3, datetime = 5
+
+    /// The `{field_name, type, property?}` body of a create call.
+    var json: JSON {
+        var body: JSON = ["field_name": .string(name), "type": .number(type)]
+        if !options.isEmpty {
+            body["property"] = ["options": .array(options.map { ["name": .string($0)] })]
+        }
+        return body
+    }
 }
 
 public struct FeishuTable: Sendable, Equatable {

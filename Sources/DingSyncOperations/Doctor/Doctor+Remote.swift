@@ -171,14 +171,20 @@ extension Doctor {
                 let fields = try await feishu.listFields(table: table.id)
                 let problems = SchemaCheck.problems(
                     table: table.id, label: table.label, required: table.columns, actual: fields)
+                let missing = SchemaCheck.missingOptional(table.columns, actual: fields)
                 checks.append(
-                    problems.isEmpty
-                        ? .ok(name, "\(found.name) (\(table.id)): all \(table.columns.count) fields as required")
-                        : .fail(
-                            name, problems.joined(separator: "; "),
-                            fix:
-                                "run `dingsync setup` to add missing fields; change a field of the wrong type by hand in Bitable"
-                        ))
+                    problems.isEmpty && !missing.isEmpty
+                        ? .warn(
+                            name,
+                            SchemaCheck.optionalWarning(table: table.id, label: table.label, missing: missing),
+                            fix: "run `dingsync setup` to add the new fields and views")
+                        : problems.isEmpty
+                            ? .ok(name, "\(found.name) (\(table.id)): all \(table.columns.count) fields as required")
+                            : .fail(
+                                name, problems.joined(separator: "; "),
+                                fix:
+                                    "run `dingsync setup` to add missing fields; change a field of the wrong type by hand in Bitable"
+                            ))
             } catch {
                 checks.append(.from(error, name: name, fallbackFix: "add the app to the base with edit permission"))
             }

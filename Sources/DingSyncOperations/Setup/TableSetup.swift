@@ -15,9 +15,11 @@ public struct SetupReport: Sendable, Equatable {
     public var actionTable = ""
     /// Empty when no detail table was asked for.
     public var detailTable = ""
-    /// Fields of the wrong type (not touched).
+    /// Fields of the wrong type (not touched), views that could not be completed.
     public var problems: [String] = []
     public var created = 0
+    /// What the views API cannot set and the operator finishes in Bitable: one line per view created.
+    public var clickLines: [String] = []
 
     public var exitStatus: ExitStatus { problems.isEmpty ? .success : .failed }
 }
@@ -53,10 +55,15 @@ public struct TableSetup: Sendable {
         let naming = FieldNaming(config.feishu.fieldNames)
         let processor = DataProcessor(options: ProcessorOptions(mapping: config.mapping))
         let extra = processor.formColumns.columns
+        let status = StatusMapping(overrides: config.mapping.status)
         let tables = try await feishu.listTables()
         report.mainTable = try await ensure(
             label: "main", configured: config.feishu.tables.main, name: Self.mainName,
-            columns: SchemaCheck.mainColumns(naming: naming, extraColumns: extra), tables: tables, &report)
+            columns: SchemaCheck.mainColumns(naming: naming, extraColumns: extra, statusOptions: status.optionNames),
+            tables: tables, &report)
+        let mainTable = report.mainTable
+        try await ViewSetup(feishu: feishu, naming: naming, runningStatus: status.runningText).run(
+            table: mainTable, &report)
         report.actionTable = try await ensure(
             label: "action", configured: config.feishu.tables.action, name: Self.actionName,
             columns: SchemaCheck.actionColumns(naming: naming), tables: tables, &report)
@@ -84,8 +91,7 @@ public struct TableSetup: Sendable {
                 kind: .fatal, scope: .run)
         }
         guard let table = existing else {
-            let id = try await feishu.createTable(
-                name: name, fields: columns.map { FeishuFieldSpec(name: $0.column, type: $0.type) })
+            let id = try await feishu.createTable(name: name, fields: columns.map(\.spec))
             report.created += 1
             report.lines.append("created \(label) table \(name) (\(id)) with \(columns.count) fields")
             return id
@@ -95,15 +101,14 @@ public struct TableSetup: Sendable {
         var added = 0
         for column in columns {
             if let field = byName[column.column] {
-                if field.type != column.type {
+                if !column.accepted.contains(field.type) {
                     report.problems.append(
-                        "\(label) table \(table.tableId): field \"\(column.column)\" is \(SchemaCheck.typeName(field.type)), needs \(SchemaCheck.typeName(column.type)) — change its type in Bitable (setup does not touch data)"
+                        "\(label) table \(table.tableId): field \"\(column.column)\" is \(SchemaCheck.typeName(field.type)), needs \(SchemaCheck.typeNames(column)) — change its type in Bitable (setup does not touch data)"
                     )
                 }
                 continue
             }
-            _ = try await feishu.createField(
-                table: table.tableId, spec: FeishuFieldSpec(name: column.column, type: column.type))
+            _ = try await feishu.createField(table: table.tableId, spec: column.spec)
             report.lines.append(
                 "added field \"\(column.column)\" (\(SchemaCheck.typeName(column.type))) to \(label) table \(table.tableId)"
             )

@@ -126,7 +126,10 @@ public final class SyncPipeline: @unchecked Sendable {
                     "\(code) \(TimeText.format(slice.start, zone)) … \(TimeText.format(slice.end, zone))")
             }
         }
-        try await checkSchema()
+        if let warning = try await checkSchema() {
+            logger.warning("\(warning)")
+            summary.warnings.append(warning)
+        }
         if !request.dryRun {
             summary.repairs += try await instances.recoverPendingCreates()
             try await instances.checkUnknownRows()
@@ -301,17 +304,15 @@ public final class SyncPipeline: @unchecked Sendable {
         }
     }
 
-    /// Fails with every schema problem at once, before anything is written.
-    func checkSchema() async throws {
+    /// Fails with every schema problem at once, before anything is written; returns the warning
+    /// for optional main-table fields the table lacks (left out of the rows), if any.
+    func checkSchema() async throws -> String? {
         var problems: [String] = []
         let naming = instances.naming
         let mainTable = instances.mainTable
         let main = try await feishu.listFields(table: mainTable)
         problems += SchemaCheck.problems(
-            table: mainTable, label: "main",
-            required: SchemaCheck.mainColumns(
-                naming: naming,
-                extraColumns: instances.processor.formColumns.columns), actual: main)
+            table: mainTable, label: "main", required: instances.mainColumns, actual: main)
         if let actionTable = instances.actionTable {
             let action = try await feishu.listFields(table: actionTable)
             problems += SchemaCheck.problems(
@@ -327,5 +328,6 @@ public final class SyncPipeline: @unchecked Sendable {
                 actual: detail)
         }
         if !problems.isEmpty { throw SchemaError(problems: problems) }
+        return instances.noteMainFields(main)
     }
 }

@@ -9,7 +9,29 @@ public enum SchemaCheck {
     public struct Column: Sendable, Equatable {
         public var canonical: String
         public var column: String
+        /// The type `setup` creates.
         public var type: Int
+        /// The types an existing field may have (a single select is written by name, so text serves too).
+        public var accepted: Set<Int>
+        /// New in this version (SPEC 4.1): a table without it still syncs, with a warning.
+        public var isOptional = false
+        /// The options `setup` gives a new single-select field.
+        public var options: [String] = []
+
+        public init(
+            canonical: String, column: String, type: Int, accepted: Set<Int>? = nil, isOptional: Bool = false,
+            options: [String] = []
+        ) {
+            self.canonical = canonical
+            self.column = column
+            self.type = type
+            self.accepted = accepted ?? [type]
+            self.isOptional = isOptional
+            self.options = options
+        }
+
+        /// The field to create for this column.
+        public var spec: FeishuFieldSpec { FeishuFieldSpec(name: column, type: type, options: options) }
     }
 
     public static func feishuType(_ kind: BitableColumnKind) -> Int {
@@ -17,6 +39,7 @@ public enum SchemaCheck {
         case .text: return FeishuFieldSpec.text
         case .number: return FeishuFieldSpec.number
         case .datetime: return FeishuFieldSpec.datetime
+        case .singleSelect: return FeishuFieldSpec.singleSelect
         }
     }
 
@@ -34,9 +57,16 @@ public enum SchemaCheck {
         }
     }
 
-    public static func mainColumns(naming: FieldNaming, extraColumns: [String]) -> [Column] {
+    /// The main table's columns; `statusOptions` are the options of a new `status` field (one
+    /// per status of SPEC 4.3, see ``StatusMapping/optionNames``).
+    public static func mainColumns(naming: FieldNaming, extraColumns: [String], statusOptions: [String] = [])
+        -> [Column]
+    {
         MainTableColumn.allCases.map {
-            Column(canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind))
+            Column(
+                canonical: $0.rawValue, column: naming.column($0.rawValue), type: feishuType($0.kind),
+                accepted: Set($0.acceptedKinds.map(feishuType)), isOptional: MainTableColumn.optional.contains($0),
+                options: $0 == .status ? statusOptions : [])
         }
             + extraColumns.sorted().map { Column(canonical: $0, column: naming.column($0), type: FeishuFieldSpec.text) }
     }
@@ -61,18 +91,38 @@ public enum SchemaCheck {
         let byName = Dictionary(actual.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for column in required {
             guard let field = byName[column.column] else {
+                if column.isOptional { continue }
                 problems.append(
                     "\(label) table \(table): field \"\(column.column)\" is missing (\(typeName(column.type)))")
                 continue
             }
             // A text column may also be the primary field; numbers and datetimes must match.
-            if field.type != column.type {
+            if !column.accepted.contains(field.type) {
                 problems.append(
-                    "\(label) table \(table): field \"\(column.column)\" is \(typeName(field.type)), needs \(typeName(column.type))"
+                    "\(label) table \(table): field \"\(column.column)\" is \(typeName(field.type)), needs \(typeNames(column))"
                 )
             }
         }
         return problems
+    }
+
+    /// "single select or text" for a column that accepts both.
+    public static func typeNames(_ column: Column) -> String {
+        ([column.type] + column.accepted.subtracting([column.type]).sorted()).map(typeName).joined(separator: " or ")
+    }
+
+    /// The optional columns (``Column/isOptional``) missing from `actual`.
+    public static func missingOptional(_ columns: [Column], actual: [FeishuField]) -> [Column] {
+        let names = Set(actual.map(\.name))
+        return columns.filter { $0.isOptional && !names.contains($0.column) }
+    }
+
+    /// The warning for a table that lacks optional columns: what happens, and what to do.
+    public static func optionalWarning(table: String, label: String, missing: [Column]) -> String {
+        "\(label) table \(table) has no field \(missing.map { "\"\($0.column)\"" }.joined(separator: ", ")) "
+            + "(new in this version): rows are written without \(missing.count == 1 ? "it" : "them"); "
+            + "run `dingsync setup` to add \(missing.count == 1 ? "it" : "them") "
+            + "(the next run then rewrites every row once to fill \(missing.count == 1 ? "it" : "them"))"
     }
 }
 

@@ -39,9 +39,11 @@ extension InstanceSync {
         // must not be "restored" to the user id the old cache had)
         let cached = try store.names()
         let learnt = await dingtalk.learntNames()
+        let templates = try store.templateNames()
         let names = NameLookup(
             users: cached.users.merging(learnt.users) { $1 },
-            departments: cached.departments.merging(learnt.departments) { $1 })
+            departments: cached.departments.merging(learnt.departments) { $1 }, templates: templates)
+        let omitted = try await omittedMainColumns()
         var counts = SyncCounts()
         var unknown: [TableKind: Int] = [:]
         for kind in TableKind.allCases {
@@ -54,7 +56,7 @@ extension InstanceSync {
             ) { entry in
                 if expectedCache[entry.instanceId] == nil {
                     guard let detail = try store.mirroredDetail(entry.instanceId) else { return nil }
-                    let p = processor.process(detail, names: names, syncedAt: now)
+                    let p = shaped(processor.process(detail, names: names, syncedAt: now), omitting: omitted)
                     expectedCache[entry.instanceId] = Dictionary(
                         p.rows(kind).map { ($0.key, $0) },
                         uniquingKeysWith: { a, _ in a })

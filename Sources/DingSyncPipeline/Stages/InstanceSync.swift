@@ -35,6 +35,8 @@ public final class InstanceSync: @unchecked Sendable {
     let naming: FieldNaming
     /// Tables where a new key is looked up before its row is created (rows unknown to the ledger exist).
     let keyLookup = KeyLookupPolicy()
+    /// The optional main-table columns the table lacks (see `InstanceSync+Shape.swift`).
+    let omitted = OmittedColumns()
 
     public init(
         config: Config, dingtalk: DingTalkClient, feishu: FeishuClient, store: StateStore, logger: Logger,
@@ -47,7 +49,8 @@ public final class InstanceSync: @unchecked Sendable {
         self.logger = logger
         self.observer = observer
         self.processor = DataProcessor(
-            options: ProcessorOptions(mapping: config.mapping, timeZone: config.sync.timeZone))
+            options: ProcessorOptions(
+                mapping: config.mapping, timeZone: config.sync.timeZone, sla: SLAPolicy(config.sla)))
         self.naming = FieldNaming(config.feishu.fieldNames)
     }
 
@@ -126,8 +129,12 @@ public final class InstanceSync: @unchecked Sendable {
         counts.fetched += details.count
         guard !details.isEmpty else { return }
 
-        let names = await resolveNames(details)
-        let processed = details.map { processor.process($0, names: names, syncedAt: now) }
+        var names = await resolveNames(details)
+        names.templates = try store.resolveTemplateNames(
+            codes: Set(details.map(\.processCode)), titles: details.map { ($0.processCode, $0.title) },
+            remember: !dryRun)
+        let omitted = try await omittedMainColumns()
+        let processed = details.map { shaped(processor.process($0, names: names, syncedAt: now), omitting: omitted) }
         for p in processed { for w in p.warnings { logger.warning("\(w)") } }
 
         // main rows

@@ -94,8 +94,17 @@ public struct DataProcessor: Sendable {
                     .joined(separator: " → ")))
         add(.formData, .textOrEmpty(FormValueRenderer.formData(detail.formValues)))
         add(.syncedAt, .date(syncedAt))
+        add(.templateName, .textOrEmpty(names.templateName(detail.processCode)))
+        add(.nodeSince, isFinal ? .empty : .date(Self.nodeSince(detail)))
+        add(.slaDue, .date(options.sla.due(start: detail.createTime, processCode: detail.processCode)))
         fields += extraColumnFields(detail)
         return BitableRow(key: detail.instanceId, fields: fields)
+    }
+
+    /// `node_since`: the earliest creation time of the instance's RUNNING tasks (when it reached
+    /// the node it waits at); nil when no running task has one.
+    static func nodeSince(_ detail: InstanceDetail) -> Date? {
+        detail.tasks.filter { $0.status.uppercased() == "RUNNING" }.compactMap(\.createTime).min()
     }
 
     /// `applicant_dept`: the instance's dept name; for root `-1` the lookup's name of dept `1`,

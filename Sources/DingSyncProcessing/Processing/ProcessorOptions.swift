@@ -26,6 +26,8 @@ public struct ProcessorOptions: Sendable, Equatable {
     public var timeZone: TimeZone
     /// The organisation's root department name, shown for `-1`.
     public var rootDeptName: String
+    /// `sla.*`: the hours behind `sla_due`.
+    public var sla: SLAPolicy
 
     /// Creates options; every parameter defaults to SPEC 3's default.
     public init(
@@ -36,7 +38,8 @@ public struct ProcessorOptions: Sendable, Equatable {
         statusOverrides: [String: String] = [:],
         actionOverrides: [String: String] = [:],
         timeZone: TimeZone = DingTalkTime.defaultTimeZone,
-        rootDeptName: String = ProcessorOptions.defaultRootDeptName
+        rootDeptName: String = ProcessorOptions.defaultRootDeptName,
+        sla: SLAPolicy = .none
     ) {
         self.amountFields = amountFields
         self.formFields = formFields
@@ -46,16 +49,17 @@ public struct ProcessorOptions: Sendable, Equatable {
         self.actionOverrides = actionOverrides
         self.timeZone = timeZone
         self.rootDeptName = rootDeptName
+        self.sla = sla
     }
 }
 
 extension ProcessorOptions {
     /// The options of a configuration's `mapping` section and `sync.timezone`.
-    public init(mapping: MappingConfig, timeZone: TimeZone = DingTalkTime.defaultTimeZone) {
+    public init(mapping: MappingConfig, timeZone: TimeZone = DingTalkTime.defaultTimeZone, sla: SLAPolicy = .none) {
         self.init(
             amountFields: mapping.amountFields, formFields: mapping.formFields, detailFields: mapping.detailFields,
             templates: mapping.templates, statusOverrides: mapping.status, actionOverrides: mapping.actions,
-            timeZone: timeZone)
+            timeZone: timeZone, sla: sla)
     }
 
     /// The amount fields of `code`'s instances: the template's list, else the global one.

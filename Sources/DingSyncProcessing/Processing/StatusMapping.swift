@@ -42,6 +42,23 @@ public struct StatusMapping: Sendable, Equatable {
             || overrides[OverrideKey(name: status, result: result)] != nil
     }
 
+    /// The (status, result) pairs of SPEC 4.3's table, in its order.
+    public static let tableCases: [(status: String, result: String)] = [
+        ("RUNNING", ""), ("NEW", ""), ("COMPLETED", "agree"), ("COMPLETED", "refuse"), ("TERMINATED", ""),
+        ("CANCELED", "")
+    ]
+
+    /// One option per status of SPEC 4.3 with the overrides applied, in table order, each once:
+    /// the options `setup` gives a new single-select `status` field. A text an override produces
+    /// only for another status becomes an option the first time a sync writes it.
+    public var optionNames: [String] {
+        var seen = Set<String>()
+        return Self.tableCases.map { text(status: $0.status, result: $0.result) }.filter { seen.insert($0).inserted }
+    }
+
+    /// The text of a running instance (`审批中` unless overridden): the filter of the `审批中` view.
+    public var runningText: String { text(status: "RUNNING", result: "") }
+
     /// SPEC 4.3's table; nil where it says "the raw status".
     public static func defaultText(status: String, result: String) -> String? {
         switch (status.uppercased(), result.lowercased()) {

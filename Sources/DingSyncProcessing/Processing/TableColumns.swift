@@ -9,6 +9,8 @@ public enum BitableColumnKind: String, Sendable, Codable {
     case number
     /// Date/time in epoch milliseconds (type 5).
     case datetime
+    /// Single select (type 3), written as the option's name.
+    case singleSelect
 }
 
 /// The canonical columns of the main table (审批实例表, SPEC 4.1), in table order.
@@ -32,15 +34,30 @@ public enum MainTableColumn: String, Sendable, CaseIterable {
     case approverChain = "approver_chain"
     case formData = "form_data"
     case syncedAt = "synced_at"
+    case templateName = "template_name"
+    case nodeSince = "node_since"
+    case slaDue = "sla_due"
 
-    /// The column's Bitable kind.
+    /// The column's Bitable kind (`status` is text in bases set up before it became a single
+    /// select; ``acceptedKinds`` says which kinds a table may have).
     public var kind: BitableColumnKind {
         switch self {
         case .amount, .durationHours: return .number
-        case .startTime, .endTime, .lastActionTime, .syncedAt: return .datetime
+        case .startTime, .endTime, .lastActionTime, .syncedAt, .nodeSince, .slaDue: return .datetime
+        case .status, .templateName: return .singleSelect
         default: return .text
         }
     }
+
+    /// The kinds an existing table's field may have: a single select is written as its option's
+    /// name, so a text field serves as well.
+    public var acceptedKinds: Set<BitableColumnKind> {
+        kind == .singleSelect ? [.singleSelect, .text] : [kind]
+    }
+
+    /// Columns new in this version (SPEC 4.1): a table without them still syncs (they are left
+    /// out of its rows, with a warning that points to `dingsync setup`).
+    public static let optional: Set<MainTableColumn> = [.templateName, .nodeSince, .slaDue]
 }
 
 /// The canonical columns of the action table (审批动作表, SPEC 4.2), in table order.

@@ -86,8 +86,11 @@ public enum ExportWriter {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
         let extras = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns
+        // (the new optional columns, template_name, node_since and sla_due, are not in the mirror rows yet)
         let columns =
-            MainTableColumn.allCases.map { header($0.rawValue, naming: naming, headers: headers) }
+            MainTableColumn.allCases.filter { !MainTableColumn.optional.contains($0) }.map {
+                header($0.rawValue, naming: naming, headers: headers)
+            }
             + extras.columns.map { column in
                 switch headers {
                 case .keys: return column

@@ -221,8 +221,9 @@ public struct OverdueInstance: Sendable, Equatable {
     public var node: String
     public var approvers: [String]
     public var createTime: Int64
-    public var slaHours: Double
-    /// Days since creation, and days past the service level.
+    /// The instance's service level in hours (nil when only a node limit applies).
+    public var slaHours: Double?
+    /// Days since creation, and days past the service level (or past the node limit, if more).
     public var ageDays: Double
     public var overdueDays: Double
     /// Days at the current node.

@@ -42,7 +42,8 @@ extension StatsEngine {
         return (node, unique(running.map(\.userLabel)), since)
     }
 
-    /// Every open instance past its service level (``StatsSLA``) at `now`, most overdue first.
+    /// Every open instance past its service level (``StatsSLA``) at `now`, or waiting at its node
+    /// longer than the node limit (`sla.node_hours`), most overdue first.
     public static func overdue(
         _ data: StatsDataset, sla: StatsSLA, names: [String: String], now: Int64
     ) -> [OverdueInstance] {
@@ -53,16 +54,21 @@ extension StatsEngine {
         _ instances: [StatsInstance], tasks: TaskAggregate, sla: StatsSLA, names: [String: String], now: Int64
     ) -> [OverdueInstance] {
         instances.compactMap { instance -> OverdueInstance? in
-            guard instance.outcome == .running, let hours = sla.hours(for: instance.processCode) else { return nil }
+            let hours = sla.hours(for: instance.processCode)
+            let nodeHours = sla.nodeHours(for: instance.processCode)
+            guard instance.outcome == .running, hours != nil || nodeHours != nil else { return nil }
             let age = Double(max(0, now - instance.createTime)) / StatsMath.millisecondsPerHour
-            guard age > hours else { return nil }
             let place = currentPlace(instance, running: tasks.running[instance.id] ?? [])
+            let atNode = Double(max(0, now - place.since)) / StatsMath.millisecondsPerHour
+            // past the instance's level, or past the node's limit (sla.node_hours): the larger excess
+            let excess = [hours.map { age - $0 }, nodeHours.map { atNode - $0 }].compactMap { $0 }.max() ?? 0
+            guard excess > 0 else { return nil }
             return OverdueInstance(
                 instanceId: instance.id, businessId: instance.businessId, title: instance.title,
                 processCode: instance.processCode, templateName: names[instance.processCode] ?? instance.processCode,
                 applicant: instance.applicantLabel, department: instance.departmentLabel, node: place.node,
                 approvers: place.approvers, createTime: instance.createTime, slaHours: hours, ageDays: age / 24,
-                overdueDays: (age - hours) / 24, nodeDays: TaskAggregate.days(now - place.since))
+                overdueDays: excess / 24, nodeDays: atNode / 24)
         }.sorted { ($0.overdueDays, $1.instanceId) > ($1.overdueDays, $0.instanceId) }
     }
 

@@ -127,17 +127,16 @@ public enum StatsEngine {
     /// A template's name: the most common title suffix after "提交的" (DingTalk's default titles
     /// read "王小明提交的请假申请"), else the process code (absent from the result).
     public static func templateNames(_ instances: [StatsInstance]) -> [String: String] {
-        templateNames(titles: instances.map { ($0.processCode, $0.title, 1) })
+        TemplateNaming.names(instances.map { ($0.processCode, $0.title) })
     }
 
-    /// ``templateNames(_:)`` over counted titles (code, title, how many), as SQL groups them.
+    /// ``templateNames(_:)`` over counted titles (code, title, how many), as SQL groups them; the
+    /// suffix is ``TemplateNaming/suffix(of:)``, the rule of the main table's `template_name`.
     public static func templateNames<S: Sequence>(titles: S) -> [String: String]
     where S.Element == (String, String, Int) {
         var tallies: [String: [String: Int]] = [:]
         for (code, title, count) in titles {
-            guard let range = title.range(of: "提交的") else { continue }
-            let suffix = String(title[range.upperBound...]).trimmingCharacters(in: .whitespaces)
-            guard !suffix.isEmpty else { continue }
+            guard let suffix = TemplateNaming.suffix(of: title) else { continue }
             tallies[code, default: [:]][suffix, default: 0] += count
         }
         return tallies.compactMapValues { tally in

@@ -63,8 +63,9 @@ public struct StatsOptions: Sendable, Equatable {
         categoryField = config.report.categoryField
         topN = config.report.topN
         slaDays = config.report.slaDays
-        // the `sla:` keys (SPEC 8) replace this when they exist: build the StatsSLA from them here
-        sla = StatsSLA(hours: Double(config.report.slaDays) * 24)
+        // the `sla:` keys (SPEC 8) when any template has a level; else report.sla_days for every template
+        let policy = SLAPolicy(config.sla)
+        sla = policy.isEmpty ? StatsSLA(hours: Double(config.report.slaDays) * 24) : StatsSLA(policy: policy)
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
@@ -78,15 +79,30 @@ public struct StatsSLA: Sendable, Equatable {
     /// Hours by process code (≤ 0 = none for that template).
     public var templateHours: [String: Double]
 
+    /// The `sla:` keys (SPEC 8), when they set any level: they answer instead of the hours above.
+    public var policy: SLAPolicy?
+
     public init(hours: Double?, templates: [String: Double] = [:]) {
         defaultHours = hours
         templateHours = templates
     }
 
+    /// The levels of the `sla:` keys (`sla.hours`, `sla.node_hours`, `sla.templates`).
+    public init(policy: SLAPolicy) {
+        self.init(hours: nil)
+        self.policy = policy
+    }
+
     /// The hours of `processCode`, nil when it has no service level.
     public func hours(for processCode: String) -> Double? {
+        if let policy { return policy.hours(for: processCode).map(Double.init) }
         guard let hours = templateHours[processCode] ?? defaultHours, hours > 0 else { return nil }
         return hours
+    }
+
+    /// How long an instance of `processCode` may wait at one node (`sla.node_hours`), nil: no limit.
+    public func nodeHours(for processCode: String) -> Double? {
+        policy?.nodeHours(for: processCode).map(Double.init)
     }
 
     /// The one value every template shares, nil when they differ or none has one.

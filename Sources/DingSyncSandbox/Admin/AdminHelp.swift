@@ -95,7 +95,7 @@ public enum AdminHelp {
               {"form":{"label":"text"},"tables":{"费用明细":[{"column":"text"},…]}}:
               edit field values; replace a table field's lines (lines removed and added)
           GET    /__admin/tables
-              the base's tables with fields and row counts
+              the base's tables with fields, views (with filters) and row counts
           GET    /__admin/tables/TABLE/records
               every row: record_id, plain values, created and modified times
           POST   /__admin/tables/TABLE/records

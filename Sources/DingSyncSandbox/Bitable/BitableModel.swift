@@ -66,6 +66,43 @@ struct BitRecord: Sendable {
     var autoNumber: Int
 }
 
+/// A view of a table (reference §9): a form is a view too. `filter` is the stored `filter_info`
+/// (conditions with their ids), `hiddenFields` field ids; the rest of a view's look (grouping,
+/// gantt dates) cannot be set through v1 and is not kept.
+struct BitView: Sendable {
+    static let types: Set<String> = ["grid", "kanban", "gallery", "gantt", "form"]
+
+    var id: String
+    var name: String
+    var type: String
+    var filter: JSONValue?
+    var hiddenFields: [String]?
+    var hierarchyFieldId: String?
+
+    /// A list item: no `property` (§9.1).
+    func listItem() -> JSONValue {
+        .object([
+            ("view_id", .string(id)), ("view_name", .string(name)), ("view_type", .string(type)),
+            ("view_public_level", .string("Public"))
+        ])
+    }
+
+    /// The whole view, as get and patch answer it (§9.3).
+    func json() -> JSONValue {
+        let hierarchy: JSONValue = hierarchyFieldId.map { .object([("field_id", .string($0))]) } ?? .null
+        return .object([
+            ("view_id", .string(id)), ("view_name", .string(name)), ("view_type", .string(type)),
+            (
+                "property",
+                .object([
+                    ("filter_info", filter ?? .null), ("hidden_fields", hiddenFields.map(JSONValue.strings) ?? .null),
+                    ("hierarchy_config", hierarchy)
+                ])
+            )
+        ])
+    }
+}
+
 /// A table with its fields and rows. Accessed only under the Bitable part's lock.
 final class BitTable: @unchecked Sendable {
     let id: String
@@ -73,6 +110,8 @@ final class BitTable: @unchecked Sendable {
     var revision: Int
     let defaultViewId: String
     var fields: [BitField]
+    /// Views in creation order; a new table has one grid view.
+    var views: [BitView]
     /// Rows in creation order; deleted rows leave a hole until the next compaction.
     private var rows: [BitRecord?] = []
     private var position: [String: Int] = [:]
@@ -84,13 +123,16 @@ final class BitTable: @unchecked Sendable {
     var activeReads = 0
     var inFlight = 0
 
-    init(id: String, name: String, defaultViewId: String, fields: [BitField]) {
+    init(id: String, name: String, defaultViewId: String, defaultViewName: String = "表格", fields: [BitField]) {
         self.id = id
         self.name = name
         self.revision = 1
         self.defaultViewId = defaultViewId
         self.fields = fields
+        self.views = [BitView(id: defaultViewId, name: defaultViewName, type: "grid")]
     }
+
+    func view(id: String) -> BitView? { views.first { $0.id == id } }
 
     var count: Int { position.count }
 

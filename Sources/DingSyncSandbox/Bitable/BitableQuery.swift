@@ -97,6 +97,13 @@ indirect enum RecordPredicate: Sendable {
             guard let s = v.stringValue else { throw FeishuError.invalidFilter("value must be an array of strings") }
             values.append(s)
         }
+        try checkCondition(field: field, op: op, values: values)
+        return .condition(field: field, op: op, values: values)
+    }
+
+    /// The per-type rules of a condition (reference §2.1), shared by record search and view filters (§9.4).
+    static func checkCondition(field: BitField, op: String, values: [String]) throws(FeishuError) {
+        let name = field.name
         if values.count > maxValues { throw FeishuError.invalidFilter("at most \(maxValues) values per condition") }
         let emptiness = op == "isEmpty" || op == "isNotEmpty"
         if emptiness, !values.isEmpty { throw FeishuError.invalidFilter("\(op) takes no value") }
@@ -145,7 +152,6 @@ indirect enum RecordPredicate: Sendable {
         default:
             break
         }
-        return .condition(field: field, op: op, values: values)
     }
 
     // MARK: Evaluating

@@ -13,7 +13,8 @@ extension BitableSimulator {
                         base.tables.map { t in
                             .object([
                                 ("table_id", .string(t.id)), ("name", .string(t.name)), ("records", .int(t.count)),
-                                ("revision", .int(t.revision)), ("fields", .array(t.fields.map { $0.json() }))
+                                ("revision", .int(t.revision)), ("fields", .array(t.fields.map { $0.json() })),
+                                ("views", .array(t.views.map { $0.json() }))
                             ])
                         })
                 )

@@ -25,8 +25,9 @@ extension BitableSimulator {
         guard !name.isEmpty, name.count <= 100, !name.contains(where: Self.forbiddenNameCharacters.contains) else {
             throw FeishuError.wrongBody("invalid table name (must not contain / \\ ? * : [ ])")
         }
-        if let view = spec["default_view_name"]?.stringValue, view.contains("[") || view.contains("]") {
-            throw FeishuError.wrongBody("invalid view name")
+        let viewName = spec["default_view_name"]?.stringValue?.trimmingSpaces ?? ""
+        if viewName.contains("[") || viewName.contains("]") || viewName.count > BitableSimulator.maxViewName {
+            throw FeishuError.invalidViewName
         }
         if base.tables.contains(where: { $0.name == name }) {
             throw FeishuError(code: 1_254_013, msg: "TableNameDuplicated")
@@ -51,7 +52,10 @@ extension BitableSimulator {
         if !Self.primaryTypes.contains(fields[0].type) {
             throw FeishuError.wrongBody("the first field (primary) must be of type 1, 2, 5, 13, 15, 20 or 22")
         }
-        let table = BitTable(id: newTableId(), name: name, defaultViewId: newViewId(), fields: fields)
+        let table = BitTable(
+            id: newTableId(), name: name, defaultViewId: newViewId(),
+            defaultViewName: viewName.isEmpty ? "表格" : viewName,
+            fields: fields)
         base.tables.append(table)
         ctx.committed = true
         return feishuOK(

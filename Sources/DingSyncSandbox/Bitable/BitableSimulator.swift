@@ -71,9 +71,21 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
     /// Creates an empty table with the fields of `specs` (the first one primary).
     private func createSchemaTable(name: String, specs: [Schema.FieldSpec]) -> BitTable {
         let fields = specs.enumerated().map { index, spec in
-            BitField(
+            var property = spec.property
+            if let options = property?["options"]?.arrayValue {
+                // options as a field list shows them: with an id and a colour
+                property = property?.setting(
+                    "options",
+                    .array(
+                        options.enumerated().map { i, option in
+                            .object([
+                                ("name", option["name"] ?? ""), ("id", .string(newOptionId())), ("color", .int(i % 55))
+                            ])
+                        }))
+            }
+            return BitField(
                 id: newFieldId(), name: spec.name, type: spec.type, uiType: BitField.defaultUIType(spec.type) ?? "Text",
-                isPrimary: index == 0, property: spec.property, description: nil)
+                isPrimary: index == 0, property: property, description: nil)
         }
         let table = BitTable(id: newTableId(), name: name, defaultViewId: newViewId(), fields: fields)
         base.tables.append(table)
@@ -142,6 +154,11 @@ final class BitableSimulator: EnvelopeAnswering, @unchecked Sendable {
         case .fsBatchUpdate: response = try batchUpdate(&ctx, table)
         case .fsBatchDelete: response = try batchDelete(&ctx, table)
         case .fsBatchGet: response = try batchGet(&ctx, table)
+        case .fsViewsList: response = try listViews(&ctx, table)
+        case .fsViewsCreate: response = try createView(&ctx, table)
+        case .fsViewsGet: response = try getView(&ctx, table)
+        case .fsViewsPatch: response = try patchView(&ctx, table)
+        case .fsViewsDelete: response = try deleteView(&ctx, table)
         default: throw FeishuError(code: 1_254_001, msg: "WrongRequestBody")
         }
         if ctx.occupancy == .write, ctx.committed {

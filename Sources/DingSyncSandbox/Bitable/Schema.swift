@@ -1,4 +1,6 @@
-/// The dingsync tables (SPEC §4), created empty at start unless `--no-tables`.
+/// The dingsync tables (SPEC §4), created empty at start unless `--no-tables`, as `dingsync
+/// setup` creates them in a new base: `status` a single select with one option per status of
+/// SPEC 4.3, `template_name` a single select whose options the writes create.
 enum Schema {
     struct FieldSpec {
         var name: String
@@ -13,7 +15,9 @@ enum Schema {
         FieldSpec(name: "business_id", type: 1),
         FieldSpec(name: "template_code", type: 1),
         FieldSpec(name: "title", type: 1),
-        FieldSpec(name: "status", type: 1),
+        FieldSpec(
+            name: "status", type: 3,
+            property: ["options": .array(["审批中", "已同意", "已拒绝", "已撤销", "已取消"].map { ["name": .string($0)] })]),
         FieldSpec(name: "applicant", type: 1),
         FieldSpec(name: "applicant_dept", type: 1),
         FieldSpec(name: "amount", type: 2, property: ["formatter": "0.00"]),
@@ -25,7 +29,10 @@ enum Schema {
         FieldSpec(name: "last_action_time", type: 5, property: dateTime),
         FieldSpec(name: "approver_chain", type: 1),
         FieldSpec(name: "form_data", type: 1),
-        FieldSpec(name: "synced_at", type: 5, property: dateTime)
+        FieldSpec(name: "synced_at", type: 5, property: dateTime),
+        FieldSpec(name: "template_name", type: 3, property: ["options": .array([])]),
+        FieldSpec(name: "node_since", type: 5, property: dateTime),
+        FieldSpec(name: "sla_due", type: 5, property: dateTime)
     ]
 
     static let action: [FieldSpec] = [

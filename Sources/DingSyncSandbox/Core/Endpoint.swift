@@ -32,6 +32,11 @@ enum Endpoint: String, CaseIterable, Sendable {
     case fsBatchUpdate = "feishu.records.batch_update"
     case fsBatchDelete = "feishu.records.batch_delete"
     case fsBatchGet = "feishu.records.batch_get"
+    case fsViewsList = "feishu.views.list"
+    case fsViewsCreate = "feishu.views.create"
+    case fsViewsGet = "feishu.views.get"
+    case fsViewsPatch = "feishu.views.patch"
+    case fsViewsDelete = "feishu.views.delete"
 
     case webhook = "feishu.bot.webhook"
 
@@ -63,7 +68,8 @@ enum Endpoint: String, CaseIterable, Sendable {
         case .dtDepartmentGet: return "qyapi_get_department_list"
         case .fsTablesList, .fsTablesCreate, .fsFieldsList, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete,
             .fsSearch, .fsList,
-            .fsGet, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete, .fsBatchGet:
+            .fsGet, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete, .fsBatchGet,
+            .fsViewsList, .fsViewsCreate, .fsViewsGet, .fsViewsPatch, .fsViewsDelete:
             return "bitable:app"
         default: return nil
         }
@@ -73,9 +79,12 @@ enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .dtGetToken, .dtAccessToken, .fsToken, .dtStreamOpen: return .none
         case .webhook: return .webhook
-        case .fsTablesCreate, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete: return .feishuSchema
+        case .fsTablesCreate, .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsViewsCreate, .fsViewsPatch,
+            .fsViewsDelete:
+            return .feishuSchema
         case .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate, .fsBatchUpdate, .fsBatchDelete: return .feishuWrite
-        case .fsTablesList, .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet: return .feishuRead
+        case .fsTablesList, .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet, .fsViewsList, .fsViewsGet:
+            return .feishuRead
         default: return .dingtalk
         }
     }
@@ -87,10 +96,10 @@ enum Endpoint: String, CaseIterable, Sendable {
 
     var tableAccess: TableAccess {
         switch self {
-        case .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet: return .read
+        case .fsFieldsList, .fsSearch, .fsList, .fsGet, .fsBatchGet, .fsViewsList, .fsViewsGet: return .read
         case .fsFieldsCreate, .fsFieldsUpdate, .fsFieldsDelete, .fsCreate, .fsUpdate, .fsDelete, .fsBatchCreate,
             .fsBatchUpdate,
-            .fsBatchDelete:
+            .fsBatchDelete, .fsViewsCreate, .fsViewsPatch, .fsViewsDelete:
             return .write
         default: return .none
         }

@@ -78,6 +78,16 @@ enum Router {
         case ("fields", 4, "DELETE"):
             p["field_id"] = rest[3]
             return ok(.fsFieldsDelete, p)
+        case ("views", 3, "GET"): return ok(.fsViewsList, p)
+        case ("views", 3, "POST"): return ok(.fsViewsCreate, p)
+        case ("views", 4, _):
+            p["view_id"] = rest[3]
+            switch method {
+            case "GET": return ok(.fsViewsGet, p)
+            case "PATCH": return ok(.fsViewsPatch, p)
+            case "DELETE": return ok(.fsViewsDelete, p)
+            default: return miss
+            }
         case ("records", 3, "GET"): return ok(.fsList, p)
         case ("records", 3, "POST"): return ok(.fsCreate, p)
         case ("records", 4, _):

@@ -42,6 +42,29 @@ import Testing
         #expect(open.withinSLAShare == 0 && open.openBreaches == 1)
     }
 
+    @Test func theSLAKeysReplaceReportSlaDaysAndNodeLimitsMakeOverdue() {
+        var config = Config()
+        config.report.slaDays = 3
+        #expect(StatsOptions(config: config, now: Date(), from: nil, to: nil, template: nil).sla.hours(for: "X") == 72)
+        config.sla.hours = 48
+        config.sla.nodeHours = 24
+        var leave = SLATemplateConfig()
+        leave.hours = 8
+        config.sla.templates = ["PROC-B": leave]
+        let options = StatsOptions(config: config, now: Date(), from: nil, to: nil, template: nil)
+        #expect(options.sla.hours(for: "PROC-A") == 48 && options.sla.hours(for: "PROC-B") == 8)
+        #expect(options.sla.nodeHours(for: "PROC-A") == 24)
+        // i9 (PROC-A) is 24.5 h old, within 48 h, but has waited at 主管审批 for 24 h since 05-01 01:00:
+        // not past the 24-hour node limit yet; an hour later it is, by one hour
+        var fixture = StatsFixture.options()
+        fixture.sla = options.sla
+        #expect(StatsEngine.compute(StatsFixture.dataset, options: fixture).overdue.map(\.instanceId) == ["i6"])
+        fixture.now += 3_600_000
+        let later = StatsEngine.compute(StatsFixture.dataset, options: fixture).overdue
+        #expect(later.map(\.instanceId) == ["i6", "i9"])
+        #expect(close(later.last?.overdueDays, 1.0 / 24, 1e-9) && later.last?.slaHours == 48)
+    }
+
     @Test func theOverdueListIsCompleteWhateverTopN() {
         var options = StatsFixture.options()
         options.topN = 1
