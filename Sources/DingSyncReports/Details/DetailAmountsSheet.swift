@@ -9,16 +9,18 @@ enum DetailAmountsSheet {
 
     /// Adds the sheet to `book`; returns the number of charts written (0 without lines).
     static func write(
-        _ amounts: [DetailCategoryAmount], statistics s: Statistics, title: String, book: XlsxWorkbook
+        _ amounts: [DetailCategoryAmount], statistics s: Statistics, period: ReportPeriod, book: XlsxWorkbook
     ) throws -> Int {
         let sheet = try book.addSheet(name)
         let table = DetailAmounts.table(amounts)
         let placed = SheetLayout.write(
-            [table], title: "审批统计月报 · \(title) · \(name)", period: StatsTime.period(s.options), banner: nil,
-            generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone), on: sheet, book: book)
+            [table], title: "审批统计\(period.kind) · \(period.text) · \(name)", period: StatsTime.period(s.options),
+            banner: nil, generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone),
+            footer: "&L审批统计\(period.kind) \(period.text)&C第 &P 页，共 &N 页&R\(name)",
+            chartWidth: table.rows.isEmpty ? 0 : 360 * 1.3, on: sheet, book: book)
         guard let at = placed.first, at.rows > 0 else { return 0 }
-        let first = lxw_row_t(at.headerRow + 1)
-        let last = lxw_row_t(at.headerRow + at.rows)
+        let first = lxw_row_t(at.dataRows.first ?? at.headerRow + 1)
+        let last = lxw_row_t(at.dataRows.last ?? at.headerRow + at.rows)
         let chart = try book.addChart(.bar)
         chart_title_set_name(chart, "明细金额（按分类）")
         let series = chart_add_series(chart, nil, nil)
@@ -32,7 +34,7 @@ enum DetailAmountsSheet {
         options.x_scale = 1.3
         options.y_scale = min(6, max(1, Double(at.rows) / 12))
         book.record(
-            worksheet_insert_chart_opt(sheet, lxw_row_t(at.headerRow), lxw_col_t(at.columns + 1), chart, &options))
+            worksheet_insert_chart_opt(sheet, lxw_row_t(at.headerRow), lxw_col_t(at.freeColumn + 1), chart, &options))
         return 1
     }
 }

@@ -26,35 +26,82 @@ public enum ExportWriter {
         public var rows: [[StatsCell]]
     }
 
-    /// Reads the rows of instances created in `from...to` from the mirror and writes them to `path`.
+    /// What the header row holds.
+    public enum Headers: String, Sendable {
+        /// The column names a person reads: `feishu.field_names` renames, else the Chinese names
+        /// (``chineseNames``); a `mapping.form_fields` column is named by its form field.
+        case names
+        /// The canonical keys (`instance_id`, `business_id`, …; a form-field column by its key), for scripts.
+        case keys
+    }
+
+    /// The Chinese names of the canonical columns (SPEC 4.1 and 4.2).
+    public static let chineseNames: [String: String] = [
+        "instance_id": "实例ID", "business_id": "审批编号", "template_code": "模板编码", "title": "标题", "status": "状态",
+        "applicant": "申请人", "applicant_dept": "申请人部门", "amount": "金额", "start_time": "发起时间",
+        "end_time": "完成时间", "duration_hours": "耗时（小时）", "current_node": "当前节点", "last_action": "最后操作",
+        "last_action_time": "最后操作时间", "approver_chain": "审批链", "form_data": "表单内容", "synced_at": "同步时间",
+        "template_name": "模板名称", "node_since": "到达当前节点", "sla_due": "时限截止",
+        "action_key": "动作ID", "seq": "序号", "node_name": "节点", "approver": "审批人", "action": "操作",
+        "action_time": "操作时间", "comment": "意见"
+    ]
+
+    /// A canonical column's header.
+    static func header(_ key: String, naming: FieldNaming, headers: Headers) -> String {
+        switch headers {
+        case .keys: return key
+        case .names:
+            let renamed = naming.column(key)
+            return renamed != key ? renamed : chineseNames[key] ?? key
+        }
+    }
+
+    /// Reads the rows of instances created in `from...to` (optionally of one template) from the
+    /// mirror and writes them to `path`.
     public static func export(
-        store: StateStore, config: Config, from: Date?, to: Date?, includeActions: Bool,
-        includeDetails: Bool = false, to path: String
+        store: StateStore, config: Config, from: Date?, to: Date?, template: String? = nil, includeActions: Bool,
+        includeDetails: Bool = false, headers: Headers = .names, to path: String
     ) throws -> Result {
         let start = from.map(StatsOptions.milliseconds)
         let end = to.map(StatsOptions.milliseconds)
         let mapped = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns.mappedFields
         let main = mainTable(
-            try store.mirrorMainRows(from: start, to: end, formFields: Array(Set(mapped.map(\.field)))),
-            config: config)
+            try store.mirrorMainRows(
+                from: start, to: end, processCode: template, formFields: Array(Set(mapped.map(\.field)))),
+            config: config, headers: headers)
         let actions =
-            includeActions ? actionTable(try store.mirrorActionRows(from: start, to: end), config: config) : nil
+            includeActions
+            ? actionTable(
+                try store.mirrorActionRows(from: start, to: end, processCode: template), config: config,
+                headers: headers) : nil
         let details =
-            includeDetails ? detailTable(try store.mirrorDetailRows(from: start, to: end), config: config) : nil
+            includeDetails
+            ? detailTable(try store.mirrorDetailRows(from: start, to: end, processCode: template), config: config)
+            : nil
         return try write(main: main, actions: actions, details: details, to: path, timeZone: config.sync.timeZone)
     }
 
     /// The main table: canonical columns, then one per `mapping.form_fields` entry.
-    public static func mainTable(_ rows: [MirrorMainRow], config: Config) -> Table {
+    public static func mainTable(_ rows: [MirrorMainRow], config: Config, headers: Headers = .names) -> Table {
         let naming = FieldNaming(config.feishu.fieldNames)
         // the same columns, in the same order, as DataProcessor writes to Bitable
         let extras = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns
         // (the new optional columns, template_name, node_since and sla_due, are not in the mirror rows yet)
         let columns =
             MainTableColumn.allCases.filter { !MainTableColumn.optional.contains($0) }.map {
-                naming.column($0.rawValue)
+                header($0.rawValue, naming: naming, headers: headers)
             }
-            + extras.columns.map { naming.column($0) }
+            + extras.columns.map { column in
+                switch headers {
+                case .keys: return column
+                case .names:
+                    // a rename wins; else the form field the column shows (the global map's, else a template's)
+                    let renamed = naming.column(column)
+                    if renamed != column { return renamed }
+                    let codes = [""] + config.mapping.templates.keys.sorted()
+                    return codes.lazy.compactMap { extras.sources(for: $0)[column] }.first ?? column
+                }
+            }
         let cells = rows.map { r -> [StatsCell] in
             let fixed: [StatsCell] = [
                 .text(r.instanceId), .text(r.businessId), .text(r.templateCode), .text(r.title), .text(r.status),
@@ -75,10 +122,11 @@ public enum ExportWriter {
     }
 
     /// The action table.
-    public static func actionTable(_ rows: [MirrorActionRow], config: Config) -> Table {
+    public static func actionTable(_ rows: [MirrorActionRow], config: Config, headers: Headers = .names) -> Table {
         let naming = FieldNaming(config.feishu.fieldNames)
         return Table(
-            name: "审批动作", columns: ActionTableColumn.allCases.map { naming.column($0.rawValue) },
+            name: "审批动作",
+            columns: ActionTableColumn.allCases.map { header($0.rawValue, naming: naming, headers: headers) },
             rows: rows.map { r in
                 [
                     .text("\(r.instanceId)#\(r.seq)"), .text(r.instanceId), .integer(r.seq), .text(r.nodeName),

@@ -6,17 +6,27 @@ import DingSyncProcessing
 import DingSyncStore
 import Foundation
 
-/// Writes the monthly Excel report (`dingsync report`): eight sheets, each with a title and the
-/// period, bold frozen headers, column widths, number and percent formats, and native charts
-/// (status mix as a pie, departments as a bar chart, the monthly trend as a line chart).
+/// Writes the Excel report of a month or ISO week (`dingsync report`): nine sheets, each with a
+/// title and the period, bold headers aligned with their columns, number and percent formats,
+/// conditional formats on rates and overdue figures, native charts (status mix as a pie,
+/// departments as a bar chart, the monthly trend as a line chart), and print settings under
+/// which every page has its header row and a page number (``SheetLayout``).
 public enum ReportWriter {
     /// The sheet names, in order.
-    public static let sheetNames = ["总体概览", "部门统计", "类别统计", "个人排行榜", "处理效率分析", "月度趋势", "审批人负载", "异常与瓶颈"]
+    public static let sheetNames = [
+        "总体概览", "部门统计", "类别统计", "个人排行榜", "处理效率分析", "月度趋势", "审批人负载", "异常与瓶颈", "时效与超期"
+    ]
 
     /// Writes `statistics` (of `month`; its `monthly` is the trend to show) to `path`.
-    /// An empty month is a report that says so. Returns the number of charts written.
     @discardableResult
     public static func write(_ statistics: Statistics, month: ReportMonth, to path: String) throws -> Int {
+        try write(statistics, period: .month(month), to: path)
+    }
+
+    /// Writes `statistics` (of `period`; its `monthly` is the trend to show) to `path`.
+    /// An empty period is a report that says so. Returns the number of charts written.
+    @discardableResult
+    public static func write(_ statistics: Statistics, period: ReportPeriod, to path: String) throws -> Int {
         let book = try XlsxWorkbook(path: path, timeZone: statistics.options.timeZone)
         let s = statistics
         let empty = s.overview.counts.created == 0
@@ -42,22 +52,51 @@ public enum ReportWriter {
                     StatsTables.duplicates(s),
                     StatsTables.slowInstances(s)
                 ]
+            ),
+            (
+                sheetNames[8],
+                [StatsTables.slaCompliance(s), StatsTables.overdue(s), StatsTables.overdueByApprover(s)]
             )
         ]
+        let zone = s.options.timeZone
+        let running = (s.options.from ?? Int64.min) <= s.options.now && s.options.now <= (s.options.to ?? Int64.max)
+        let beforeData = s.options.firstMirrored.map { first in (s.options.to ?? Int64.max) < first } ?? false
+        let generated = StatsTime.text(s.options.now, timeZone: zone)
         for (name, tables) in layouts {
             let sheet = try book.addSheet(name)
-            let title = "审批统计月报 · \(month.text) · \(name)"
-            let banner = empty && name != sheetNames[5] ? "本月（\(month.text)）没有审批实例：状态库中没有在此期间创建的实例。" : nil
+            let title = "审批统计\(period.kind) · \(period.text)\(running ? "（至今）" : "") · \(name)"
+            var banner: String?
+            if empty && name != sheetNames[5] && name != sheetNames[8] {
+                banner =
+                    beforeData
+                    ? "无数据：\(period.text) 早于状态库中的第一个实例（\(StatsTime.text(s.options.firstMirrored ?? 0, timeZone: zone))），不是 0 个。"
+                    : "\(period.this)（\(period.text)）没有审批实例：状态库中没有在此期间创建的实例。"
+            } else if running {
+                banner = "\(period.this)尚未结束：数字截至 \(generated)（至今）。"
+            }
+            let footer = "&L审批统计\(period.kind) \(period.text)&C第 &P 页，共 &N 页&R\(name)"
             let placed = SheetLayout.write(
-                tables, title: title, period: StatsTime.period(s.options), banner: banner,
-                generated: StatsTime.text(s.options.now, timeZone: s.options.timeZone), on: sheet, book: book)
+                tables, title: title, period: StatsTime.period(s.options), banner: banner, generated: generated,
+                footer: footer, chartWidth: chartWidth(name, tables: tables), on: sheet, book: book)
             charts += try addCharts(name: name, placed: placed, sheet: sheet, book: book)
         }
         if let detailAmounts = s.detailAmounts {
-            charts += try DetailAmountsSheet.write(detailAmounts, statistics: s, title: month.text, book: book)
+            charts += try DetailAmountsSheet.write(detailAmounts, statistics: s, period: period, book: book)
         }
         try book.close()
         return charts
+    }
+
+    /// The width in points of the chart beside a sheet's tables (0 without one).
+    static func chartWidth(_ name: String, tables: [StatsTable]) -> Double {
+        let base = 480.0 * 0.75
+        switch tables.first(where: { ["status_mix", "departments", "monthly"].contains($0.id) && !$0.rows.isEmpty })?.id
+        {
+        case "status_mix": return base
+        case "departments": return base * 1.3
+        case "monthly": return base * 1.4
+        default: return 0
+        }
     }
 
     private static func addCharts(
@@ -66,10 +105,10 @@ public enum ReportWriter {
     ) throws -> Int {
         var count = 0
         for table in placed where table.rows > 0 {
-            let anchorColumn = lxw_col_t(table.columns + 1)
+            let anchorColumn = lxw_col_t(table.freeColumn + 1)
             let anchorRow = lxw_row_t(table.headerRow)
-            let first = lxw_row_t(table.headerRow + 1)
-            let last = lxw_row_t(table.headerRow + table.rows)
+            let first = lxw_row_t(table.dataRows.first ?? table.headerRow + 1)
+            let last = lxw_row_t(table.dataRows.last ?? table.headerRow + table.rows)
             switch table.id {
             case "status_mix":
                 let chart = try book.addChart(.pie)
@@ -81,7 +120,8 @@ public enum ReportWriter {
                 chart_series_set_labels(series)
                 chart_series_set_labels_percentage(series)
                 chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_RIGHT.rawValue))
-                book.record(worksheet_insert_chart(sheet, 2, anchorColumn + 1, chart))
+                // beside the overview at the top of the sheet: below it, the pie would run off the page
+                book.record(worksheet_insert_chart(sheet, lxw_row_t(placed.first?.headerRow ?? 4), anchorColumn, chart))
             case "departments":
                 let chart = try book.addChart(.bar)
                 chart_title_set_name(chart, "各部门实例数")
@@ -99,6 +139,8 @@ public enum ReportWriter {
                 options.y_scale = min(6, max(1.2, Double(table.rows) / 8))
                 book.record(worksheet_insert_chart_opt(sheet, anchorRow, anchorColumn, chart, &options))
             case "monthly":
+                // months before the first mirrored instance have no data: the line starts after them
+                let first = lxw_row_t(table.dataRows[min(table.firstDataIndex, table.dataRows.count - 1)])
                 let chart = try book.addChart(.line)
                 chart_title_set_name(chart, "月度趋势")
                 for (column, label) in [(1, "创建"), (2, "已同意"), (4, "申请人数")] {

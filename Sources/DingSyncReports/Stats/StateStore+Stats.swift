@@ -65,56 +65,16 @@ extension StateStore {
     public func statsDataset(from: Int64?, to: Int64?, processCode: String?, categoryField: String) throws
         -> StatsDataset
     {
-        let (clause, values) = scope(from, to, processCode)
+        let scope = scope(from, to, processCode)
         return try locked {
-            var categories: [String: String] = [:]
-            if !categoryField.isEmpty {
-                try db.forEach(
-                    """
-                    SELECT f.instance_id, f.component_id, f.name, f.component_type, f.value, f.ext_value FROM form_values f
-                    JOIN instances i ON i.instance_id = f.instance_id WHERE TRIM(f.name) = ? AND \(clause) ORDER BY f.instance_id, f.position
-                    """, [.text(categoryField.trimmingCharacters(in: .whitespaces))] + values
-                ) { row in
-                    guard let id = row[0].string, categories[id] == nil else { return }
-                    categories[id] = FormValueRenderer.columnValue(Self.formValue(row, from: 1))
-                }
-            }
-            let instances = try db.query(
-                """
-                SELECT i.instance_id, i.process_code, i.business_id, i.title, i.status, i.result, i.create_time, i.finish_time,
-                    i.originator_user_id, i.originator_name, i.originator_dept_id, i.originator_dept_name, i.amount, i.current_node,
-                    i.last_action_time
-                FROM instances i WHERE \(clause) ORDER BY i.create_time, i.instance_id
-                """, values
-            ).compactMap { r -> StatsInstance? in
-                guard let id = r[0].string, let created = r[6].int else { return nil }
-                return StatsInstance(
-                    id: id, processCode: r[1].string ?? "", businessId: r[2].string ?? "", title: r[3].string ?? "",
-                    status: r[4].string ?? "", result: r[5].string ?? "", createTime: created, finishTime: r[7].int,
-                    applicantId: r[8].string ?? "", applicantName: r[9].string ?? "", departmentId: r[10].string ?? "",
-                    departmentName: r[11].string ?? "", amount: r[12].double, category: categories[id],
-                    currentNode: r[13].string ?? "", lastActionTime: r[14].int)
-            }
-            let tasks = try db.query(
-                """
-                SELECT t.instance_id, t.user_id, t.user_name, t.status, t.result, t.create_time, t.finish_time,
-                    COALESCE(NULLIF(t.node_name, ''),
-                             (SELECT r.show_name FROM operation_records r WHERE r.instance_id = t.instance_id
-                                AND r.activity_id = t.activity_id AND r.show_name <> '' LIMIT 1),
-                             t.activity_id, '')
-                FROM tasks t JOIN instances i ON i.instance_id = t.instance_id WHERE \(clause) ORDER BY t.instance_id, t.position
-                """, values
-            ).map { r in
-                StatsTask(
-                    instanceId: r[0].string ?? "", userId: r[1].string ?? "", userName: r[2].string ?? "",
-                    status: r[3].string ?? "", result: r[4].string ?? "", createTime: r[5].int, finishTime: r[6].int,
-                    nodeName: r[7].string ?? "")
-            }
+            let instances = try statsInstances(scope, categoryField: categoryField)
+            var tasks: [StatsTask] = []
+            try forEachStatsTask(scope) { task, _ in tasks.append(task) }
             let actions = try db.query(
                 """
                 SELECT r.instance_id, r.user_id, r.user_name, r.type, r.result, r.date
-                FROM operation_records r JOIN instances i ON i.instance_id = r.instance_id WHERE \(clause) ORDER BY r.instance_id, r.seq
-                """, values
+                FROM operation_records r JOIN instances i ON i.instance_id = r.instance_id WHERE \(scope.sql) ORDER BY r.instance_id, r.seq
+                """, scope.values
             ).map { r in
                 StatsAction(
                     instanceId: r[0].string ?? "", userId: r[1].string ?? "", userName: r[2].string ?? "",
@@ -124,10 +84,205 @@ extension StateStore {
         }
     }
 
+    /// What the statistics need of the instances created in the range, without holding their tasks
+    /// or records: the instances, their tasks folded one instance at a time into a
+    /// ``TaskAggregate``, and the approvers' decisions counted in SQL.
+    public func statsSummary(
+        from: Int64?, to: Int64?, processCode: String?, categoryField: String, now: Int64
+    ) throws -> (instances: [StatsInstance], tasks: TaskAggregate, tallies: [ActionTally]) {
+        let scope = scope(from, to, processCode)
+        return try locked {
+            let instances = try statsInstances(scope, categoryField: categoryField)
+            var tasks = TaskAggregate(now: now)
+            try forEachStatsTask(scope) { task, code in tasks.add(task, processCode: code) }
+            tasks.finish()
+            var tallies: [String: ActionTally] = [:]
+            try db.forEach(
+                """
+                SELECT r.user_id, r.user_name, UPPER(r.result), COUNT(*)
+                FROM operation_records r JOIN instances i ON i.instance_id = r.instance_id
+                WHERE \(scope.sql) AND UPPER(r.type) IN ('EXECUTE_TASK_NORMAL', 'EXECUTE_TASK_AGENT')
+                GROUP BY r.user_id, r.user_name, UPPER(r.result)
+                """, scope.values
+            ) { r in
+                let id = r[0].string ?? ""
+                let name = r[1].string ?? ""
+                let key = id.isEmpty ? name : id
+                guard !key.isEmpty else { return }
+                let count = Int(r[3].int ?? 0)
+                var tally = tallies[key] ?? ActionTally(userKey: key, name: name.isEmpty ? id : name)
+                tally.actions += count
+                switch r[2].string ?? "" {
+                case "AGREE": tally.agreed += count
+                case "REFUSE": tally.refused += count
+                default: break
+                }
+                tallies[key] = tally
+            }
+            return (instances, tasks, Array(tallies.values))
+        }
+    }
+
+    /// The open instances of the whole mirror (optionally of one template) and their tasks, for
+    /// the overdue list.
+    public func openStatsDataset(processCode: String?) throws -> StatsDataset {
+        var sql = "i.create_time IS NOT NULL AND i.is_final = 0"
+        var values: [SQLValue] = []
+        if let processCode {
+            sql += " AND i.process_code = ?"
+            values.append(.text(processCode))
+        }
+        let scope = (sql: sql, values: values)
+        return try locked {
+            let instances = try statsInstances(scope, categoryField: "")
+            var tasks: [StatsTask] = []
+            try forEachStatsTask(scope) { task, _ in tasks.append(task) }
+            return StatsDataset(instances: instances, tasks: tasks)
+        }
+    }
+
+    /// Per month of creation (in the caller's buckets): every instance created in the range as
+    /// (creation time, status, result, applicant key), streamed, so that a trend needs no list.
+    public func forEachTrendRow(
+        from: Int64?, to: Int64?, processCode: String?, _ body: (Int64, String, String, String) -> Void
+    ) throws {
+        let scope = scope(from, to, processCode)
+        try locked {
+            try db.forEach(
+                """
+                SELECT i.create_time, i.status, i.result, COALESCE(NULLIF(i.originator_user_id, ''), i.originator_name, '')
+                FROM instances i WHERE \(scope.sql)
+                """, scope.values
+            ) { r in
+                guard let created = r[0].int else { return }
+                body(created, r[1].string ?? "", r[2].string ?? "", r[3].string ?? "")
+            }
+        }
+    }
+
+    /// Titles counted per template over the whole mirror, for template names.
+    public func templateTitleCounts() throws -> [(String, String, Int)] {
+        try locked {
+            try db.query("SELECT process_code, title, COUNT(*) FROM instances GROUP BY process_code, title").map {
+                ($0[0].string ?? "", $0[1].string ?? "", Int($0[2].int ?? 0))
+            }
+        }
+    }
+
+    /// The creation time of the first mirrored instance (of one template), nil for an empty mirror.
+    public func firstCreateTime(processCode: String?) throws -> Int64? {
+        try locked {
+            if let processCode {
+                return try db.query(
+                    "SELECT MIN(create_time) FROM instances WHERE process_code = ?", [.text(processCode)]
+                ).first?.first?.int
+            }
+            return try db.query("SELECT MIN(create_time) FROM instances").first?.first?.int
+        }
+    }
+
+    private func statsInstances(_ scope: (sql: String, values: [SQLValue]), categoryField: String) throws
+        -> [StatsInstance]
+    {
+        var categories: [String: String] = [:]
+        if !categoryField.isEmpty {
+            try db.forEach(
+                """
+                SELECT f.instance_id, f.component_id, f.name, f.component_type, f.value, f.ext_value FROM form_values f
+                JOIN instances i ON i.instance_id = f.instance_id WHERE TRIM(f.name) = ? AND \(scope.sql) ORDER BY f.instance_id, f.position
+                """, [.text(categoryField.trimmingCharacters(in: .whitespaces))] + scope.values
+            ) { row in
+                guard let id = row[0].string, categories[id] == nil else { return }
+                categories[id] = FormValueRenderer.columnValue(Self.formValue(row, from: 1))
+            }
+        }
+        // the dates leave-type forms ask for (likely duplicates compare them)
+        var spans: [String: DateSpan] = [:]
+        var current: (id: String, values: [InstanceDetail.FormValue])?
+        func flush() {
+            if let current, let span = DateSpan.of(current.values) { spans[current.id] = span }
+        }
+        try db.forEach(
+            """
+            SELECT f.instance_id, f.component_id, f.name, f.component_type, f.value, f.ext_value FROM form_values f
+            JOIN instances i ON i.instance_id = f.instance_id
+            WHERE f.component_type IN ('DDDateRangeField', 'DDDateField') AND \(scope.sql) ORDER BY f.instance_id, f.position
+            """, scope.values
+        ) { row in
+            let id = row[0].string ?? ""
+            if current?.id != id {
+                flush()
+                current = (id, [])
+            }
+            current?.values.append(Self.formValue(row, from: 1))
+        }
+        flush()
+        // repeated texts (codes, statuses, names, departments) share one string
+        var pool: [String: String] = [:]
+        func shared(_ value: SQLValue) -> String {
+            guard let text = value.string else { return "" }
+            if let known = pool[text] { return known }
+            pool[text] = text
+            return text
+        }
+        var instances: [StatsInstance] = []
+        try db.forEach(
+            """
+            SELECT i.instance_id, i.process_code, i.business_id, i.title, i.status, i.result, i.create_time, i.finish_time,
+                i.originator_user_id, i.originator_name, i.originator_dept_id, i.originator_dept_name, i.amount, i.current_node,
+                i.last_action_time
+            FROM instances i WHERE \(scope.sql) ORDER BY i.create_time, i.instance_id
+            """, scope.values
+        ) { r in
+            guard let id = r[0].string, let created = r[6].int else { return }
+            instances.append(
+                StatsInstance(
+                    id: id, processCode: shared(r[1]), businessId: r[2].string ?? "", title: r[3].string ?? "",
+                    status: shared(r[4]), result: shared(r[5]), createTime: created, finishTime: r[7].int,
+                    applicantId: shared(r[8]), applicantName: shared(r[9]), departmentId: shared(r[10]),
+                    departmentName: shared(r[11]), amount: r[12].double,
+                    category: categories[id].map { shared(.text($0)) },
+                    currentNode: r[13].string ?? "", lastActionTime: r[14].int, dateSpan: spans[id]))
+        }
+        return instances
+    }
+
+    /// The tasks of the instances in scope, an instance's tasks together, with its process code.
+    private func forEachStatsTask(_ scope: (sql: String, values: [SQLValue]), _ body: (StatsTask, String) -> Void)
+        throws
+    {
+        var pool: [String: String] = [:]
+        func shared(_ value: SQLValue) -> String {
+            guard let text = value.string else { return "" }
+            if let known = pool[text] { return known }
+            pool[text] = text
+            return text
+        }
+        try db.forEach(
+            """
+            SELECT t.instance_id, t.user_id, t.user_name, t.status, t.result, t.create_time, t.finish_time,
+                COALESCE(NULLIF(t.node_name, ''),
+                         (SELECT r.show_name FROM operation_records r WHERE r.instance_id = t.instance_id
+                            AND r.activity_id = t.activity_id AND r.show_name <> '' LIMIT 1),
+                         t.activity_id, ''),
+                i.process_code
+            FROM tasks t JOIN instances i ON i.instance_id = t.instance_id WHERE \(scope.sql) ORDER BY t.instance_id, t.position
+            """, scope.values
+        ) { r in
+            body(
+                StatsTask(
+                    instanceId: r[0].string ?? "", userId: shared(r[1]), userName: shared(r[2]), status: shared(r[3]),
+                    result: shared(r[4]), createTime: r[5].int, finishTime: r[6].int, nodeName: shared(r[7])),
+                r[8].string ?? "")
+        }
+    }
+
     /// Main-table rows of instances created in the range, oldest first, with the form values named
     /// in `formFields` (for `mapping.form_fields` columns).
-    public func mirrorMainRows(from: Int64?, to: Int64?, formFields: [String] = []) throws -> [MirrorMainRow] {
-        let (clause, values) = scope(from, to, nil)
+    public func mirrorMainRows(from: Int64?, to: Int64?, processCode: String? = nil, formFields: [String] = [])
+        throws -> [MirrorMainRow]
+    {
+        let (clause, values) = scope(from, to, processCode)
         return try locked {
             var rows = try db.query(
                 """
@@ -167,8 +322,8 @@ extension StateStore {
     }
 
     /// Action rows of instances created in the range, by instance (oldest first) and seq.
-    public func mirrorActionRows(from: Int64?, to: Int64?) throws -> [MirrorActionRow] {
-        let (clause, values) = scope(from, to, nil)
+    public func mirrorActionRows(from: Int64?, to: Int64?, processCode: String? = nil) throws -> [MirrorActionRow] {
+        let (clause, values) = scope(from, to, processCode)
         return try locked {
             try db.query(
                 """

@@ -26,6 +26,19 @@ public struct Statistics: Sendable, Equatable {
     public var duplicates: [DuplicatePair]
     public var slowInstances: [SlowInstance]
     public var amounts: [AmountDistribution]
+    /// Every open instance past its service level now, most overdue first (not capped).
+    public var overdue: [OverdueInstance] = []
+    /// Template names by process code (``StatsEngine/templateNames(_:)``); a code without one is absent.
+    public var templateNames: [String: String] = [:]
+
+    /// The whole period ended before the first mirrored instance: its figures are "no data", not 0.
+    public var beforeFirstData: Bool {
+        guard let first = options.firstMirrored, let end = options.to else { return false }
+        return end < first
+    }
+
+    /// The template's name, else its code.
+    public func templateName(_ code: String) -> String { templateNames[code] ?? code }
     /// Detail-line amounts by a sub-field's value; nil when no detail category field is configured.
     public var detailAmounts: [DetailCategoryAmount]? = nil
 }
@@ -96,6 +109,10 @@ public struct MonthStats: Sendable, Equatable {
     public var counts: StatusCounts
     /// Distinct applicants who created an instance that month.
     public var applicants: Int
+    /// False for a month that ended before the first mirrored instance: no data, not 0.
+    public var hasData = true
+    /// The month is still running ("to date").
+    public var toDate = false
 }
 
 /// One row of the top-applicant list.
@@ -117,10 +134,20 @@ public struct EfficiencyStats: Sendable, Equatable {
     public var p90Days: Double?
     public var minDays: Double?
     public var maxDays: Double?
-    public var slaDays: Int
-    /// Finished within `slaDays` days (duration ≤ slaDays).
+    /// The service level in hours when all these instances share one; nil when none or mixed.
+    public var slaHours: Double?
+    /// Final instances with a service level (the finished part of the SLA sample).
+    public var slaFinished = 0
+    /// Final within their service level (duration ≤ SLA).
     public var withinSLA: Int
-    /// withinSLA / finished; nil when nothing finished.
+    /// Final, but after their service level.
+    public var finishedLate = 0
+    /// Still open and already past their service level (breaches, though not final).
+    public var openBreaches = 0
+    /// Still open and within their service level (not counted either way yet).
+    public var openWithin = 0
+    /// withinSLA / (slaFinished + openBreaches): open breaches count against the share; nil
+    /// when there is nothing to count.
     public var withinSLAShare: Double?
 }
 
@@ -145,6 +172,9 @@ public struct ApproverStats: Sendable, Equatable {
     public var meanHoursToAct: Double?
     /// Tasks waiting for them now (RUNNING).
     public var pendingTasks: Int
+    /// Median and p90 of the same hours.
+    public var medianHoursToAct: Double?
+    public var p90HoursToAct: Double?
 }
 
 /// A running instance and how long it has waited at its current node.
@@ -160,17 +190,44 @@ public struct WaitingInstance: Sendable, Equatable {
     public var waitingDays: Double
 }
 
-/// A node (per template) and the mean time instances spent there.
+/// A node (per template): how long finished visits took there, apart from the visits stuck
+/// there now (a few stuck instances must not make a quick node look slow, nor hide).
 public struct NodeWait: Sendable, Equatable {
     public var processCode: String
     public var templateName: String
     public var node: String
-    /// Instances that reached the node (visits).
+    /// Instances that reached the node (visits): finished + waitingNow.
     public var visits: Int
-    /// Visits still waiting there now.
+    /// Visits that left the node (every task there final), the sample of the median and p90.
+    public var finishedVisits: Int
+    /// Median and p90 days of the finished visits.
+    public var medianDays: Double?
+    public var p90Days: Double?
+    /// Visits still waiting there now, and the longest of their waits so far (days).
     public var waitingNow: Int
-    public var meanDays: Double?
-    public var maxDays: Double?
+    public var longestWaitingDays: Double?
+}
+
+/// An open instance past its service level now.
+public struct OverdueInstance: Sendable, Equatable {
+    public var instanceId: String
+    public var businessId: String
+    public var title: String
+    public var processCode: String
+    public var templateName: String
+    public var applicant: String
+    public var department: String
+    /// Where it waits and on whom (RUNNING tasks), as in ``WaitingInstance``.
+    public var node: String
+    public var approvers: [String]
+    public var createTime: Int64
+    /// The instance's service level in hours (nil when only a node limit applies).
+    public var slaHours: Double?
+    /// Days since creation, and days past the service level (or past the node limit, if more).
+    public var ageDays: Double
+    public var overdueDays: Double
+    /// Days at the current node.
+    public var nodeDays: Double
 }
 
 /// An applicant who revoked often.
@@ -187,7 +244,8 @@ public struct RevocationAnomaly: Sendable, Equatable {
 public struct DuplicatePair: Sendable, Equatable {
     public enum Reason: String, Sendable {
         case sameAmount = "same_amount"
-        case sameTitle = "same_title"
+        /// Leave-type forms whose date ranges overlap.
+        case overlappingDates = "overlapping_dates"
     }
     public var firstId: String
     public var secondId: String
@@ -199,6 +257,8 @@ public struct DuplicatePair: Sendable, Equatable {
     public var processCode: String
     public var title: String
     public var amount: Double?
+    /// The two forms' date ranges (overlappingDates).
+    public var dates: String = ""
     public var hoursApart: Double
     public var reason: Reason
 }

@@ -18,13 +18,16 @@ extension StatsEngine {
     }
 
     /// Likely duplicate submissions: two instances of one applicant and one template created at
-    /// most `windowHours` apart, with the same amount when both have one (to the cent), else the
-    /// same non-empty title. A pair in which either was revoked or cancelled is a correction
-    /// (withdrawn and sent again), not a duplicate, and is not listed. Earliest first.
+    /// most `windowHours` apart whose forms ask for the same thing: the same amount (to the cent)
+    /// when both have one, else overlapping dates when both are leave-type forms (a date range,
+    /// ``DateSpan``). Titles alone never make a pair (one person's leave requests all share the
+    /// default title). A pair in which either was revoked or cancelled is a correction (withdrawn
+    /// and sent again), not a duplicate, and is not listed. Earliest first.
     public static func duplicates(_ instances: [StatsInstance], windowHours: Double) -> [DuplicatePair] {
         let window = Int64((windowHours * StatsMath.millisecondsPerHour).rounded())
         let candidates = instances.filter {
             $0.outcome != .revoked && $0.outcome != .cancelled && !$0.applicantKey.isEmpty
+                && ($0.amount != nil || $0.dateSpan != nil)
         }
         var pairs: [DuplicatePair] = []
         for (_, group) in Dictionary(grouping: candidates, by: { [$0.applicantKey, $0.processCode] }) {
@@ -36,11 +39,13 @@ extension StatsEngine {
                     let b = sorted[j]
                     j += 1
                     let reason: DuplicatePair.Reason
+                    var dates = ""
                     if let x = a.amount, let y = b.amount {
                         guard abs(x - y) < 0.005 else { continue }
                         reason = .sameAmount
-                    } else if !a.title.isEmpty, a.title == b.title {
-                        reason = .sameTitle
+                    } else if let x = a.dateSpan, let y = b.dateSpan, x.overlaps(y) {
+                        reason = .overlappingDates
+                        dates = x.text + " / " + y.text
                     } else {
                         continue
                     }
@@ -50,7 +55,7 @@ extension StatsEngine {
                             secondBusinessId: b.businessId,
                             firstCreateTime: a.createTime, applicant: a.applicantLabel, processCode: a.processCode,
                             title: a.title,
-                            amount: reason == .sameAmount ? a.amount : nil,
+                            amount: reason == .sameAmount ? a.amount : nil, dates: dates,
                             hoursApart: Double(b.createTime - a.createTime) / StatsMath.millisecondsPerHour,
                             reason: reason))
                 }

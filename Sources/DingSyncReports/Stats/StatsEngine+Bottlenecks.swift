@@ -10,64 +10,90 @@ extension StatsEngine {
     /// since the earliest creation of their RUNNING tasks (else their last action, else their
     /// creation) until `now`. At most `limit`.
     public static func waitingInstances(_ data: StatsDataset, now: Int64, limit: Int) -> [WaitingInstance] {
-        let tasks = Dictionary(grouping: data.tasks, by: \.instanceId)
-        let rows = data.instances.filter { $0.outcome == .running }.map { instance in
-            let running = (tasks[instance.id] ?? []).filter { $0.status.uppercased() == "RUNNING" }
-            let since = running.compactMap(\.createTime).min() ?? instance.lastActionTime ?? instance.createTime
-            let nodes = unique(running.map(\.nodeName).filter { !$0.isEmpty })
-            let node =
-                nodes.isEmpty
-                ? (instance.currentNode.isEmpty ? "（未知节点）" : instance.currentNode) : nodes.joined(separator: "、")
+        waitingInstances(data.instances, tasks: TaskAggregate(data, now: now), now: now, limit: limit)
+    }
+
+    static func waitingInstances(_ instances: [StatsInstance], tasks: TaskAggregate, now: Int64, limit: Int)
+        -> [WaitingInstance]
+    {
+        let rows = instances.filter { $0.outcome == .running }.map { instance in
+            let place = currentPlace(instance, running: tasks.running[instance.id] ?? [])
             return WaitingInstance(
                 instanceId: instance.id, businessId: instance.businessId, title: instance.title,
                 processCode: instance.processCode,
-                applicant: instance.applicantLabel, node: node,
-                approvers: unique(running.map(\.userLabel)).joined(separator: "、"),
-                waitingSince: since, waitingDays: Double(max(0, now - since)) / StatsMath.millisecondsPerDay)
+                applicant: instance.applicantLabel, node: place.node,
+                approvers: place.approvers.joined(separator: "、"),
+                waitingSince: place.since, waitingDays: TaskAggregate.days(now - place.since))
         }
         return Array(
             rows.sorted { ($0.waitingDays, $1.instanceId) > ($1.waitingDays, $0.instanceId) }.prefix(max(limit, 0)))
     }
 
-    /// Nodes (per template) by the mean time instances spent there, longest first. A visit is one
-    /// instance at one node: from the earliest creation of its tasks there to the latest finish,
-    /// or to `now` while one of them is RUNNING. Tasks without a creation time are left out; a
-    /// task without a node name counts under "（未命名节点）". At most `limit`.
+    /// Where an open instance waits: its RUNNING tasks' nodes and approvers, since the earliest of
+    /// them (else its last action, else its creation).
+    static func currentPlace(_ instance: StatsInstance, running: [StatsTask]) -> (
+        node: String, approvers: [String], since: Int64
+    ) {
+        let since = running.compactMap(\.createTime).min() ?? instance.lastActionTime ?? instance.createTime
+        let nodes = unique(running.map(\.nodeName).filter { !$0.isEmpty })
+        let node =
+            nodes.isEmpty
+            ? (instance.currentNode.isEmpty ? "（未知节点）" : instance.currentNode) : nodes.joined(separator: "、")
+        return (node, unique(running.map(\.userLabel)), since)
+    }
+
+    /// Every open instance past its service level (``StatsSLA``) at `now`, or waiting at its node
+    /// longer than the node limit (`sla.node_hours`), most overdue first.
+    public static func overdue(
+        _ data: StatsDataset, sla: StatsSLA, names: [String: String], now: Int64
+    ) -> [OverdueInstance] {
+        overdue(data.instances, tasks: TaskAggregate(data, now: now), sla: sla, names: names, now: now)
+    }
+
+    static func overdue(
+        _ instances: [StatsInstance], tasks: TaskAggregate, sla: StatsSLA, names: [String: String], now: Int64
+    ) -> [OverdueInstance] {
+        instances.compactMap { instance -> OverdueInstance? in
+            let hours = sla.hours(for: instance.processCode)
+            let nodeHours = sla.nodeHours(for: instance.processCode)
+            guard instance.outcome == .running, hours != nil || nodeHours != nil else { return nil }
+            let age = Double(max(0, now - instance.createTime)) / StatsMath.millisecondsPerHour
+            let place = currentPlace(instance, running: tasks.running[instance.id] ?? [])
+            let atNode = Double(max(0, now - place.since)) / StatsMath.millisecondsPerHour
+            // past the instance's level, or past the node's limit (sla.node_hours): the larger excess
+            let excess = [hours.map { age - $0 }, nodeHours.map { atNode - $0 }].compactMap { $0 }.max() ?? 0
+            guard excess > 0 else { return nil }
+            return OverdueInstance(
+                instanceId: instance.id, businessId: instance.businessId, title: instance.title,
+                processCode: instance.processCode, templateName: names[instance.processCode] ?? instance.processCode,
+                applicant: instance.applicantLabel, department: instance.departmentLabel, node: place.node,
+                approvers: place.approvers, createTime: instance.createTime, slaHours: hours, ageDays: age / 24,
+                overdueDays: excess / 24, nodeDays: atNode / 24)
+        }.sorted { ($0.overdueDays, $1.instanceId) > ($1.overdueDays, $0.instanceId) }
+    }
+
+    /// Nodes (per template): median and p90 days of the finished visits, and apart from them the
+    /// visits waiting there now with the longest wait so far. A visit is one instance at one node
+    /// (``TaskAggregate``); tasks without a creation time are left out; a task without a node
+    /// name counts under "（未命名节点）". Slowest first: by the median of finished visits, then by
+    /// the longest current wait. At most `limit`.
     public static func slowNodes(_ data: StatsDataset, names: [String: String], now: Int64, limit: Int) -> [NodeWait] {
-        let codes = Dictionary(data.instances.map { ($0.id, $0.processCode) }, uniquingKeysWith: { first, _ in first })
-        struct VisitKey: Hashable {
-            var instance: String
-            var node: String
-        }
-        struct NodeKey: Hashable {
-            var code: String
-            var node: String
-        }
-        var visits: [VisitKey: [StatsTask]] = [:]
-        for task in data.tasks where task.createTime != nil && codes[task.instanceId] != nil {
-            visits[
-                VisitKey(instance: task.instanceId, node: task.nodeName.isEmpty ? "（未命名节点）" : task.nodeName),
-                default: []
-            ].append(task)
-        }
-        var waits: [NodeKey: (days: [Double], waiting: Int)] = [:]
-        for (key, tasks) in visits {
-            let start = tasks.compactMap(\.createTime).min() ?? now
-            let waiting = tasks.contains { $0.status.uppercased() == "RUNNING" }
-            guard let end = waiting ? now : tasks.compactMap(\.finishTime).max() else { continue }
-            let node = NodeKey(code: codes[key.instance] ?? "", node: key.node)
-            waits[node, default: ([], 0)].days.append(Double(max(0, end - start)) / StatsMath.millisecondsPerDay)
-            if waiting { waits[node, default: ([], 0)].waiting += 1 }
-        }
-        let rows = waits.map { key, value in
+        slowNodes(TaskAggregate(data, now: now), names: names, limit: limit)
+    }
+
+    static func slowNodes(_ tasks: TaskAggregate, names: [String: String], limit: Int) -> [NodeWait] {
+        let rows = tasks.nodes.map { key, sample in
             NodeWait(
                 processCode: key.code, templateName: names[key.code] ?? key.code, node: key.node,
-                visits: value.days.count,
-                waitingNow: value.waiting, meanDays: StatsMath.mean(value.days), maxDays: value.days.max())
+                visits: sample.finished.count + sample.waiting.count, finishedVisits: sample.finished.count,
+                medianDays: StatsMath.median(sample.finished), p90Days: StatsMath.percentile(sample.finished, 0.9),
+                waitingNow: sample.waiting.count, longestWaitingDays: sample.waiting.max())
         }
         return Array(
             rows.sorted {
-                ($0.meanDays ?? 0, $1.processCode, $1.node) > ($1.meanDays ?? 0, $0.processCode, $0.node)
+                ($0.medianDays ?? -1, $0.longestWaitingDays ?? -1, $1.processCode, $1.node) > (
+                    $1.medianDays ?? -1, $1.longestWaitingDays ?? -1, $0.processCode, $0.node
+                )
             }.prefix(max(limit, 0)))
     }
 

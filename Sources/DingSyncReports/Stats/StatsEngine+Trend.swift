@@ -10,21 +10,35 @@ extension StatsEngine {
     /// `options.timeZone` (an instance created at 2025-05-01 00:30 +08:00 is May, though it is
     /// still April in UTC). Every month from the period's first to its last is listed, empty
     /// months included; an open end is the first or last month with data. A period of more than
-    /// 240 months lists only the months with data.
+    /// 240 months lists only the months with data. A month before the one of the first mirrored
+    /// instance (`options.firstMirrored`) has no data (not 0); the month of `now` is "to date".
     public static func monthlyTrend(_ instances: [StatsInstance], options: StatsOptions) -> [MonthStats] {
         let bucketer = MonthBucketer(timeZone: options.timeZone)
         let grouped = Dictionary(grouping: instances) { bucketer.month($0.createTime) }
-        let first = options.from.map(bucketer.month) ?? grouped.keys.min()
-        let last = options.to.map(bucketer.month) ?? grouped.keys.max()
-        var months = grouped.keys.sorted()
+        return monthlyTrend(
+            counts: grouped.mapValues { StatusCounts($0) },
+            applicants: grouped.mapValues { Set($0.map(\.applicantKey)).count }, options: options)
+    }
+
+    /// ``monthlyTrend(_:options:)`` from counts already bucketed by month.
+    static func monthlyTrend(
+        counts: [ReportMonth: StatusCounts], applicants: [ReportMonth: Int], options: StatsOptions
+    ) -> [MonthStats] {
+        let bucketer = MonthBucketer(timeZone: options.timeZone)
+        let first = options.from.map(bucketer.month) ?? counts.keys.min()
+        let last = options.to.map(bucketer.month) ?? counts.keys.max()
+        var months = counts.keys.sorted()
         if let first, let last, first <= last {
             let span = (last.year - first.year) * 12 + (last.month - first.month)
             if span < 240 { months = (0...span).map { first.adding(months: $0) } }
         }
+        let firstData = options.firstMirrored.map(bucketer.month)
+        let current = bucketer.month(options.now)
         return months.map { month in
-            let members = grouped[month] ?? []
+            let monthCounts = counts[month] ?? StatusCounts()
             return MonthStats(
-                month: month.text, counts: StatusCounts(members), applicants: Set(members.map(\.applicantKey)).count)
+                month: month.text, counts: monthCounts, applicants: applicants[month] ?? 0,
+                hasData: monthCounts.created > 0 || firstData.map { month >= $0 } ?? true, toDate: month == current)
         }
     }
 }

@@ -9,25 +9,46 @@ import Foundation
 /// so that every figure is tested on hand-built fixtures.
 public enum StatsEngine {
     /// Every figure over `data` (already limited to the period and template by the caller).
-    public static func compute(_ data: StatsDataset, options: StatsOptions) -> Statistics {
-        let names = templateNames(data.instances)
+    /// `names` are template names known beyond the period (the whole mirror's titles), preferred
+    /// over those of the period's titles; `open` are the open instances (and their tasks) for the
+    /// overdue list, the period's own when nil.
+    public static func compute(
+        _ data: StatsDataset, options: StatsOptions, names: [String: String] = [:], open: StatsDataset? = nil
+    ) -> Statistics {
+        let tasks = TaskAggregate(data, now: options.now)
+        let openTasks = open.map { TaskAggregate($0, now: options.now) }
+        return compute(
+            instances: data.instances, tasks: tasks, tallies: ActionTally.of(data.actions), options: options,
+            names: names, open: open.map { ($0.instances, openTasks ?? tasks) })
+    }
+
+    /// Every figure from instances, their tasks already aggregated, and the approvers' decisions
+    /// already counted (the store's streaming path; ``compute(_:options:names:open:)`` for lists).
+    public static func compute(
+        instances: [StatsInstance], tasks: TaskAggregate, tallies: [ActionTally], options: StatsOptions,
+        names mirrorNames: [String: String] = [:], open: ([StatsInstance], TaskAggregate)? = nil
+    ) -> Statistics {
+        let names = templateNames(instances).merging(mirrorNames) { _, mirror in mirror }
+        let openInstances = open?.0 ?? instances.filter { $0.outcome == .running }
         return Statistics(
             options: options,
-            overview: overview(data.instances),
-            departments: departments(data.instances),
-            categories: options.categoryField.isEmpty ? [] : categories(data.instances),
-            templates: templates(data.instances, names: names),
-            monthly: monthlyTrend(data.instances, options: options),
-            topApplicants: topApplicants(data.instances, limit: options.topN),
-            efficiency: efficiency(data.instances, slaDays: options.slaDays),
-            efficiencyByTemplate: efficiencyByTemplate(data.instances, names: names, slaDays: options.slaDays),
-            approvers: approverLoad(data),
-            waiting: waitingInstances(data, now: options.now, limit: options.topN),
-            slowNodes: slowNodes(data, names: names, now: options.now, limit: options.topN),
-            frequentRevokers: frequentRevokers(data.instances, threshold: options.revocationThreshold),
-            duplicates: duplicates(data.instances, windowHours: options.duplicateWindowHours),
-            slowInstances: slowInstances(data.instances, options: options),
-            amounts: amountDistributions(data.instances, names: names, options: options)
+            overview: overview(instances),
+            departments: departments(instances),
+            categories: options.categoryField.isEmpty ? [] : categories(instances),
+            templates: templates(instances, names: names),
+            monthly: monthlyTrend(instances, options: options),
+            topApplicants: topApplicants(instances, limit: options.topN),
+            efficiency: efficiency(instances, sla: options.sla, now: options.now),
+            efficiencyByTemplate: efficiencyByTemplate(instances, names: names, sla: options.sla, now: options.now),
+            approvers: approverLoad(tallies, tasks: tasks),
+            waiting: waitingInstances(instances, tasks: tasks, now: options.now, limit: options.topN),
+            slowNodes: slowNodes(tasks, names: names, limit: options.topN),
+            frequentRevokers: frequentRevokers(instances, threshold: options.revocationThreshold),
+            duplicates: duplicates(instances, windowHours: options.duplicateWindowHours),
+            slowInstances: slowInstances(instances, options: options),
+            amounts: amountDistributions(instances, names: names, options: options),
+            overdue: overdue(openInstances, tasks: open?.1 ?? tasks, sla: options.sla, names: names, now: options.now),
+            templateNames: names
         )
     }
 
@@ -104,8 +125,22 @@ public enum StatsEngine {
     }
 
     /// A template's name: the most common title suffix after "提交的" (DingTalk's default titles
-    /// read "王小明提交的请假申请"), else the process code.
+    /// read "王小明提交的请假申请"), else the process code (absent from the result).
     public static func templateNames(_ instances: [StatsInstance]) -> [String: String] {
         TemplateNaming.names(instances.map { ($0.processCode, $0.title) })
+    }
+
+    /// ``templateNames(_:)`` over counted titles (code, title, how many), as SQL groups them; the
+    /// suffix is ``TemplateNaming/suffix(of:)``, the rule of the main table's `template_name`.
+    public static func templateNames<S: Sequence>(titles: S) -> [String: String]
+    where S.Element == (String, String, Int) {
+        var tallies: [String: [String: Int]] = [:]
+        for (code, title, count) in titles {
+            guard let suffix = TemplateNaming.suffix(of: title) else { continue }
+            tallies[code, default: [:]][suffix, default: 0] += count
+        }
+        return tallies.compactMapValues { tally in
+            tally.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        }
     }
 }

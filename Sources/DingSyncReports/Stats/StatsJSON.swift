@@ -18,7 +18,7 @@ public enum StatsJSON {
                     ("from", .string(o.from.map { iso($0, o.timeZone) })),
                     ("to", .string(o.to.map { iso($0, o.timeZone) })),
                     ("from_ms", .int(o.from)), ("to_ms", .int(o.to)), ("time_zone", .string(o.timeZone.identifier)),
-                    ("template", .string(o.template))
+                    ("template", .string(o.template)), ("has_data", .bool(!s.beforeFirstData))
                 ])
             ),
             ("generated_at", .string(iso(o.now, o.timeZone))),
@@ -36,7 +36,12 @@ public enum StatsJSON {
                 "monthly",
                 .array(
                     s.monthly.map { m in
-                        .object([("month", .string(m.month))] + counts(m.counts) + [("applicants", .int(m.applicants))])
+                        .object(
+                            [("month", .string(m.month))] + counts(m.counts)
+                                + [
+                                    ("applicants", .int(m.applicants)), ("has_data", .bool(m.hasData)),
+                                    ("to_date", .bool(m.toDate))
+                                ])
                     })
             ),
             (
@@ -67,7 +72,8 @@ public enum StatsJSON {
                 "bottlenecks",
                 .object([
                     ("waiting_instances", .array(s.waiting.map { w in waiting(w, o.timeZone) })),
-                    ("slow_nodes", .array(s.slowNodes.map(node)))
+                    ("slow_nodes", .array(s.slowNodes.map(node))),
+                    ("overdue", .array(s.overdue.map { overdue($0, o.timeZone) }))
                 ])
             ),
             (
@@ -121,7 +127,9 @@ public enum StatsJSON {
             ("median_days", .number(e.medianDays, places: 2)),
             ("p90_days", .number(e.p90Days, places: 2)), ("min_days", .number(e.minDays, places: 2)),
             ("max_days", .number(e.maxDays, places: 2)),
-            ("sla_days", .int(e.slaDays)), ("within_sla", .int(e.withinSLA)),
+            ("sla_hours", .number(e.slaHours, places: 2)), ("sla_finished", .int(e.slaFinished)),
+            ("within_sla", .int(e.withinSLA)), ("finished_late", .int(e.finishedLate)),
+            ("open_breaches", .int(e.openBreaches)), ("open_within", .int(e.openWithin)),
             ("within_sla_share", .number(e.withinSLAShare, places: 4))
         ])
     }
@@ -131,7 +139,9 @@ public enum StatsJSON {
             ("user_id", .string(a.userId)), ("name", .string(a.name)), ("actions", .int(a.actions)),
             ("agreed", .int(a.agreed)),
             ("refused", .int(a.refused)), ("completed_tasks", .int(a.completedTasks)),
-            ("mean_hours_to_act", .number(a.meanHoursToAct, places: 2)), ("pending_tasks", .int(a.pendingTasks))
+            ("mean_hours_to_act", .number(a.meanHoursToAct, places: 2)),
+            ("median_hours_to_act", .number(a.medianHoursToAct, places: 2)),
+            ("p90_hours_to_act", .number(a.p90HoursToAct, places: 2)), ("pending_tasks", .int(a.pendingTasks))
         ])
     }
 
@@ -147,9 +157,21 @@ public enum StatsJSON {
     static func node(_ n: NodeWait) -> JSON {
         .object([
             ("process_code", .string(n.processCode)), ("template", .string(n.templateName)), ("node", .string(n.node)),
-            ("visits", .int(n.visits)), ("waiting_now", .int(n.waitingNow)),
-            ("mean_days", .number(n.meanDays, places: 2)),
-            ("max_days", .number(n.maxDays, places: 2))
+            ("visits", .int(n.visits)), ("finished_visits", .int(n.finishedVisits)),
+            ("median_days", .number(n.medianDays, places: 2)), ("p90_days", .number(n.p90Days, places: 2)),
+            ("waiting_now", .int(n.waitingNow)), ("longest_waiting_days", .number(n.longestWaitingDays, places: 2))
+        ])
+    }
+
+    static func overdue(_ d: OverdueInstance, _ zone: TimeZone) -> JSON {
+        .object([
+            ("instance_id", .string(d.instanceId)), ("business_id", .string(d.businessId)),
+            ("title", .string(d.title)), ("process_code", .string(d.processCode)),
+            ("template", .string(d.templateName)), ("applicant", .string(d.applicant)),
+            ("department", .string(d.department)), ("node", .string(d.node)),
+            ("approvers", .array(d.approvers.map { .string($0) })), ("created", .string(iso(d.createTime, zone))),
+            ("sla_hours", .number(d.slaHours, places: 2)), ("age_days", .number(d.ageDays, places: 2)),
+            ("overdue_days", .number(d.overdueDays, places: 2)), ("node_days", .number(d.nodeDays, places: 2))
         ])
     }
 
@@ -166,7 +188,7 @@ public enum StatsJSON {
             ("first_business_id", .string(d.firstBusinessId)), ("second_business_id", .string(d.secondBusinessId)),
             ("first_created", .string(iso(d.firstCreateTime, zone))), ("applicant", .string(d.applicant)),
             ("process_code", .string(d.processCode)), ("title", .string(d.title)),
-            ("amount", .number(d.amount, places: 2)),
+            ("amount", .number(d.amount, places: 2)), ("dates", .string(d.dates)),
             ("hours_apart", .number(d.hoursApart, places: 2)), ("reason", .string(d.reason.rawValue))
         ])
     }

@@ -22,8 +22,16 @@ public struct StatsOptions: Sendable, Equatable {
     public var categoryField = ""
     /// `report.top_n`: top applicants, waiting instances and slow nodes listed.
     public var topN = 10
-    /// `report.sla_days`: the share finished within this many days.
-    public var slaDays = 30
+    /// `report.sla_days`: the default service level in days (``sla`` is made from it unless a
+    /// caller sets a policy of its own).
+    public var slaDays = 30 {
+        didSet { sla = StatsSLA(hours: Double(slaDays) * 24) }
+    }
+    /// How many hours an instance of a template may take; every SLA figure asks this.
+    public var sla = StatsSLA(hours: 30 * 24)
+    /// When the first instance of the whole mirror was created: periods before it have no data
+    /// (not 0). Nil = unknown (every period is shown with its counts).
+    public var firstMirrored: Int64?
     /// An applicant with at least this many revoked instances is listed as an anomaly.
     public var revocationThreshold = 3
     /// Two submissions closer than this are candidates for a duplicate.
@@ -55,7 +63,54 @@ public struct StatsOptions: Sendable, Equatable {
         categoryField = config.report.categoryField
         topN = config.report.topN
         slaDays = config.report.slaDays
+        // the `sla:` keys (SPEC 8) when any template has a level; else report.sla_days for every template
+        let policy = SLAPolicy(config.sla)
+        sla = policy.isEmpty ? StatsSLA(hours: Double(config.report.slaDays) * 24) : StatsSLA(policy: policy)
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// The service level of each template: how many hours an instance may take from creation until
+/// it is final. An instance open longer, or final after longer, is overdue (a breach).
+public struct StatsSLA: Sendable, Equatable {
+    /// Hours for templates without their own; nil or ≤ 0 = no service level.
+    public var defaultHours: Double?
+    /// Hours by process code (≤ 0 = none for that template).
+    public var templateHours: [String: Double]
+
+    /// The `sla:` keys (SPEC 8), when they set any level: they answer instead of the hours above.
+    public var policy: SLAPolicy?
+
+    public init(hours: Double?, templates: [String: Double] = [:]) {
+        defaultHours = hours
+        templateHours = templates
+    }
+
+    /// The levels of the `sla:` keys (`sla.hours`, `sla.node_hours`, `sla.templates`).
+    public init(policy: SLAPolicy) {
+        self.init(hours: nil)
+        self.policy = policy
+    }
+
+    /// The hours of `processCode`, nil when it has no service level.
+    public func hours(for processCode: String) -> Double? {
+        if let policy { return policy.hours(for: processCode).map(Double.init) }
+        guard let hours = templateHours[processCode] ?? defaultHours, hours > 0 else { return nil }
+        return hours
+    }
+
+    /// How long an instance of `processCode` may wait at one node (`sla.node_hours`), nil: no limit.
+    public func nodeHours(for processCode: String) -> Double? {
+        policy?.nodeHours(for: processCode).map(Double.init)
+    }
+
+    /// The one value every template shares, nil when they differ or none has one.
+    public func uniformHours(over codes: [String]) -> Double? {
+        let values = Set(codes.map { hours(for: $0) ?? -1 })
+        guard values.count == 1, let only = values.first, only > 0 else {
+            return codes.isEmpty ? hours(for: "") : nil
+        }
+        return only
+    }
 }

@@ -13,34 +13,70 @@ public enum StatsQuery {
         now: Date = Date()
     ) throws -> Statistics {
         if let template { try checkKnown(template, store: store, config: config) }
-        let options = StatsOptions(config: config, now: now, from: from, to: to, template: template)
-        let data = try store.statsDataset(
-            from: options.from, to: options.to, processCode: template,
-            categoryField: options.categoryField)
-        var statistics = StatsEngine.compute(data, options: options)
+        var options = StatsOptions(config: config, now: now, from: from, to: to, template: template)
+        options.firstMirrored = try store.firstCreateTime(processCode: template)
+        let summary = try store.statsSummary(
+            from: options.from, to: options.to, processCode: template, categoryField: options.categoryField,
+            now: options.now)
+        var statistics = try compute(summary, store: store, options: options)
         statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
         return statistics
     }
 
-    /// The statistics of one month, with the monthly trend of the twelve months ending with it.
+    /// The statistics of one month or ISO week (optionally of one template), with the monthly trend
+    /// of the twelve months ending with the period's last month.
+    public static func report(
+        store: StateStore, config: Config, period: ReportPeriod, template: String? = nil, now: Date = Date()
+    ) throws -> Statistics {
+        if let template { try checkKnown(template, store: store, config: config) }
+        let zone = config.sync.timeZone
+        var options = StatsOptions(config: config, now: now, from: nil, to: nil, template: template)
+        options.from = period.start(in: zone)
+        options.to = period.end(in: zone)
+        options.firstMirrored = try store.firstCreateTime(processCode: template)
+        let summary = try store.statsSummary(
+            from: options.from, to: options.to, processCode: template, categoryField: options.categoryField,
+            now: options.now)
+        var statistics = try compute(summary, store: store, options: options)
+        let last = period.trendMonth(in: zone)
+        var trendOptions = options
+        trendOptions.from = last.adding(months: -11).start(in: zone)
+        trendOptions.to = last.end(in: zone)
+        statistics.monthly = try trend(store: store, options: trendOptions)
+        statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
+        return statistics
+    }
+
+    /// The statistics of one month (``report(store:config:period:template:now:)``).
     public static func monthlyReport(store: StateStore, config: Config, month: ReportMonth, now: Date = Date()) throws
         -> Statistics
     {
-        let zone = config.sync.timeZone
-        let start = month.start(in: zone)
-        let end = month.end(in: zone)
-        let trendStart = month.adding(months: -11).start(in: zone)
-        var options = StatsOptions(config: config, now: now, from: nil, to: nil, template: nil)
-        options.from = start
-        options.to = end
-        let year = try store.statsDataset(
-            from: trendStart, to: end, processCode: nil, categoryField: options.categoryField)
-        var statistics = StatsEngine.compute(year.created(from: start, to: end), options: options)
-        var trendOptions = options
-        trendOptions.from = trendStart
-        statistics.monthly = StatsEngine.monthlyTrend(year.instances, options: trendOptions)
-        statistics.detailAmounts = try detailAmounts(store: store, config: config, statistics: statistics)
-        return statistics
+        try report(store: store, config: config, period: .month(month), now: now)
+    }
+
+    static func compute(
+        _ summary: (instances: [StatsInstance], tasks: TaskAggregate, tallies: [ActionTally]), store: StateStore,
+        options: StatsOptions
+    ) throws -> Statistics {
+        let names = StatsEngine.templateNames(titles: try store.templateTitleCounts())
+        let open = try store.openStatsDataset(processCode: options.template)
+        return StatsEngine.compute(
+            instances: summary.instances, tasks: summary.tasks, tallies: summary.tallies, options: options,
+            names: names, open: (open.instances, TaskAggregate(open, now: options.now)))
+    }
+
+    /// The monthly trend over `options.from...options.to`, streamed from the mirror (no list of instances).
+    static func trend(store: StateStore, options: StatsOptions) throws -> [MonthStats] {
+        let bucketer = MonthBucketer(timeZone: options.timeZone)
+        var counts: [ReportMonth: StatusCounts] = [:]
+        var applicants: [ReportMonth: Set<String>] = [:]
+        try store.forEachTrendRow(from: options.from, to: options.to, processCode: options.template) {
+            created, status, result, applicant in
+            let month = bucketer.month(created)
+            counts[month, default: StatusCounts()].add(StatsOutcome(status: status, result: result))
+            applicants[month, default: []].insert(applicant)
+        }
+        return StatsEngine.monthlyTrend(counts: counts, applicants: applicants.mapValues(\.count), options: options)
     }
 
     /// A `--template` must be a code of the configuration or of the mirror: a typo is refused
@@ -54,6 +90,9 @@ public enum StatsQuery {
 
     /// The default report file name, `report-YYYY-MM.xlsx`.
     public static func defaultReportName(_ month: ReportMonth) -> String { "report-\(month.text).xlsx" }
+
+    /// The default report file name of a period, `report-YYYY-MM.xlsx` or `report-YYYY-Www.xlsx`.
+    public static func defaultReportName(_ period: ReportPeriod) -> String { "report-\(period.text).xlsx" }
 }
 
 /// Opens the state database for `stats`, `report` and `export`, refusing to create one.

@@ -45,32 +45,39 @@ public enum StatsOutcome: String, Sendable, CaseIterable {
 }
 
 /// One mirrored instance, as the statistics need it. Times are epoch milliseconds.
-public struct StatsInstance: Sendable, Equatable {
-    public var id: String
-    public var processCode: String
-    public var businessId: String
-    public var title: String
-    public var status: String
-    public var result: String
-    public var createTime: Int64
-    public var finishTime: Int64?
-    public var applicantId: String
-    public var applicantName: String
-    public var departmentId: String
-    public var departmentName: String
-    public var amount: Double?
+/// A class (shared, immutable): the figures group and sort the same instances many ways, and
+/// at 100,000 instances a copy of each per grouping would cost tens of megabytes.
+public final class StatsInstance: Sendable, Equatable {
+    public let id: String
+    public let processCode: String
+    public let businessId: String
+    public let title: String
+    public let status: String
+    public let result: String
+    public let createTime: Int64
+    public let finishTime: Int64?
+    public let applicantId: String
+    public let applicantName: String
+    public let departmentId: String
+    public let departmentName: String
+    public let amount: Double?
     /// The display value of the form field named by `report.category_field`, if any.
-    public var category: String?
+    public let category: String?
     /// The mirror's `current_node` text (running instances).
-    public var currentNode: String
-    public var lastActionTime: Int64?
+    public let currentNode: String
+    public let lastActionTime: Int64?
+    /// The dates a leave-type form asks for (its date range, or its 开始/结束 dates), if any.
+    public let dateSpan: DateSpan?
+
+    /// What became of it (classified once).
+    public let outcome: StatsOutcome
 
     public init(
         id: String, processCode: String = "PROC-A", businessId: String = "", title: String = "",
         status: String = "RUNNING", result: String = "", createTime: Int64, finishTime: Int64? = nil,
         applicantId: String = "", applicantName: String = "", departmentId: String = "",
         departmentName: String = "", amount: Double? = nil, category: String? = nil,
-        currentNode: String = "", lastActionTime: Int64? = nil
+        currentNode: String = "", lastActionTime: Int64? = nil, dateSpan: DateSpan? = nil
     ) {
         self.id = id
         self.processCode = processCode
@@ -88,9 +95,21 @@ public struct StatsInstance: Sendable, Equatable {
         self.category = category
         self.currentNode = currentNode
         self.lastActionTime = lastActionTime
+        self.dateSpan = dateSpan
+        outcome = StatsOutcome(status: status, result: result)
     }
 
-    public var outcome: StatsOutcome { StatsOutcome(status: status, result: result) }
+    public static func == (lhs: StatsInstance, rhs: StatsInstance) -> Bool {
+        lhs === rhs
+            || (lhs.id, lhs.processCode, lhs.businessId, lhs.title, lhs.status, lhs.result)
+                == (rhs.id, rhs.processCode, rhs.businessId, rhs.title, rhs.status, rhs.result)
+                && lhs.createTime == rhs.createTime
+                && (lhs.finishTime, lhs.applicantId, lhs.applicantName, lhs.departmentId, lhs.departmentName)
+                    == (rhs.finishTime, rhs.applicantId, rhs.applicantName, rhs.departmentId, rhs.departmentName)
+                && (lhs.amount, lhs.category, lhs.currentNode, lhs.lastActionTime)
+                    == (rhs.amount, rhs.category, rhs.currentNode, rhs.lastActionTime)
+                && lhs.dateSpan == rhs.dateSpan
+    }
 
     /// (finish − create) in days for a finished instance with both times; nil otherwise
     /// (also when the finish is before the creation, which only bad data does).
@@ -198,5 +217,47 @@ public struct StatsDataset: Sendable, Equatable {
         return StatsDataset(
             instances: kept, tasks: tasks.filter { ids.contains($0.instanceId) },
             actions: actions.filter { ids.contains($0.instanceId) })
+    }
+}
+
+/// The first and last day a form asks for (`yyyy-MM-dd`, inclusive), as leave and trip forms
+/// hold them.
+public struct DateSpan: Sendable, Equatable {
+    public var first: String
+    public var last: String
+
+    public init(first: String, last: String) {
+        self.first = min(first, last)
+        self.last = max(first, last)
+    }
+
+    /// Both spans share at least one day.
+    public func overlaps(_ other: DateSpan) -> Bool { first <= other.last && other.first <= last }
+
+    public var text: String { first == last ? first : "\(first) ~ \(last)" }
+
+    /// The span of a form: a DDDateRangeField's first two items, else a DDDateField whose name
+    /// holds 开始 (start) with one whose name holds 结束 (end). Nil when the form has neither.
+    public static func of(_ values: [InstanceDetail.FormValue]) -> DateSpan? {
+        for value in values where value.componentType == "DDDateRangeField" {
+            if case .array(let items)? = JSON.parse(value.value), items.count >= 2,
+                let a = items[0].scalarText.flatMap(day), let b = items[1].scalarText.flatMap(day)
+            {
+                return DateSpan(first: a, last: b)
+            }
+        }
+        let dates = values.filter { $0.componentType == "DDDateField" }
+        guard let start = dates.first(where: { $0.name.contains("开始") }).flatMap({ day($0.value) }),
+            let end = dates.first(where: { $0.name.contains("结束") }).flatMap({ day($0.value) })
+        else { return nil }
+        return DateSpan(first: start, last: end)
+    }
+
+    /// The `yyyy-MM-dd` day at the start of a date text, nil when there is none.
+    static func day(_ text: String) -> String? {
+        let head = String(text.trimmingCharacters(in: .whitespaces).prefix(10))
+        let parts = head.split(separator: "-")
+        guard head.count == 10, parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
+        return head
     }
 }

@@ -13,7 +13,7 @@ public enum StatsTables {
         [
             overview(s), statusMix(s), departments(s), categories(s), templates(s), monthly(s), topApplicants(s),
             efficiency(s), efficiencyByTemplate(s), approvers(s), waiting(s), slowNodes(s), revokers(s), duplicates(s),
-            slowInstances(s), amounts(s), amountBuckets(s)
+            slowInstances(s), amounts(s), amountBuckets(s), slaCompliance(s), overdue(s), overdueByApprover(s)
         ] + (s.detailAmounts.map { [DetailAmounts.table($0)] } ?? [])
     }
 
@@ -41,6 +41,11 @@ public enum StatsTables {
             [.text("模板数"), .integer(o.templates)],
             [.text("金额合计"), .amount(o.totalAmount)]
         ]
+        if s.beforeFirstData {
+            return StatsTable(
+                id: "overview", title: "总体概览", columns: ["指标", "数值"],
+                rows: rows.map { [$0[0], .text(noData)] }, note: "无数据：该期间早于状态库中的第一个实例。")
+        }
         return StatsTable(
             id: "overview", title: "总体概览", columns: ["指标", "数值"], rows: rows,
             note: c.created == 0 ? "该期间没有审批实例。" : nil)
@@ -74,20 +79,22 @@ public enum StatsTables {
 
     public static func templates(_ s: Statistics) -> StatsTable {
         StatsTable(
-            id: "templates", title: "模板统计", columns: ["排名", "模板编码", "模板"] + groupColumns,
-            rows: s.templates.map { [.integer($0.rank), .text($0.key), .text($0.name)] + groupCells($0) })
+            id: "templates", title: "模板统计", columns: ["排名", "模板", "模板编码"] + groupColumns,
+            rows: s.templates.map { [.integer($0.rank), .text($0.name), .text($0.key)] + groupCells($0) })
     }
 
     public static func monthly(_ s: Statistics) -> StatsTable {
         StatsTable(
             id: "monthly", title: "月度趋势", columns: ["月份", "创建", "已同意", "已拒绝", "申请人数", "通过率"],
             rows: s.monthly.map { m in
-                [
-                    .text(m.month), .integer(m.counts.created), .integer(m.counts.approved), .integer(m.counts.refused),
+                let label = m.toDate ? m.month + "（至今）" : m.month
+                guard m.hasData else { return [.text(label)] + Array(repeating: .text(noData), count: 5) }
+                return [
+                    .text(label), .integer(m.counts.created), .integer(m.counts.approved), .integer(m.counts.refused),
                     .integer(m.applicants), .percent(m.counts.passRate)
                 ]
             },
-            note: "按创建时间所在月份（\(s.options.timeZone.identifier)）统计。")
+            note: "按创建时间所在月份（\(s.options.timeZone.identifier)）统计；“无数据”= 早于状态库中第一个实例的月份；“至今”= 尚未结束的月份。")
     }
 
     public static func topApplicants(_ s: Statistics) -> StatsTable {
@@ -103,6 +110,9 @@ public enum StatsTables {
                 ]
             })
     }
+
+    /// What a period before the first mirrored instance shows instead of 0.
+    public static let noData = "无数据"
 
     /// An instance's 审批编号, else its id.
     static func reference(_ businessId: String, _ instanceId: String) -> String {

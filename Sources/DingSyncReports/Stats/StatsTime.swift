@@ -18,11 +18,15 @@ public enum StatsTime {
         return seconds ? base + String(format: ":%02d", c.second ?? 0) : base
     }
 
-    /// The period line: "创建时间 2025-04-01 00:00 至 2025-04-30 23:59（Asia/Shanghai）· 模板 PROC-X".
+    /// The period line: "创建时间 2025-04-01 00:00 至 2025-04-30 23:59（Asia/Shanghai）· 模板 PROC-X";
+    /// a period still running says so ("至今", to date).
     public static func period(_ options: StatsOptions) -> String {
         let from = options.from.map { text($0, timeZone: options.timeZone) } ?? "最早"
         let to = options.to.map { text($0, timeZone: options.timeZone) } ?? "最新"
         var line = "创建时间 \(from) 至 \(to)（\(options.timeZone.identifier)）"
+        if let end = options.to, end > options.now, (options.from ?? Int64.min) <= options.now {
+            line += " · 至今（截至 \(text(options.now, timeZone: options.timeZone))，本期尚未结束）"
+        }
         line += options.template.map { " · 模板 \($0)" } ?? " · 全部模板"
         return line
     }

@@ -9,6 +9,12 @@ import Foundation
 /// A cell style of the reports and exports.
 enum XlsxStyle: Hashable {
     case title, subtitle, note, sectionTitle, header, text, missing, integer, amount, percent, datetime
+    /// A header over a column of numbers (right-aligned like them).
+    case headerRight
+    /// A note or banner merged across a table's width, wrapped.
+    case wrappedNote, wrappedBanner
+    /// A conditional format's highlight (overdue).
+    case alert
     case decimal(Int)
 }
 
@@ -84,13 +90,17 @@ final class XlsxWorkbook {
     func format(_ style: XlsxStyle) -> UnsafeMutablePointer<lxw_format>? {
         if let cached = formats[style] { return cached }
         guard let workbook, let format = workbook_add_format(workbook) else { return nil }
-        format_set_font_name(format, "Microsoft YaHei")
+        if style != .alert { format_set_font_name(format, "Microsoft YaHei") }
         switch style {
         case .title:
             format_set_bold(format)
             format_set_font_size(format, 16)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         case .subtitle:
             format_set_font_color(format, 0x595959)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         case .note:
             format_set_italic(format)
             format_set_font_color(format, 0x7F7F7F)
@@ -103,6 +113,26 @@ final class XlsxWorkbook {
             format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
             format_set_text_wrap(format)
             format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
+        case .headerRight:
+            format_set_bold(format)
+            format_set_bg_color(format, 0xDDEBF7)
+            format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_RIGHT.rawValue))
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
+        case .wrappedNote:
+            format_set_italic(format)
+            format_set_font_color(format, 0x7F7F7F)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+        case .wrappedBanner:
+            format_set_bold(format)
+            format_set_font_size(format, 12)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+        case .alert:
+            format_set_bg_color(format, 0xFFC7CE)
+            format_set_font_color(format, 0x9C0006)
         case .text:
             break
         case .missing:

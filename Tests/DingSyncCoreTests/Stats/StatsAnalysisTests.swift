@@ -49,15 +49,19 @@ import Testing
         #expect(rows.first?.node == "总经理（钱七）")
     }
 
-    @Test func nodesWithTheLongestMeanWait() {
-        // visits (days): 主管审批 i1 0.25, i2 2/24, i3 3, i9 1 (running) → mean 4.3333/4; 财务审批 i2 46/24; 人事审批 i6 11.5
+    @Test func nodesSeparateFinishedVisitsFromStuckOnes() {
+        // finished visits (days): 主管审批 i1 0.25, i2 2/24, i3 3 → median 0.25, p90 h = 1.8 → 0.25 + 0.8 × 2.75 = 2.45;
+        // stuck: i9 1 day at 主管审批; 财务审批 i2 46/24 (finished); 人事审批 only i6, stuck 11.5 days
         let nodes = stats.slowNodes
-        #expect(nodes.map(\.node) == ["人事审批", "财务审批", "主管审批"])
-        #expect(close(nodes[0].meanDays, 11.5) && nodes[0].waitingNow == 1 && nodes[0].visits == 1)
-        #expect(close(nodes[1].meanDays, 46.0 / 24))
-        #expect(close(nodes[2].meanDays, (0.25 + 2.0 / 24 + 3 + 1) / 4))
-        #expect(nodes[2].visits == 4 && nodes[2].waitingNow == 1 && close(nodes[2].maxDays, 3))
-        #expect(nodes[2].templateName == "报销申请")
+        #expect(nodes.map(\.node) == ["财务审批", "主管审批", "人事审批"])
+        #expect(close(nodes[0].medianDays, 46.0 / 24) && nodes[0].waitingNow == 0)
+        #expect(close(nodes[1].medianDays, 0.25) && close(nodes[1].p90Days, 2.45))
+        #expect(nodes[1].visits == 4 && nodes[1].finishedVisits == 3 && nodes[1].waitingNow == 1)
+        #expect(close(nodes[1].longestWaitingDays, 1))
+        #expect(nodes[1].templateName == "报销申请")
+        // a node where nothing finished has no median (not the stuck wait), and says how long it is stuck
+        #expect(nodes[2].medianDays == nil && nodes[2].finishedVisits == 0 && nodes[2].waitingNow == 1)
+        #expect(close(nodes[2].longestWaitingDays, 11.5))
     }
 
     @Test func frequentRevocations() {
@@ -80,7 +84,7 @@ import Testing
         #expect(StatsEngine.frequentRevokers(StatsFixture.instances, threshold: 1).map(\.name) == ["李四"])
     }
 
-    @Test func likelyDuplicates() {
+    @Test func likelyDuplicatesCompareFormContent() {
         func d(
             _ id: String, _ user: String, _ code: String, _ at: String, amount: Double?, status: String = "COMPLETED"
         ) -> StatsInstance {
@@ -92,15 +96,16 @@ import Testing
             d("d1", "u1", "A", "06-01 10:00", amount: 100), d("d2", "u1", "A", "06-01 20:00", amount: 100),
             d("d3", "u1", "A", "06-01 21:00", amount: 200),  // other amount: not a duplicate, though the title is equal
             d("d4", "u1", "A", "06-02 10:30", amount: 100),  // 14.5 h after d2, 24.5 h after d1
+            // same default title, no amount, no dates: titles alone never make a pair
             d("d5", "u1", "B", "06-01 09:00", amount: nil), d("d6", "u1", "B", "06-01 15:00", amount: nil),
             d("d7", "u2", "A", "06-01 10:00", amount: 100),  // someone else
             d("d8", "u1", "A", "06-01 11:00", amount: 100, status: "TERMINATED")  // withdrawn and sent again
         ]
         let pairs = StatsEngine.duplicates(instances, windowHours: 24)
-        #expect(pairs.map { [$0.firstId, $0.secondId] } == [["d5", "d6"], ["d1", "d2"], ["d2", "d4"]])
-        #expect(pairs.map(\.reason) == [.sameTitle, .sameAmount, .sameAmount])
-        #expect(close(pairs[1].hoursApart, 10) && close(pairs[2].hoursApart, 14.5))
-        #expect(pairs[1].amount == 100 && pairs[0].amount == nil)
+        #expect(pairs.map { [$0.firstId, $0.secondId] } == [["d1", "d2"], ["d2", "d4"]])
+        #expect(pairs.map(\.reason) == [.sameAmount, .sameAmount])
+        #expect(close(pairs[0].hoursApart, 10) && close(pairs[1].hoursApart, 14.5))
+        #expect(pairs[0].amount == 100)
         #expect(stats.duplicates.isEmpty)
     }
 

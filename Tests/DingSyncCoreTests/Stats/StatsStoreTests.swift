@@ -94,6 +94,43 @@ import Testing
         #expect(only.instances[0].outcome == .revoked)
     }
 
+    /// The streamed path (tasks folded as they arrive, decisions counted in SQL, trend streamed) gives
+    /// the figures of the in-memory path on either backend.
+    @Test(arguments: TestBackend.all) func streamedFiguresMatchTheListedOnes(_ backend: TestBackend) throws {
+        let store = try store(backend)
+        var config = Config()
+        config.sync.timezone = "Asia/Shanghai"
+        config.report.categoryField = "类别"
+        config.report.slaDays = 1
+        let now = Self.date("05-10 00:00")
+        let streamed = try StatsQuery.statistics(
+            store: store, config: config, from: nil, to: nil, template: nil, now: now)
+        var options = StatsOptions(config: config, now: now, from: nil, to: nil, template: nil)
+        options.firstMirrored = StatsFixture.t("03-01 10:00")
+        let listed = StatsEngine.compute(
+            try store.statsDataset(from: nil, to: nil, processCode: nil, categoryField: "类别"), options: options)
+        #expect(streamed.overview == listed.overview && streamed.approvers == listed.approvers)
+        #expect(streamed.slowNodes == listed.slowNodes && streamed.efficiency == listed.efficiency)
+        #expect(streamed.monthly == listed.monthly && streamed.overdue == listed.overdue)
+        #expect(streamed.approvers.first { $0.name == "审批人甲" }?.actions == 1)
+        // s2 has been open since 05-01 00:30 with a one-day service level: overdue, waiting on 审批人乙
+        #expect(streamed.overdue.map(\.instanceId) == ["s2"] && streamed.overdue.first?.approvers == ["审批人乙"])
+        #expect(streamed.templateNames == ["PROC-A": "报销", "PROC-B": "请假"])
+        #expect(try store.firstCreateTime(processCode: nil) == StatsFixture.t("03-01 10:00"))
+        #expect(try store.firstCreateTime(processCode: "PROC-A") == StatsFixture.t("04-30 23:30"))
+        // the report of a week: ISO week 18 of 2025 is 04-28 … 05-04; the trend ends with May
+        let week = try StatsQuery.report(
+            store: store, config: config, period: .week(ReportWeek(year: 2025, week: 18)), now: now)
+        #expect(week.overview.counts.created == 2)
+        #expect(week.monthly.last?.month == "2025-05" && week.monthly.count == 12)
+        #expect(week.monthly.first { $0.month == "2025-02" }?.hasData == false)  // before s3, the first instance
+        #expect(week.monthly.first { $0.month == "2025-03" }?.counts.revoked == 1)
+        #expect(throws: UnknownTemplateError.self) {
+            try StatsQuery.report(
+                store: store, config: config, period: .week(ReportWeek(year: 2025, week: 18)), template: "PROC-X")
+        }
+    }
+
     @Test(arguments: TestBackend.all) func endToEndFiguresFromTheStore(_ backend: TestBackend) throws {
         let store = try store(backend)
         var config = Config()
@@ -121,7 +158,8 @@ import Testing
         let month = ReportMonth(year: 2025, month: 5)
         let a = try StatsQuery.monthlyReport(store: lite, config: config, month: month, now: now)
         let b = try StatsQuery.monthlyReport(store: my, config: config, month: month, now: now)
-        #expect(String(describing: a) == String(describing: b))
+        // (not their descriptions: a dictionary such as the template names prints in any order)
+        #expect(a == b, "\(a)\n\(b)")
         #expect(
             try lite.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"])
                 == my.mirrorMainRows(from: nil, to: nil, formFields: ["类别", "金额"]))
@@ -158,10 +196,10 @@ import Testing
         var config = Config()
         config.sync.timezone = "Asia/Shanghai"
         config.mapping.formFields = ["事由": "reason"]
-        config.feishu.fieldNames = ["title": "标题"]
+        config.feishu.fieldNames = ["title": "审批标题"]
         let result = try ExportWriter.export(
             store: store, config: config, from: Self.date("04-01 00:00"), to: nil,
-            includeActions: true, to: folder + "/out.csv")
+            includeActions: true, headers: .keys, to: folder + "/out.csv")
         #expect(result.files == [folder + "/out.csv", folder + "/out-actions.csv"])
         #expect(result.mainRows == 2 && result.actionRows == 2)
         // read the bytes: Foundation's String(contentsOfFile:) would swallow the BOM
@@ -171,7 +209,7 @@ import Testing
         let lines = text.dropFirst().components(separatedBy: "\r\n")
         #expect(
             lines[0]
-                == "instance_id,business_id,template_code,标题,status,applicant,applicant_dept,amount,start_time,end_time,duration_hours,current_node,last_action,last_action_time,approver_chain,form_data,synced_at,reason"
+                == "instance_id,business_id,template_code,title,status,applicant,applicant_dept,amount,start_time,end_time,duration_hours,current_node,last_action,last_action_time,approver_chain,form_data,synced_at,reason"
         )
         #expect(
             lines[1].hasPrefix(
@@ -184,6 +222,17 @@ import Testing
         #expect(
             actions.hasPrefix("\u{FEFF}action_key,instance_id,seq,node_name,approver,action,action_time,comment\r\n"))
         #expect(actions.contains("s1#2,s1,2,主管审批,审批人甲,同意,2025-05-01 23:30:00,同意\r\n"))
+        // the default: Chinese names, a field_names rename winning, a form-field column by its field;
+        // --template keeps only that template's instances
+        let named = try ExportWriter.export(
+            store: store, config: config, from: nil, to: nil, template: "PROC-B", includeActions: false,
+            to: folder + "/named.csv")
+        #expect(named.mainRows == 1)
+        let namedLines = String(
+            decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/named.csv")), as: UTF8.self
+        ).dropFirst().components(separatedBy: "\r\n")
+        #expect(namedLines[0].hasPrefix("实例ID,审批编号,模板编码,审批标题,状态,申请人,申请人部门,金额,发起时间,完成时间,耗时（小时）,"))
+        #expect(namedLines[0].hasSuffix(",同步时间,事由") && namedLines[1].hasPrefix("s3,"))
     }
 
     @Test func exportsXLSXWithDatesAndFrozenHeader() throws {
@@ -197,7 +246,7 @@ import Testing
         let book = try XlsxInspector.inspect(folder + "/out.xlsx")
         #expect(book.sheets.map(\.name) == ["审批实例", "审批动作"])
         let main = try #require(book["审批实例"])
-        #expect(main.text("A1") == "instance_id" && main.text("I1") == "start_time")
+        #expect(main.text("A1") == "实例ID" && main.text("I1") == "发起时间")
         #expect(main.text("A2") == "s3" && main.text("A3") == "s1")  // oldest first
         #expect(main.formats["I3"] == "yyyy-mm-dd hh:mm:ss")
         // 2025-04-30 23:30 in Shanghai as an Excel serial day: 45777 + 23.5/24

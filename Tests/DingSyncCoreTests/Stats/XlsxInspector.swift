@@ -9,6 +9,14 @@ enum XlsxInspector {
         var formats: [String: String]
         var frozenRows: Int
         var charts: [(kind: String, direction: String?, series: Int)]
+        /// How it prints.
+        var alignedRight: Set<String> = []
+        var printTitles: String?
+        var footer: String?
+        var rowBreaks: [Int] = []
+        var printScale = 100
+        var fitToPage = false
+        var conditionalFormats: [(range: String, type: String)] = []
 
         func text(_ ref: String) -> String? { cells[ref] as? String }
         func number(_ ref: String) -> Double? { (cells[ref] as? NSNumber)?.doubleValue }
@@ -65,6 +73,13 @@ enum XlsxInspector {
                         $0["kind"] as? String ?? "", $0["direction"] as? String,
                         ($0["series"] as? NSNumber)?.intValue ?? 0
                     )
+                },
+                alignedRight: Set(s["aligned_right"] as? [String] ?? []), printTitles: s["print_titles"] as? String,
+                footer: s["footer"] as? String, rowBreaks: (s["row_breaks"] as? [NSNumber] ?? []).map(\.intValue),
+                printScale: (s["print_scale"] as? NSNumber)?.intValue ?? 100,
+                fitToPage: s["fit_to_page"] as? Bool ?? false,
+                conditionalFormats: (s["conditional_formats"] as? [[String: Any]] ?? []).map {
+                    ($0["range"] as? String ?? "", $0["type"] as? String ?? "")
                 })
         }
         return Workbook(sheets: sheets, charts: (json["charts"] as? NSNumber)?.intValue ?? 0)
