@@ -105,6 +105,16 @@ enum MySQLSchema {
                 """,
                 "CREATE OR REPLACE VIEW ding_process_instances AS \(SeedViews.processInstances)",
                 "CREATE OR REPLACE VIEW ding_form_component_values AS \(SeedViews.formComponentValues)"
+            ]),
+        SchemaStep(
+            version: 3,
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS sla_notices (
+                    instance_id \(id) NOT NULL PRIMARY KEY, kind VARCHAR(16) NOT NULL, due_at BIGINT NOT NULL,
+                    notified_at BIGINT NOT NULL
+                ) \(table)
+                """
             ])
     ]
 }

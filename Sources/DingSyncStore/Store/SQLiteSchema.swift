@@ -98,7 +98,17 @@ enum SQLiteSchema {
                 "CREATE TABLE checkpoints (process_code TEXT PRIMARY KEY, synced_until_ms INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
                 "CREATE VIEW ding_process_instances AS \(SeedViews.processInstances)",
                 "CREATE VIEW ding_form_component_values AS \(SeedViews.formComponentValues)"
-            ], backfillLocalTimes: true)
+            ], backfillLocalTimes: true),
+        // 3: overdue notices sent (SPEC 8: each overdue instance is notified once).
+        SchemaStep(
+            version: 3,
+            statements: [
+                """
+                CREATE TABLE sla_notices (
+                    instance_id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, notified_at INTEGER NOT NULL
+                )
+                """
+            ])
     ]
 }
 

@@ -71,7 +71,7 @@ import Testing
             VALUES ('i1', 'PROC-A', 'B1', '报销', 'COMPLETED', 'agree', 1743470123000, 1743473723000, 1, '{}', 0)
             """)
         let store = try StateStore(path: path, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
-        #expect(try store.storedVersion() == 2)
+        #expect(try store.storedVersion() == StateStore.schemaVersion)
         let row = try store.db.query("SELECT process_instance_id, create_time, finish_time FROM ding_process_instances")
         #expect(row == [["i1", "2025-04-01 09:15:23", "2025-04-01 10:15:23"]])
     }
