@@ -26,6 +26,7 @@ struct DingSync: AsyncParsableCommand {
               dingsync doctor         health check
               dingsync stats --from 2025-01-01 --format json
               dingsync report --month 2025-04
+              dingsync digest --day   yesterday's digest for managers (bot card and email)
 
             Exit codes: 0 all synced · 1 some instances failed (retried next run) · 2 the run could not \
             proceed · 64 bad command line or configuration · 75 another run holds the lock.
@@ -33,7 +34,8 @@ struct DingSync: AsyncParsableCommand {
             """,
         version: DingSyncVersion.current,
         subcommands: [
-            Sync.self, Watch.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self, MigrateDB.self
+            Sync.self, Watch.self, Setup.self, Doctor.self, Stats.self, Report.self, Export.self, DigestCommand.self,
+            MigrateDB.self
         ],
         defaultSubcommand: Sync.self
     )

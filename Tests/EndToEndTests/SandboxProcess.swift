@@ -51,7 +51,9 @@ final class SandboxProcess: @unchecked Sendable {
 
     /// Runs dingsync with this sandbox's config.
     func dingsync(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
-        let subcommands: Set<String> = ["setup", "doctor", "stats", "report", "export", "sync", "migrate-db"]
+        let subcommands: Set<String> = [
+            "setup", "doctor", "stats", "report", "export", "sync", "migrate-db", "digest", "watch"
+        ]
         let args =
             arguments.first.map(subcommands.contains) == true
             ? [arguments[0], "--config", configPath] + arguments.dropFirst() : ["--config", configPath] + arguments

@@ -60,12 +60,20 @@ public struct RunMonitor: Sendable {
             }
         }
         for alert in result.alerts { logger.warning("alert: \(alert.title) — \(alert.detail). \(alert.fix)") }
-        guard notifier.hasChannel else { return result }
-        let context = NotificationComposer.Context(
-            host: notifier.host, configPath: config.sourcePath, timeZone: config.sync.timeZone,
-            onSuccess: config.notification.onSuccess)
-        if let message = NotificationComposer.compose(summary: result, alerts: result.alerts, context: context) {
-            await notifier.deliver(message, now: now)
+        if notifier.hasChannel {
+            let context = NotificationComposer.Context(
+                host: notifier.host, configPath: config.sourcePath, timeZone: config.sync.timeZone,
+                onSuccess: config.notification.onSuccess)
+            if let message = NotificationComposer.compose(summary: result, alerts: result.alerts, context: context) {
+                await notifier.deliver(message, now: now)
+            }
+        }
+        // SPEC 8: what became overdue, once each, after every run that got through
+        if let store, let sla = DigestRunner.serviceLevels(config),
+            [.success, .partial].contains(summary.exitStatus)
+        {
+            await OverdueNotices(store: store, timeZone: config.sync.timeZone, sla: sla).send(
+                notifier: notifier, names: DigestRunner.names(store), logger: logger, now: now)
         }
         return result
     }

@@ -6,8 +6,29 @@ import DingSyncReports
 import DingSyncStore
 import Foundation
 
+/// A file attached to an email (a digest's workbook).
+public struct EmailAttachment: Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var data: Data
+
+    public init(fileName: String, contentType: String, data: Data) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.data = data
+    }
+
+    /// An .xlsx workbook.
+    public static func workbook(_ fileName: String, _ data: Data) -> EmailAttachment {
+        EmailAttachment(
+            fileName: fileName, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            data: data)
+    }
+}
+
 /// A plain-text email (RFC 5322) with a UTF-8 subject (RFC 2047 encoded words) and a UTF-8
-/// body in base64, so that Chinese text survives every relay. Pure.
+/// body in base64, so that Chinese text survives every relay; with attachments it is
+/// `multipart/mixed` (RFC 2046): the text part first, then each file in base64. Pure.
 public struct EmailMessage: Sendable, Equatable {
     public var from: String
     public var to: [String]
@@ -15,6 +36,7 @@ public struct EmailMessage: Sendable, Equatable {
     public var body: String
     public var date: Date
     public var messageID: String
+    public var attachments: [EmailAttachment] = []
 
     public init(from: String, to: [String], subject: String, body: String, date: Date, messageID: String) {
         self.from = from
@@ -35,19 +57,38 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// The message as sent after DATA: headers and body with CRLF line ends.
     public var rendered: String {
-        let headers = [
+        var headers = [
             "From: \(from)",
             "To: \(to.joined(separator: ", "))",
             "Subject: \(Self.encodedHeader(subject))",
             "Date: \(Self.rfc5322Date(date))",
             "Message-ID: \(messageID)",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding: base64",
-            "X-Mailer: dingsync \(DingSyncVersion.current)"
+            "MIME-Version: 1.0"
         ]
         let normalized = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + Self.base64Lines(Data(normalized.utf8)) + "\r\n"
+        let text = Self.base64Lines(Data(normalized.utf8))
+        let textHeaders = ["Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: base64"]
+        guard !attachments.isEmpty else {
+            headers += textHeaders + ["X-Mailer: dingsync \(DingSyncVersion.current)"]
+            return headers.joined(separator: "\r\n") + "\r\n\r\n" + text + "\r\n"
+        }
+        // a boundary that cannot occur in base64 text or in the headers above
+        let boundary = "=_dingsync_\(messageID.filter { $0.isLetter || $0.isNumber }.prefix(32))"
+        headers += [
+            "Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "X-Mailer: dingsync \(DingSyncVersion.current)"
+        ]
+        var parts = [textHeaders.joined(separator: "\r\n") + "\r\n\r\n" + text]
+        for file in attachments {
+            let name = Self.encodedHeader(file.fileName)
+            parts.append(
+                [
+                    "Content-Type: \(file.contentType); name=\"\(name)\"",
+                    "Content-Disposition: attachment; filename=\"\(name)\"",
+                    "Content-Transfer-Encoding: base64"
+                ].joined(separator: "\r\n") + "\r\n\r\n" + Self.base64Lines(file.data))
+        }
+        return headers.joined(separator: "\r\n") + "\r\n\r\nThis is a MIME multipart message.\r\n"
+            + parts.map { "--\(boundary)\r\n\($0)\r\n" }.joined() + "--\(boundary)--\r\n"
     }
 
     /// ASCII text as is; anything else as `=?UTF-8?B?…?=` words of at most 75 characters,

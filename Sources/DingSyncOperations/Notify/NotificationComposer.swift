@@ -119,7 +119,7 @@ public enum NotificationComposer {
                     "The failed instances are retried on the next run. If one keeps failing, its error is in the log and in failed_instances of the state database."
                 )
             }
-        case .alert, .success:
+        case .alert, .success, .digest:
             break
         }
         fixes += alerts.map { cut($0.fix) }

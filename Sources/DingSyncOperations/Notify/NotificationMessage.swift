@@ -18,6 +18,8 @@ public struct NotificationMessage: Sendable, Equatable {
         case alert
         /// All synced (sent only with `notification.on_success`).
         case success
+        /// A digest for managers (`dingsync digest`).
+        case digest
 
         /// The card header colour.
         public var template: String {
@@ -25,6 +27,7 @@ public struct NotificationMessage: Sendable, Equatable {
             case .failure: return "red"
             case .partial, .alert: return "orange"
             case .success: return "green"
+            case .digest: return "blue"
             }
         }
     }

@@ -43,7 +43,9 @@ public struct Notifier: Sendable {
 
     /// Sends `message` on each channel; returns one result per channel tried.
     @discardableResult
-    public func deliver(_ message: NotificationMessage, now: Date = Date()) async -> [DeliveryResult] {
+    public func deliver(
+        _ message: NotificationMessage, attachments: [EmailAttachment] = [], now: Date = Date()
+    ) async -> [DeliveryResult] {
         guard config.enabled else { return [] }
         var results: [DeliveryResult] = []
         if !config.webhookURL.isEmpty {
@@ -52,7 +54,8 @@ public struct Notifier: Sendable {
                     message))
         }
         if config.email.enabled {
-            let email = EmailMessage(message, config: config.email, date: now, host: host)
+            var email = EmailMessage(message, config: config.email, date: now, host: host)
+            email.attachments = attachments
             results.append(await mailer.send(email, config: config.email))
         }
         for result in results {

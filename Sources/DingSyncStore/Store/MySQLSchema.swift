@@ -139,6 +139,17 @@ enum MySQLSchema {
                     PRIMARY KEY (process_code, hint_key)
                 ) \(table)
                 """
+            ]),
+        // 5: overdue notices sent (SPEC 8: each overdue instance is notified once).
+        SchemaStep(
+            version: 5,
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS sla_notices (
+                    instance_id \(id) NOT NULL PRIMARY KEY, kind VARCHAR(16) NOT NULL, due_at BIGINT NOT NULL,
+                    notified_at BIGINT NOT NULL
+                ) \(table)
+                """
             ])
     ]
 }

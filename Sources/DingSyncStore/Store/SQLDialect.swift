@@ -10,7 +10,7 @@ public enum SQLDialect: String, Sendable {
 
     /// The clause that turns an INSERT into an upsert on `conflict` (the key's columns).
     /// Follow it with assignments built from `excluded(_:)`.
-    func onConflict(_ conflict: String) -> String {
+    package func onConflict(_ conflict: String) -> String {
         switch self {
         case .sqlite: return "ON CONFLICT(\(conflict)) DO UPDATE SET"
         case .mysql: return "ON DUPLICATE KEY UPDATE"
@@ -18,7 +18,7 @@ public enum SQLDialect: String, Sendable {
     }
 
     /// The value the failed INSERT would have written into `column`.
-    func excluded(_ column: String) -> String {
+    package func excluded(_ column: String) -> String {
         switch self {
         case .sqlite: return "excluded.\(column)"
         case .mysql: return "VALUES(\(column))"
@@ -26,7 +26,7 @@ public enum SQLDialect: String, Sendable {
     }
 
     /// `column = <inserted value>` for each column, joined: the common upsert assignments.
-    func replacing(_ columns: [String]) -> String {
+    package func replacing(_ columns: [String]) -> String {
         columns.map { "\($0) = \(excluded($0))" }.joined(separator: ", ")
     }
 
@@ -62,6 +62,6 @@ enum StoreTables {
     static let copyOrder = [
         "instances", "form_values", "operation_records", "tasks", "detail_lines", "detail_cells", "ledger",
         "pending_creates", "failed_instances", "users", "departments", "api_calls", "runs", "detail_hints",
-        "checkpoints"
+        "checkpoints", "sla_notices"
     ]
 }

@@ -132,6 +132,16 @@ enum SQLiteSchema {
                     PRIMARY KEY (process_code, hint_key)
                 )
                 """
+            ]),
+        // 5: overdue notices sent (SPEC 8: each overdue instance is notified once).
+        SchemaStep(
+            version: 5,
+            statements: [
+                """
+                CREATE TABLE sla_notices (
+                    instance_id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, notified_at INTEGER NOT NULL
+                )
+                """
             ])
     ]
 }

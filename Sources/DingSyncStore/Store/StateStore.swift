@@ -11,7 +11,7 @@ import Foundation
 /// is in `SQLDialect` and the per-backend schema files, so nothing else knows which it is.
 public final class StateStore: @unchecked Sendable {
     /// The schema version this build writes; older databases are migrated on open.
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     package let db: any SQLDatabase
     let lock = NSLock()
