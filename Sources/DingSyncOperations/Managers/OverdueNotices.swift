@@ -41,7 +41,7 @@ public struct OverdueNotices: Sendable {
             facts.append(
                 (
                     "还有 More",
-                    "\(overdue.count - Self.listLimit) more overdue instance(s) — the report's SLA sheet lists them all"
+                    "\(overdue.count - Self.listLimit) more overdue instance(s) — the report's sheet 时效与超期 lists them all"
                 ))
         }
         return NotificationMessage(
