@@ -69,19 +69,26 @@ struct DateHeaderTests {
                 #expect(ms >= now - 1000 && ms <= until + 1000, "\(name): \(date ?? "")")
             }
 
-            // The admin clock moves it, forwards and (negative seconds) backwards.
+            // The admin clock moves it, forwards and (negative seconds) backwards. The clock runs on
+            // meanwhile (a loaded machine may take long between calls): each shift is checked between
+            // the sandbox clock read just before and just after it, with the header's second precision.
+            func clock() async throws -> Int64 {
+                try #require(try await h.client.admin("GET", "clock")["now_ms"]?.int64Value)
+            }
+            let beforeForward = try await clock()
             _ = try await h.client.admin("POST", "clock/advance", ["seconds": 7200])
             let later = try #require(Self.parseHTTPDate(try await h.client.get("/__admin/info").header("Date")))
-            // The clock runs on (a loaded machine); the shift is hours or days.
-            #expect(abs(later - (now + 7_200_000)) < 60_000)
+            let afterForward = try await clock()
+            #expect(later >= beforeForward + 7_200_000 - 1000 && later <= afterForward + 1000)
+            let beforeBack = try await clock()
             let back = try await h.client.admin("POST", "clock/advance", ["seconds": .int(-86400 * 3)])
             let backMs = try #require(back["now_ms"]?.int64Value)
-            // The clock runs on (a loaded machine); the shift is hours or days.
-            #expect(abs(backMs - (now + 7_200_000 - 3 * 86_400_000)) < 60_000)
+            let afterBack = try await clock()
+            #expect(backMs >= beforeBack - 3 * 86_400_000 - 1000 && backMs <= afterBack)
             let earlier = try #require(
                 Self.parseHTTPDate(try await h.feishu("GET", h.tablesPath, token: ft).header("Date")))
-            // The clock runs on (a loaded machine); the shift is hours or days.
-            #expect(abs(earlier - backMs) < 60_000)
+            let afterEarlier = try await clock()
+            #expect(earlier >= backMs - 1000 && earlier <= afterEarlier + 1000)
             #expect(h.sandbox.nowMs < now)
             // Not a number → refused.
             #expect(try await h.client.call("POST", "/__admin/clock/advance", json: ["seconds": "soon"]).status == 400)
