@@ -25,12 +25,10 @@ import Testing
         let file = path()
         let holder = RunLock(path: file)
         try holder.acquire(now: Date(), timeZone: .current)
-        Task {
-            try? await Task.sleep(nanoseconds: 300_000_000)
-            holder.release()
-        }
+        // released from a plain thread: under the full suite the concurrency pool may be busy for long
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { holder.release() }
         let waiter = RunLock(path: file)
-        try await waiter.acquireSuspending(now: Date(), timeZone: .current, wait: 30, poll: 0.05)
+        try await waiter.acquireSuspending(now: Date(), timeZone: .current, wait: 300, poll: 0.05)
         waiter.release()
     }
 }
