@@ -9,7 +9,6 @@ struct StreamAdminTests {
     @Test func lostDeliveriesNeverArriveAndDuplicatesKeepTheirEventId() async throws {
         try await Harness.with({
             $0.instances = 20
-            $0.streamAckTimeoutMs = 60_000
         }) { h in
             let socket = try await h.streamConnect()
             let pending = try await h.client.admin("POST", "stream/faults", ["fault": "lose", "count": 1])
@@ -97,7 +96,6 @@ struct StreamAdminTests {
         // generous ack and close times: on a loaded machine a late ack must not look like a lost one
         try await Harness.with({
             $0.instances = 20
-            $0.streamAckTimeoutMs = 60_000
         }) { h in
             let leaving = try await h.streamConnect()
             let staying = try await h.streamConnect()
@@ -165,7 +163,6 @@ struct StreamAdminTests {
         try await Harness.with({
             $0.instances = 20
             $0.streamMonthlyQuota = 3
-            $0.streamAckTimeoutMs = 120_000
         }) { h in
             let sockets = [try await h.streamConnect(), try await h.streamConnect()]
             var total = 0

@@ -33,7 +33,6 @@ struct StreamEventTests {
         // a generous ack time: on a loaded machine a redelivery must not slip between the events read
         try await Harness.with({
             $0.instances = 20
-            $0.streamAckTimeoutMs = 60_000
         }) { h in
             let socket = try await h.streamConnect()
             let (created, count) = try await h.createStreamed(["template": "请假"])
@@ -107,7 +106,6 @@ struct StreamEventTests {
     @Test func anAckConsumesAndStrayFramesAreCounted() async throws {
         try await Harness.with({
             $0.instances = 20
-            $0.streamAckTimeoutMs = 20_000
             $0.streamRedeliveryMs = [100]
         }) { h in
             let socket = try await h.streamConnect()
@@ -171,7 +169,6 @@ struct StreamEventTests {
     @Test func laterAndErrorAcksAreRedelivered() async throws {
         try await Harness.with({
             $0.instances = 20
-            $0.streamAckTimeoutMs = 20_000
             $0.streamRedeliveryMs = [100, 100]
         }) { h in
             let socket = try await h.streamConnect()
@@ -205,7 +202,6 @@ struct StreamEventTests {
     @Test func everyTemplateAndCommentsPushEvents() async throws {
         try await Harness.with({
             $0.instances = 20
-            $0.streamAckTimeoutMs = 60_000
         }) { h in
             let socket = try await h.streamConnect()
             var codes: Set<String> = []

@@ -172,7 +172,7 @@ final class RawWebSocket: @unchecked Sendable {
     // MARK: Frames in
 
     /// The next frame not yet taken, waiting up to `timeout` s.
-    func next(timeout: TimeInterval = 20) async throws -> Frame {
+    func next(timeout: TimeInterval = 120) async throws -> Frame {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let frame = take() { return frame }
@@ -209,7 +209,7 @@ final class RawWebSocket: @unchecked Sendable {
     var all: [Frame] { lock.withLock { frames } }
 
     /// Waits until the server has closed the connection (after every frame).
-    func waitClosed(timeout: TimeInterval = 20) async -> Bool {
+    func waitClosed(timeout: TimeInterval = 120) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if lock.withLock({ ended }) { return true }

@@ -51,8 +51,9 @@ extension Harness {
         try await streamCounters().at(path)?.int64Value ?? -1
     }
 
-    /// Polls `condition` every 20 ms for up to `timeout` s (generous: a loaded machine is slow).
-    func until(_ what: String, timeout: TimeInterval = 30, _ condition: () async throws -> Bool) async throws {
+    /// Polls `condition` every 20 ms for up to `timeout` s (generous: under the full suite a test may
+    /// be starved for a minute).
+    func until(_ what: String, timeout: TimeInterval = 120, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try await condition() { return }
@@ -79,7 +80,7 @@ extension Harness {
 
 extension RawWebSocket {
     /// The next text frame, as JSON; SYSTEM pings are answered and skipped unless `pings`.
-    func nextJSON(timeout: TimeInterval = 20, pings: Bool = false) async throws -> JSONValue {
+    func nextJSON(timeout: TimeInterval = 120, pings: Bool = false) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let frame = try await next(timeout: max(0.1, deadline.timeIntervalSinceNow))
@@ -94,7 +95,7 @@ extension RawWebSocket {
     }
 
     /// The next `count` EVENT frames.
-    func events(_ count: Int, timeout: TimeInterval = 20) async throws -> [JSONValue] {
+    func events(_ count: Int, timeout: TimeInterval = 120) async throws -> [JSONValue] {
         var items: [JSONValue] = []
         while items.count < count {
             let frame = try await nextJSON(timeout: timeout)

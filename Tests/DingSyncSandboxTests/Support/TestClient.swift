@@ -139,6 +139,9 @@ struct Harness: Sendable {
         options.instances = 150
         options.nowMs = fixedNow
         options.threads = 2
+        // Stream acks: ten minutes by default, so that a test on a starved machine never sees a late ack
+        // as a lost one; the tests of timeouts and redelivery set their own.
+        options.streamAckTimeoutMs = 600_000
         configure(&options)
         let sandbox = try await Sandbox.start(options)
         let harness = Harness(sandbox: sandbox, client: TestClient(sandbox.baseURL))
