@@ -247,6 +247,15 @@ extension StateStore {
         return instances
     }
 
+    /// A task's node name (`t` a row of `tasks`): its own, else the showName of an operation record
+    /// at the same activity, else the activity id. Used wherever tasks are read by node.
+    static let taskNodeNameSQL = """
+        COALESCE(NULLIF(t.node_name, ''),
+                 (SELECT r.show_name FROM operation_records r WHERE r.instance_id = t.instance_id
+                    AND r.activity_id = t.activity_id AND r.show_name <> '' LIMIT 1),
+                 t.activity_id, '')
+        """
+
     /// The tasks of the instances in scope, an instance's tasks together, with its process code.
     private func forEachStatsTask(_ scope: (sql: String, values: [SQLValue]), _ body: (StatsTask, String) -> Void)
         throws
@@ -261,10 +270,7 @@ extension StateStore {
         try db.forEach(
             """
             SELECT t.instance_id, t.user_id, t.user_name, t.status, t.result, t.create_time, t.finish_time,
-                COALESCE(NULLIF(t.node_name, ''),
-                         (SELECT r.show_name FROM operation_records r WHERE r.instance_id = t.instance_id
-                            AND r.activity_id = t.activity_id AND r.show_name <> '' LIMIT 1),
-                         t.activity_id, ''),
+                \(Self.taskNodeNameSQL),
                 i.process_code
             FROM tasks t JOIN instances i ON i.instance_id = t.instance_id WHERE \(scope.sql) ORDER BY t.instance_id, t.position
             """, scope.values
