@@ -51,7 +51,7 @@ public struct Digest: Sendable {
         facts.append(
             (
                 "周期 Period",
-                "\(c.period.label) (\(range))\(c.toDate ? ", to date · 截至目前" : "") · compared with \(c.previous.label)"
+                "\(c.period.label)\(range == c.period.label ? "" : " (\(range))")\(c.toDate ? ", to date · 截至目前" : "") · compared with \(c.previous.label)"
             ))
         func count(_ label: String, _ now: Int, _ then: Int) {
             facts.append((label, "\(now) (\(kind.2) \(then), \(Self.signed(now - then)))"))

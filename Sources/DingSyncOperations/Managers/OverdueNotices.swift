@@ -68,9 +68,8 @@ public struct OverdueNotices: Sendable {
         var parts: [String] = []
         if !open.title.isEmpty { parts.append(open.title) }
         if !open.applicant.isEmpty { parts.append("申请人 \(open.applicant)") }
-        let node = open.nodes.isEmpty ? "?" : open.nodes.joined(separator: "、")
         let approvers = open.approvers.isEmpty ? "" : "（\(open.approvers.joined(separator: "、"))）"
-        parts.append("当前节点 \(node)\(approvers)")
+        parts.append("当前节点 \(open.place)\(approvers)")
         let what = item.kind == .total ? "已等待" : "本节点已等待"
         parts.append("\(what) \(Overdue.duration(hours: item.waitedHours))")
         let limit = item.kind == .total ? "SLA" : "节点 SLA"

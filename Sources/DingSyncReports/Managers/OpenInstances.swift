@@ -18,6 +18,15 @@ public struct OpenInstance: Sendable, Equatable {
     public var nodes: [String]
     /// The approvers it waits for, by name (the userid where the name is unknown).
     public var approvers: [String]
+    /// The mirror's `current_node` text (`节点名（审批人）`), for an instance without RUNNING tasks.
+    public var currentNode: String = ""
+
+    /// Where it waits, as the report's overdue list says it (``StatsEngine/currentPlace(_:running:)``):
+    /// its RUNNING tasks' nodes, else the mirror's current node, else unknown.
+    public var place: String {
+        if !nodes.isEmpty { return nodes.joined(separator: "、") }
+        return currentNode.isEmpty ? StatsEngine.unknownNode : currentNode
+    }
 
     public init(
         instanceId: String, processCode: String, businessId: String = "", title: String = "", applicant: String = "",
@@ -51,7 +60,7 @@ extension StateStore {
             try db.forEach(
                 """
                 SELECT i.instance_id, i.process_code, i.business_id, i.title, i.originator_name, i.originator_user_id,
-                    i.create_time
+                    i.create_time, i.current_node
                 FROM instances i WHERE \(clause) ORDER BY i.create_time, i.instance_id
                 """, values
             ) { r in
@@ -60,15 +69,12 @@ extension StateStore {
                 byId[id] = OpenInstance(
                     instanceId: id, processCode: r[1].string ?? "", businessId: r[2].string ?? "",
                     title: r[3].string ?? "", applicant: applicant, createTime: created)
+                byId[id]?.currentNode = r[7].string ?? ""
                 order.append(id)
             }
             try db.forEach(
                 """
-                SELECT t.instance_id, t.user_name, t.user_id, t.create_time,
-                    COALESCE(NULLIF(t.node_name, ''),
-                             (SELECT r.show_name FROM operation_records r WHERE r.instance_id = t.instance_id
-                                AND r.activity_id = t.activity_id AND r.show_name <> '' LIMIT 1),
-                             t.activity_id, '')
+                SELECT t.instance_id, t.user_name, t.user_id, t.create_time, \(Self.taskNodeNameSQL)
                 FROM tasks t JOIN instances i ON i.instance_id = t.instance_id
                 WHERE \(clause) AND t.status = 'RUNNING' ORDER BY t.instance_id, t.position
                 """, values

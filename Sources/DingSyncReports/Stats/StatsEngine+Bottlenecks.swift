@@ -29,6 +29,9 @@ extension StatsEngine {
             rows.sorted { ($0.waitingDays, $1.instanceId) > ($1.waitingDays, $0.instanceId) }.prefix(max(limit, 0)))
     }
 
+    /// The node shown for an open instance whose node nothing names.
+    public static let unknownNode = "（未知节点）"
+
     /// Where an open instance waits: its RUNNING tasks' nodes and approvers, since the earliest of
     /// them (else its last action, else its creation).
     static func currentPlace(_ instance: StatsInstance, running: [StatsTask]) -> (
@@ -38,7 +41,7 @@ extension StatsEngine {
         let nodes = unique(running.map(\.nodeName).filter { !$0.isEmpty })
         let node =
             nodes.isEmpty
-            ? (instance.currentNode.isEmpty ? "（未知节点）" : instance.currentNode) : nodes.joined(separator: "、")
+            ? (instance.currentNode.isEmpty ? unknownNode : instance.currentNode) : nodes.joined(separator: "、")
         return (node, unique(running.map(\.userLabel)), since)
     }
 

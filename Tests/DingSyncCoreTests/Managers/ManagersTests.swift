@@ -66,6 +66,12 @@ import Testing
         #expect(open.map(\.instanceId) == ["s2"])
         #expect(open[0].nodeSince == ms("05-01 00:30"))
         #expect(open[0].nodes == ["财务审批"])
+        #expect(open[0].place == "财务审批")
+        // without RUNNING tasks: the mirror's current node, else the report's "unknown" label
+        var bare = OpenInstance(instanceId: "x", processCode: "P", createTime: 0)
+        #expect(bare.place == "（未知节点）")
+        bare.currentNode = "主管审批（甲）"
+        #expect(bare.place == "主管审批（甲）")
         #expect(open[0].approvers == ["审批人乙"])
         #expect(open[0].applicant == "李四")
         #expect(open[0].businessId == "B2")
@@ -110,6 +116,7 @@ import Testing
             sla: sla(hours: 24))
         let text = Digest.message(content, timeZone: shanghai, host: "h").plainText
         #expect(text.contains("dingsync 日报 2025-05-01"))
+        #expect(text.contains("周期 Period: 2025-05-01 · compared with 2025-04-30"))
         #expect(text.contains("新建 Created: 1 (前一日 1, ±0)"))
         #expect(text.contains("同意 Approved: 1 (前一日 0, +1)"))
         #expect(text.contains("通过率 Pass rate: 100.0% (前一日 n/a)"))
