@@ -5,55 +5,33 @@ import Foundation
 
 /// An open instance past its service level now.
 public struct OpenOverdue: Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        /// Open longer than `sla.hours` since its creation.
-        case total
-        /// Waiting longer than `sla.node_hours` at its current node.
-        case node
-    }
+    public typealias Kind = SLABreach.Kind
 
     public var instance: OpenInstance
-    public var kind: Kind
+    /// The level it passed (``StatsSLA/breach(processCode:createTime:nodeSince:now:)``).
+    public var breach: SLABreach
+
+    public var kind: Kind { breach.kind }
     /// When it became overdue, epoch ms.
-    public var dueAt: Int64
+    public var dueAt: Int64 { breach.dueAt }
     /// The limit it passed, hours.
-    public var limitHours: Double
+    public var limitHours: Double { breach.limitHours }
     /// How long it has waited (since creation for `total`, at the node for `node`), hours.
-    public var waitedHours: Double
+    public var waitedHours: Double { breach.waitedHours }
 }
 
 public enum Overdue {
     /// The open instances past a service level at `now` (epoch ms), the longest overdue first.
-    /// An instance past both limits counts once, under the one it passed first (the larger excess:
-    /// the report's rule, ``StatsEngine/overdue(_:sla:names:now:)``). The levels are the report's
-    /// (``StatsSLA``: the `sla:` keys).
+    /// An instance past both limits counts once, under the one it passed first: the rule of
+    /// ``StatsSLA/breach(processCode:createTime:nodeSince:now:)``, which the report's overdue list
+    /// uses too.
     public static func evaluate(_ open: [OpenInstance], now: Int64, sla: StatsSLA) -> [OpenOverdue] {
-        var result: [OpenOverdue] = []
-        for instance in open {
-            let hoursLimit = sla.hours(for: instance.processCode)
-            let nodeLimit = sla.nodeHours(for: instance.processCode)
-            var candidates: [OpenOverdue] = []
-            if let hours = hoursLimit {
-                let due = instance.createTime + Int64(hours * 3_600_000)
-                if now > due {
-                    candidates.append(
-                        OpenOverdue(
-                            instance: instance, kind: .total, dueAt: due, limitHours: hours,
-                            waitedHours: Double(now - instance.createTime) / 3_600_000))
-                }
-            }
-            if let hours = nodeLimit, let since = instance.nodeSince {
-                let due = since + Int64(hours * 3_600_000)
-                if now > due {
-                    candidates.append(
-                        OpenOverdue(
-                            instance: instance, kind: .node, dueAt: due, limitHours: hours,
-                            waitedHours: Double(now - since) / 3_600_000))
-                }
-            }
-            if let first = candidates.min(by: { $0.dueAt < $1.dueAt }) { result.append(first) }
-        }
-        return result.sorted { ($0.dueAt, $0.instance.instanceId) < ($1.dueAt, $1.instance.instanceId) }
+        open.compactMap { instance in
+            sla.breach(
+                processCode: instance.processCode, createTime: instance.createTime, nodeSince: instance.nodeSince,
+                now: now
+            ).map { OpenOverdue(instance: instance, breach: $0) }
+        }.sorted { ($0.dueAt, $0.instance.instanceId) < ($1.dueAt, $1.instance.instanceId) }
     }
 
     /// "2.5 d" from 1 day on, else "7.3 h".

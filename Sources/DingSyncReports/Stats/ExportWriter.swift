@@ -68,7 +68,7 @@ public enum ExportWriter {
         let main = mainTable(
             try store.mirrorMainRows(
                 from: start, to: end, processCode: template, formFields: Array(Set(mapped.map(\.field)))),
-            config: config, headers: headers)
+            config: config, headers: headers, templateNames: try store.templateNames())
         let actions =
             includeActions
             ? actionTable(
@@ -81,16 +81,18 @@ public enum ExportWriter {
         return try write(main: main, actions: actions, details: details, to: path, timeZone: config.sync.timeZone)
     }
 
-    /// The main table: canonical columns, then one per `mapping.form_fields` entry.
-    public static func mainTable(_ rows: [MirrorMainRow], config: Config, headers: Headers = .names) -> Table {
+    /// The main table: the SPEC 4.1 columns as Bitable has them (`template_name` from the
+    /// remembered `templateNames`, else the code; `node_since` for open instances; `sla_due` by
+    /// the `sla:` keys), then one per `mapping.form_fields` entry.
+    public static func mainTable(
+        _ rows: [MirrorMainRow], config: Config, headers: Headers = .names, templateNames: [String: String] = [:]
+    ) -> Table {
         let naming = FieldNaming(config.feishu.fieldNames)
+        let sla = SLAPolicy(config.sla)
         // the same columns, in the same order, as DataProcessor writes to Bitable
         let extras = DataProcessor(options: ProcessorOptions(mapping: config.mapping)).formColumns
-        // (the new optional columns, template_name, node_since and sla_due, are not in the mirror rows yet)
         let columns =
-            MainTableColumn.allCases.filter { !MainTableColumn.optional.contains($0) }.map {
-                header($0.rawValue, naming: naming, headers: headers)
-            }
+            MainTableColumn.allCases.map { header($0.rawValue, naming: naming, headers: headers) }
             + extras.columns.map { column in
                 switch headers {
                 case .keys: return column
@@ -110,7 +112,11 @@ public enum ExportWriter {
                 .number(r.durationHours, places: 2),
                 .text(r.currentNode), .text(r.lastAction), .datetime(r.lastActionTime), .text(r.approverChain),
                 .text(r.formData),
-                .datetime(r.syncedAt)
+                .datetime(r.syncedAt), .text(templateNames[r.templateCode] ?? r.templateCode),
+                .datetime(r.nodeSince),
+                .datetime(
+                    sla.due(start: r.startTime.map(Self.date), processCode: r.templateCode).map(
+                        StatsOptions.milliseconds))
             ]
             let sources = extras.sources(for: r.templateCode)
             return fixed
@@ -120,6 +126,8 @@ public enum ExportWriter {
         }
         return Table(name: "审批实例", columns: columns, rows: cells)
     }
+
+    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
 
     /// The action table.
     public static func actionTable(_ rows: [MirrorActionRow], config: Config, headers: Headers = .names) -> Table {

@@ -24,6 +24,10 @@ public struct MirrorMainRow: Sendable, Equatable {
     public var approverChain: String
     public var formData: String
     public var syncedAt: Int64?
+    /// Final (COMPLETED, TERMINATED, CANCELED): no current node, no `node_since`.
+    public var isFinal = false
+    /// Open: the earliest creation of its RUNNING tasks (SPEC 4.1 `node_since`).
+    public var nodeSince: Int64? = nil
     /// Form values whose names were asked for (`mapping.form_fields`), by name.
     public var formValues: [String: InstanceDetail.FormValue] = [:]
 }
@@ -294,17 +298,21 @@ extension StateStore {
                 """
                 SELECT i.instance_id, i.business_id, i.process_code, i.title, i.status_text, i.originator_name, i.originator_dept_name,
                     i.amount, i.create_time, i.finish_time, i.duration_hours, i.current_node, i.last_action, i.last_action_time,
-                    i.approver_chain, i.form_data, i.synced_at
+                    i.approver_chain, i.form_data, i.synced_at, i.is_final,
+                    (SELECT MIN(t.create_time) FROM tasks t WHERE t.instance_id = i.instance_id AND t.status = 'RUNNING')
                 FROM instances i WHERE \(clause) ORDER BY i.create_time, i.instance_id
                 """, values
             ).map { r in
-                MirrorMainRow(
+                var row = MirrorMainRow(
                     instanceId: r[0].string ?? "", businessId: r[1].string ?? "", templateCode: r[2].string ?? "",
                     title: r[3].string ?? "", status: r[4].string ?? "", applicant: r[5].string ?? "",
                     applicantDept: r[6].string ?? "",
                     amount: r[7].double, startTime: r[8].int, endTime: r[9].int, durationHours: r[10].double,
                     currentNode: r[11].string ?? "", lastAction: r[12].string ?? "", lastActionTime: r[13].int,
                     approverChain: r[14].string ?? "", formData: r[15].string ?? "", syncedAt: r[16].int)
+                row.isFinal = (r[17].int ?? 0) != 0
+                row.nodeSince = row.isFinal ? nil : r[18].int
+                return row
             }
             let wanted = Set(formFields.map { $0.trimmingCharacters(in: .whitespaces) })
             guard !wanted.isEmpty, !rows.isEmpty else { return rows }

@@ -57,21 +57,23 @@ extension StatsEngine {
         _ instances: [StatsInstance], tasks: TaskAggregate, sla: StatsSLA, names: [String: String], now: Int64
     ) -> [OverdueInstance] {
         instances.compactMap { instance -> OverdueInstance? in
-            let hours = sla.hours(for: instance.processCode)
-            let nodeHours = sla.nodeHours(for: instance.processCode)
-            guard instance.outcome == .running, hours != nil || nodeHours != nil else { return nil }
-            let age = Double(max(0, now - instance.createTime)) / StatsMath.millisecondsPerHour
+            guard instance.outcome == .running else { return nil }
             let place = currentPlace(instance, running: tasks.running[instance.id] ?? [])
+            // past the instance's level or its node's limit (sla.node_hours): the one it passed first
+            guard
+                let breach = sla.breach(
+                    processCode: instance.processCode, createTime: instance.createTime, nodeSince: place.since,
+                    now: now)
+            else { return nil }
+            let age = Double(max(0, now - instance.createTime)) / StatsMath.millisecondsPerHour
             let atNode = Double(max(0, now - place.since)) / StatsMath.millisecondsPerHour
-            // past the instance's level, or past the node's limit (sla.node_hours): the larger excess
-            let excess = [hours.map { age - $0 }, nodeHours.map { atNode - $0 }].compactMap { $0 }.max() ?? 0
-            guard excess > 0 else { return nil }
             return OverdueInstance(
                 instanceId: instance.id, businessId: instance.businessId, title: instance.title,
                 processCode: instance.processCode, templateName: names[instance.processCode] ?? instance.processCode,
                 applicant: instance.applicantLabel, department: instance.departmentLabel, node: place.node,
-                approvers: place.approvers, createTime: instance.createTime, slaHours: hours, ageDays: age / 24,
-                overdueDays: excess / 24, nodeDays: atNode / 24)
+                approvers: place.approvers, createTime: instance.createTime,
+                slaHours: sla.hours(for: instance.processCode), ageDays: age / 24,
+                overdueDays: breach.excessHours / 24, nodeDays: atNode / 24)
         }.sorted { ($0.overdueDays, $1.instanceId) > ($1.overdueDays, $0.instanceId) }
     }
 

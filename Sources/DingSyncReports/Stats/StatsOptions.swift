@@ -105,6 +105,21 @@ public struct StatsSLA: Sendable, Equatable {
         policy?.nodeHours(for: processCode).map(Double.init)
     }
 
+    /// Where an open instance of `processCode` stands at `now` (epoch ms): the level it passed
+    /// first — the larger excess — of its own (`hours`, counted from `createTime`) and its node's
+    /// (`node_hours`, counted from `nodeSince`); nil while it is within both. The one rule behind
+    /// the report's overdue list, the overdue notices and the digests.
+    public func breach(processCode: String, createTime: Int64, nodeSince: Int64?, now: Int64) -> SLABreach? {
+        var candidates: [SLABreach] = []
+        if let hours = hours(for: processCode) {
+            candidates.append(SLABreach(kind: .total, since: createTime, limitHours: hours, now: now))
+        }
+        if let hours = nodeHours(for: processCode), let nodeSince {
+            candidates.append(SLABreach(kind: .node, since: nodeSince, limitHours: hours, now: now))
+        }
+        return candidates.filter { now > $0.dueAt }.min { $0.dueAt < $1.dueAt }
+    }
+
     /// The one value every template shares, nil when they differ or none has one.
     public func uniformHours(over codes: [String]) -> Double? {
         let values = Set(codes.map { hours(for: $0) ?? -1 })
@@ -113,4 +128,32 @@ public struct StatsSLA: Sendable, Equatable {
         }
         return only
     }
+}
+
+/// An open instance past a service level (``StatsSLA/breach(processCode:createTime:nodeSince:now:)``).
+public struct SLABreach: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// Open longer than `sla.hours` since its creation.
+        case total
+        /// Waiting longer than `sla.node_hours` at its current node.
+        case node
+    }
+
+    public var kind: Kind
+    /// When it became overdue, epoch ms.
+    public var dueAt: Int64
+    /// The limit it passed, hours.
+    public var limitHours: Double
+    /// How long it has waited (since creation for `total`, at the node for `node`), hours.
+    public var waitedHours: Double
+
+    init(kind: Kind, since: Int64, limitHours: Double, now: Int64) {
+        self.kind = kind
+        self.limitHours = limitHours
+        dueAt = since + Int64((limitHours * 3_600_000).rounded())
+        waitedHours = Double(max(0, now - since)) / 3_600_000
+    }
+
+    /// By how much it is past its limit, hours.
+    public var excessHours: Double { waitedHours - limitHours }
 }

@@ -60,6 +60,24 @@ import Testing
         #expect(abs(overdue[1].waitedHours - 50) < 1e-9)
     }
 
+    /// One rule: the report's overdue list and the notices/digests agree on what is overdue and by how much.
+    @Test func theReportAndTheNoticesShareOneOverdueRule() throws {
+        let store = try StatsStoreTests().store(.sqlite)
+        let now = ms("05-02 12:30")  // s2 open for 36 h, at 财务审批 since its creation
+        let data = try store.statsDataset(from: nil, to: nil, processCode: nil, categoryField: "")
+        for (hours, nodeHours) in [(24, 0), (48, 0), (0, 6), (48, 30), (72, 40)] {
+            let levels = sla(hours: hours, nodeHours: nodeHours)
+            let report = StatsEngine.overdue(data, sla: levels, names: [:], now: now)
+            let notices = Overdue.evaluate(try store.openInstances(), now: now, sla: levels)
+            #expect(report.map(\.instanceId) == notices.map(\.instance.instanceId), "\(hours)/\(nodeHours)")
+            for (r, n) in zip(report, notices) {
+                #expect(abs(r.overdueDays * 24 - Double(now - n.dueAt) / 3_600_000) < 1e-6)
+            }
+        }
+        #expect(StatsEngine.overdue(data, sla: sla(hours: 24), names: [:], now: now).map(\.instanceId) == ["s2"])
+        #expect(Overdue.evaluate(try store.openInstances(), now: now, sla: sla(hours: 48)).isEmpty)
+    }
+
     @Test(arguments: TestBackend.all) func openInstancesCarryNodeSinceAndApprovers(_ backend: TestBackend) throws {
         let store = try StatsStoreTests().store(backend)
         let open = try store.openInstances()

@@ -197,6 +197,8 @@ import Testing
         config.sync.timezone = "Asia/Shanghai"
         config.mapping.formFields = ["事由": "reason"]
         config.feishu.fieldNames = ["title": "审批标题"]
+        config.sla.hours = 48
+        _ = try store.resolveTemplateNames(codes: ["PROC-A"], titles: [])
         let result = try ExportWriter.export(
             store: store, config: config, from: Self.date("04-01 00:00"), to: nil,
             includeActions: true, headers: .keys, to: folder + "/out.csv")
@@ -209,14 +211,17 @@ import Testing
         let lines = text.dropFirst().components(separatedBy: "\r\n")
         #expect(
             lines[0]
-                == "instance_id,business_id,template_code,title,status,applicant,applicant_dept,amount,start_time,end_time,duration_hours,current_node,last_action,last_action_time,approver_chain,form_data,synced_at,reason"
+                == "instance_id,business_id,template_code,title,status,applicant,applicant_dept,amount,start_time,end_time,duration_hours,current_node,last_action,last_action_time,approver_chain,form_data,synced_at,template_name,node_since,sla_due,reason"
         )
         #expect(
             lines[1].hasPrefix(
                 "s1,B1,PROC-A,张三提交的报销,已同意,张三,研发部,1200.00,2025-04-30 23:30:00,2025-05-01 23:30:00,24.00,,同意,2025-05-01 23:30:00,审批人甲,"
             ))
-        #expect(lines[1].hasSuffix(",2025-05-02 00:00:00,\"客户拜访, 上海\""))
-        #expect(lines.filter { $0.hasPrefix("s2,") }.first?.contains(",审批中,李四,销售部,,2025-05-01 00:30:00,,,") == true)
+        // the columns Bitable has: the remembered template name, sla_due by sla.hours, node_since only while open
+        #expect(lines[1].hasSuffix(",2025-05-02 00:00:00,报销,,2025-05-02 23:30:00,\"客户拜访, 上海\""))
+        let s2 = lines.first { $0.hasPrefix("s2,") } ?? ""
+        #expect(s2.contains(",审批中,李四,销售部,,2025-05-01 00:30:00,,,"))
+        #expect(s2.hasSuffix(",2025-05-02 00:00:00,报销,2025-05-01 00:30:00,2025-05-03 00:30:00,"), "\(s2)")
         let actions = String(
             decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/out-actions.csv")), as: UTF8.self)
         #expect(
@@ -232,7 +237,9 @@ import Testing
             decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/named.csv")), as: UTF8.self
         ).dropFirst().components(separatedBy: "\r\n")
         #expect(namedLines[0].hasPrefix("实例ID,审批编号,模板编码,审批标题,状态,申请人,申请人部门,金额,发起时间,完成时间,耗时（小时）,"))
-        #expect(namedLines[0].hasSuffix(",同步时间,事由") && namedLines[1].hasPrefix("s3,"))
+        #expect(namedLines[0].hasSuffix(",同步时间,模板名称,到达当前节点,时限截止,事由") && namedLines[1].hasPrefix("s3,"))
+        // no remembered name: the code; final: no node_since
+        #expect(namedLines[1].contains(",PROC-B,,2025-03-03 10:00:00,"), "\(namedLines[1])")
     }
 
     @Test func exportsXLSXWithDatesAndFrozenHeader() throws {
