@@ -72,6 +72,11 @@ public struct StreamGateway: Sendable {
                     message: "no endpoint or ticket in the answer", kind: .transient, httpStatus: 200)
             }
             return StreamTicket(endpoint: endpoint, ticket: ticket)
+        case 403 where ["Qps", "Qpm", "Throttl", "LimitFor"].contains(where: code.contains):
+            // throttled (reference §7: 403 Forbidden.AccessDenied.QpsLimitForAppkeyAndApi): retry after a pause
+            throw APIError(
+                platform: .dingtalk, api: Self.api, code: code, message: message, kind: .transient,
+                httpStatus: response.status)
         case 401, 403:
             throw APIError(
                 platform: .dingtalk, api: Self.api, code: code.isEmpty ? "HTTP \(response.status)" : code,

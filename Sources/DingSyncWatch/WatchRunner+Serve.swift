@@ -16,57 +16,86 @@ extension WatchRunner {
         case fatal(String)
     }
 
-    /// Serves one connection until it closes, the server rotates it, or a stop is requested:
-    /// frames are handled as they come; on each tick a due batch is synced, a due catch-up run
-    /// and the summary line logged.
+    /// Serves one connection until it closes, the server rotates it, or a stop is requested.
+    /// Frames are answered as they come, also while a batch or a catch-up runs (pings, events
+    /// of other templates and copies already committed at once; others queue). On each tick, with
+    /// nothing running: a due catch-up (the waiting batch first), else a due batch. One piece of
+    /// work runs at a time, beside the frames; it reports back through `continuation`. An ending
+    /// waits for the work in hand and for what is queued to be synced.
     func serve(
-        _ inputs: AsyncStream<WatchInput>, socket: any StreamSocket, session: WatchSession,
-        quota: inout EventQuotaWatch, nextCatchUp: inout Date
+        _ inputs: AsyncStream<WatchInput>, continuation: AsyncStream<WatchInput>.Continuation,
+        socket: any StreamSocket, session: WatchSession, quota: inout EventQuotaWatch, nextCatchUp: inout Date,
+        reconnected: Bool
     ) async -> Ending {
+        // after a reconnect: a catch-up at once, beside the new connection's frames
+        var reconnected = reconnected
+        if reconnected {
+            nextCatchUp = Date()
+            continuation.yield(.tick)
+        }
         var framesSeen = false
+        var working = false
+        var ending: Ending?
+        var open = true
+        func startBatch() {
+            let batch = session.beginBatch()
+            guard !batch.isEmpty else { return }
+            working = true
+            Task {
+                let result = await session.syncBatch(batch)
+                continuation.yield(.batchDone(batch, result))
+            }
+        }
         for await input in inputs {
             switch input {
             case .text(let text):
                 framesSeen = true
-                if case .rotate(let reason) = await session.handle(text, socket: socket, now: Date()) {
-                    if case .fatal(let message) = await session.processBatch(socket: socket) { return .fatal(message) }
-                    return .rotate(reason)
+                if case .rotate(let reason) = await session.handle(text, socket: socket, now: Date()), ending == nil {
+                    ending = .rotate(reason)
                 }
             case .closed(let reason):
                 // the batch in hand is still synced; its acks cannot be sent (DingTalk redelivers, dedupe absorbs)
-                if case .fatal(let message) = await session.processBatch(socket: nil) { return .fatal(message) }
-                return .dropped(reason, framesSeen: framesSeen)
+                open = false
+                if ending == nil { ending = .dropped(reason, framesSeen: framesSeen) }
             case .tick:
-                if stop.isRequested {
-                    if case .fatal(let message) = await session.processBatch(socket: socket) {
-                        return .fatal(message)
-                    }
-                    return .stopped
-                }
-                if session.coalescer.isDue(at: Date()),
-                    case .fatal(let message) = await session.processBatch(socket: socket)
-                {
+                if stop.isRequested { ending = .stopped }
+            case .batchDone(let batch, let result):
+                working = false
+                if case .fatal(let message) = await session.finishBatch(batch, result, socket: open ? socket : nil) {
                     return .fatal(message)
                 }
-                if Date() >= nextCatchUp {
-                    if case .fatal(let message) = await session.processBatch(socket: socket) {
-                        return .fatal(message)
-                    }
-                    logger.info("\(session.takeSummaryLine())")
-                    await session.saveCounts()
-                    await checkQuota(session, &quota)
-                    switch await catchUp(reason: "every \(config.stream.catchupMinutes) min") {
-                    case .fatal: return .fatal("watch: the catch-up run failed (see above)")
-                    case .stopped: return .stopped
-                    case .done: nextCatchUp = Date().addingTimeInterval(catchUpInterval)
-                    }
+            case .catchUpDone(let result):
+                working = false
+                switch result {
+                case .fatal: return .fatal("watch: the catch-up run failed (see above)")
+                case .stopped: ending = .stopped
+                case .done: nextCatchUp = Date().addingTimeInterval(catchUpInterval)
                 }
+            }
+            if working { continue }
+            let catchUpDue = Date() >= nextCatchUp
+            if !session.coalescer.isEmpty, ending != nil || catchUpDue || session.coalescer.isDue(at: Date()) {
+                startBatch()
+                continue
+            }
+            // the catch-up owed to a reconnect runs even when this connection ends before it (not at a stop)
+            let owed = reconnected && ending != .stopped
+            if let ending, !owed { return ending }
+            guard owed || catchUpDue else { continue }
+            let reason = reconnected ? "after a reconnect" : "every \(config.stream.catchupMinutes) min"
+            if !reconnected { logger.info("\(session.takeSummaryLine())") }
+            reconnected = false
+            await session.saveCounts()
+            await checkQuota(session, &quota)
+            working = true
+            Task {
+                continuation.yield(.catchUpDone(await catchUp(reason: reason)))
             }
         }
         return .dropped("the connection's input ended", framesSeen: framesSeen)
     }
 
-    enum CatchUp {
+    enum CatchUp: Sendable {
         case done
         case stopped
         case fatal

@@ -41,6 +41,10 @@ public struct WatchRunner: Sendable {
         monitor = RunMonitor(config: config, notifier: notifier, logger: logger)
     }
 
+    /// The longest `stream.coalesce_ms` that leaves a batch time to commit within DingTalk's 3 s
+    /// ack deadline (reference §11.3); above it `watch` warns at start.
+    static let coalesceAdvice = 2000
+
     /// `stream.catchup_minutes`; the end-to-end tests shorten it with `DINGSYNC_WATCH_CATCHUP_SECONDS`.
     var catchUpInterval: TimeInterval {
         environment["DINGSYNC_WATCH_CATCHUP_SECONDS"].flatMap(TimeInterval.init).map { max(1, $0) }
@@ -53,6 +57,15 @@ public struct WatchRunner: Sendable {
                 stringLiteral:
                     "watch: starting (catch-up every \(config.stream.catchupMinutes) min, events coalesced within "
                     + "\(config.stream.coalesceMs) ms)"))
+        if config.stream.coalesceMs > Self.coalesceAdvice {
+            logger.warning(
+                Logger.Message(
+                    stringLiteral:
+                        "stream.coalesce_ms is \(config.stream.coalesceMs): DingTalk delivers an event again when it is "
+                        + "not acked within 3 s, and an event is acked after its batch is committed; above "
+                        + "\(Self.coalesceAdvice) ms most events arrive twice (each delivery counts against the event "
+                        + "quota)"))
+        }
         switch await catchUp(reason: "start") {
         case .fatal: return .failed
         case .stopped: return .success
@@ -98,16 +111,7 @@ public struct WatchRunner: Sendable {
                 continue
             }
             connections += 1
-            if connections > 1 {
-                session.stats.reconnects += 1
-                switch await catchUp(reason: "after a reconnect") {
-                case .fatal:
-                    await socket.close()
-                    return .failed
-                case .stopped: break
-                case .done: nextCatchUp = Date().addingTimeInterval(catchUpInterval)
-                }
-            }
+            if connections > 1 { session.stats.reconnects += 1 }
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: 200_000_000)
@@ -115,7 +119,8 @@ public struct WatchRunner: Sendable {
                 }
             }
             let ending = await serve(
-                inputs, socket: socket, session: session, quota: &quota, nextCatchUp: &nextCatchUp)
+                inputs, continuation: continuation, socket: socket, session: session, quota: &quota,
+                nextCatchUp: &nextCatchUp, reconnected: connections > 1)
             ticker.cancel()
             continuation.finish()
             switch ending {
@@ -159,9 +164,12 @@ public struct WatchRunner: Sendable {
     }
 }
 
-/// What the connection's task receives: frames, its close, and a tick every 200 ms.
+/// What the connection's task receives: frames, its close, a tick every 200 ms, and the end of
+/// the work it started (a batch or a catch-up run).
 enum WatchInput: Sendable {
     case text(String)
     case closed(String)
     case tick
+    case batchDone(WatchSession.Batch, WatchSession.SyncResult)
+    case catchUpDone(WatchRunner.CatchUp)
 }

@@ -31,7 +31,7 @@ extension WatchSession {
             await send(StreamAck.callback(messageId: frame.messageId), on: socket)
             return .keep
         case .other:
-            logger.debug("Stream: frame of type \(frame.headers["type"] ?? "?") ignored")
+            logger.debug("Stream: frame of another type ignored: \(text.prefix(200))")
             return .keep
         case .event:
             await event(frame, socket: socket, now: now)
@@ -61,6 +61,10 @@ extension WatchSession {
                 stats.redelivered += 1
                 logger.debug("Stream: event \(event.eventId) again: acked, nothing to do")
                 await ack(event.messageId, on: socket)
+            } else if inFlight.contains(event.eventId) {
+                stats.redelivered += 1
+                logger.debug("Stream: event \(event.eventId) again while its batch syncs: answered with it")
+                lateAcks.append(event.messageId)
             } else if !config.dingtalk.processCodes.contains(event.processCode) {
                 stats.ignored += 1
                 logger.debug("Stream: event of template \(event.processCode) ignored (not in dingtalk.process_codes)")

@@ -7,7 +7,8 @@ import Foundation
 import Logging
 
 /// What `watch` holds between its catch-ups: the state database, the two clients (their tokens
-/// cached), the instance stage, the events seen and waiting, the counts. Used from one task only.
+/// cached), the instance stage, the events seen and waiting, the counts. The connection's task owns
+/// it; only ``syncBatch(_:)`` runs beside that task, one at a time, on what it alone touches.
 final class WatchSession: @unchecked Sendable {
     let config: Config
     let logger: Logger
@@ -64,17 +65,40 @@ final class WatchSession: @unchecked Sendable {
     /// What a batch came to.
     enum BatchOutcome: Equatable {
         case done
-        /// Another run holds the lock: nothing acked; DingTalk redelivers, the next catch-up covers them.
+        /// Another run holds the lock: the events are answered LATER (DingTalk delivers them
+        /// again; the next catch-up covers them too).
         case lockHeld
         /// Credentials, permission, lock or state database: `watch` stops (exit 2).
         case fatal(String)
     }
 
-    /// Takes the waiting events, syncs their instances under the run lock, releases it, then acks
-    /// them (on `socket`, when the connection is still there).
-    func processBatch(socket: (any StreamSocket)?) async -> BatchOutcome {
+    /// Instances with their waiting events, taken from the coalescer for one batch.
+    typealias Batch = [(instanceId: String, events: [ApprovalEvent])]
+
+    /// What ``syncBatch(_:)`` did (the rows it counted, or why nothing was synced).
+    struct SyncResult: Sendable {
+        var outcome: BatchOutcome
+        var counts = SyncCounts()
+    }
+
+    /// The events of one batch while it syncs, for ``WatchSession/event(_:socket:now:)``: a copy
+    /// delivered again meanwhile is answered with the batch, not synced a second time.
+    private(set) var inFlight: Set<String> = []
+    /// Message ids of such copies, answered when the batch in flight is.
+    var lateAcks: [String] = []
+
+    /// Takes the waiting events for a batch (empty when none wait) and marks them in flight.
+    func beginBatch() -> Batch {
         let batch = coalescer.take()
-        guard !batch.isEmpty else { return .done }
+        inFlight = Set(batch.flatMap { $0.events.map(\.eventId) })
+        return batch
+    }
+
+    /// Syncs the instances of `batch` under the run lock and releases it. Runs beside the
+    /// connection's frames: it touches only the clients, the instance stage and the state
+    /// database, never the session's event bookkeeping (``finishBatch(_:_:socket:)`` does that).
+    func syncBatch(_ batch: Batch) async -> SyncResult {
+        guard !batch.isEmpty else { return SyncResult(outcome: .done) }
         let items = batch.map { WorkItem(id: $0.instanceId, code: $0.events.first?.processCode ?? "") }
         let lock = backend.lock()
         do {
@@ -86,10 +110,11 @@ final class WatchSession: @unchecked Sendable {
                     stringLiteral:
                         "events of \(items.count) instance(s) not synced now: \(held.localizedDescription); DingTalk "
                         + "delivers them again and the next catch-up covers them"))
-            return .lockHeld
+            return SyncResult(outcome: .lockHeld)
         } catch {
-            return .fatal(error.localizedDescription)
+            return SyncResult(outcome: .fatal(error.localizedDescription))
         }
+        defer { lock.release() }
         var counts = SyncCounts()
         var failure: Error?
         // the names runs and catch-ups learnt (users, departments): a known approver costs no contacts call
@@ -107,8 +132,7 @@ final class WatchSession: @unchecked Sendable {
         }
         if let failure {
             if let api = failure as? APIError, api.stopsRun {
-                lock.release()
-                return .fatal(api.localizedDescription)
+                return SyncResult(outcome: .fatal(api.localizedDescription), counts: counts)
             }
             for item in items {
                 try? store.recordFailure(
@@ -120,31 +144,58 @@ final class WatchSession: @unchecked Sendable {
                         "events: syncing \(items.count) instance(s) failed: \(failure.localizedDescription); recorded as "
                         + "failed, the next catch-up retries them"))
         }
+        return SyncResult(outcome: .done, counts: counts)
+    }
+
+    /// After ``syncBatch(_:)``: remembers the events, saves the counts, then acks each event
+    /// (SUCCESS once committed, LATER when the lock was held) on `socket`, when the connection is
+    /// still there, with the copies delivered again meanwhile.
+    func finishBatch(_ batch: Batch, _ result: SyncResult, socket: (any StreamSocket)?) async -> BatchOutcome {
         let events = batch.flatMap(\.events)
+        let late = lateAcks
+        inFlight = []
+        lateAcks = []
+        switch result.outcome {
+        case .fatal:
+            return result.outcome
+        case .lockHeld:
+            for id in events.map(\.messageId) + late { await ack(id, status: .later, on: socket) }
+            return result.outcome
+        case .done:
+            break
+        }
         for event in events { deduper.insert(event.eventId) }
         await saveCounts()
-        lock.release()
-
         let committed = Date()
+        for id in events.map(\.messageId) + late { await ack(id, on: socket) }
         for event in events {
-            await ack(event.messageId, on: socket)
             if let born = event.bornAt { stats.latencies.append(committed.timeIntervalSince(born)) }
         }
         stats.processed += events.count
-        stats.rowsWritten += counts.rowsWritten
+        stats.rowsWritten += result.counts.rowsWritten
+        let c = result.counts
         logger.info(
             Logger.Message(
                 stringLiteral:
-                    "events: \(items.count) instance(s) synced (\(events.count) event(s)): \(counts.created) created, "
-                    + "\(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed"))
+                    "events: \(batch.count) instance(s) synced (\(events.count) event(s)): \(c.created) created, "
+                    + "\(c.updated) updated, \(c.unchanged) unchanged, \(c.failed) failed"))
         return .done
     }
 
-    /// Sends a SUCCESS ack; a connection that is gone is logged (DingTalk redelivers, dedupe absorbs it).
-    func ack(_ messageId: String, on socket: (any StreamSocket)?) async {
+    /// Takes the waiting events, syncs their instances and acks them, one after the other (at a
+    /// stop, when no connection serves frames any more).
+    func processBatch(socket: (any StreamSocket)?) async -> BatchOutcome {
+        let batch = beginBatch()
+        guard !batch.isEmpty else { return .done }
+        return await finishBatch(batch, await syncBatch(batch), socket: socket)
+    }
+
+    /// Sends an ack (SUCCESS unless said otherwise); a connection that is gone is logged
+    /// (DingTalk redelivers, dedupe absorbs it).
+    func ack(_ messageId: String, status: StreamAck.Status = .success, on socket: (any StreamSocket)?) async {
         guard let socket, !messageId.isEmpty else { return }
         do {
-            try await socket.send(StreamAck.event(messageId: messageId, status: .success))
+            try await socket.send(StreamAck.event(messageId: messageId, status: status))
         } catch {
             logger.debug("ack of \(messageId) not sent: \(error.localizedDescription)")
         }

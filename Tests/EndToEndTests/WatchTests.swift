@@ -163,6 +163,59 @@ import Testing
         stop(process, log)
     }
 
+    /// Frames are answered while a batch works (reference §11.3: ack fast): with another process
+    /// holding the run lock, an approval event's batch waits for it, and meanwhile the server's
+    /// pings are answered; the batch that cannot get the lock answers LATER; the event delivered
+    /// again after the lock is free is synced.
+    @Test func pingsAreAnsweredWhileABatchWaitsAndAHeldLockAnswersLater() throws {
+        let sandbox = try SandboxProcess([
+            "--instances", "20", "--days", "3", "--stream-ping-interval-ms", "250", "--stream-redelivery-ms",
+            "2000,5000"
+        ])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let (process, log) = try startWatch(sandbox)
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(try waitUntil(60) { try openConnections(sandbox) == 1 }, "\(output(log))")
+        #expect(waitUntil(30) { output(log).contains("watch: catch-up done") }, "\(output(log))")
+        func pingsAnswered() throws -> Int {
+            let system = try sandbox.admin("GET", "stream/counters")["system"] as? [String: Any]
+            return (system?["pings_answered"] as? NSNumber)?.intValue ?? 0
+        }
+        // another process holds the run lock (flock on sync.lock_file) for 15 s
+        let lockFile = (sandbox.configPath as NSString).deletingLastPathComponent + "/dingsync.lock"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [lockFile, "sleep", "15"]
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        let probe = { () -> Bool in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            p.arguments = ["-n", lockFile, "true"]
+            try? p.run()
+            p.waitUntilExit()
+            return p.terminationStatus != 0
+        }
+        #expect(waitUntil(10) { probe() }, "the lock is held")
+        let target = try oldestRunning(sandbox)
+        try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree", "remark": "锁等待"])
+        // the batch waits for the lock (at least 5 s); pings keep being answered meanwhile
+        usleep(1_000_000)
+        let before = try pingsAnswered()
+        usleep(3_000_000)
+        #expect(try row(sandbox, target)?["status"] as? String == "审批中", "still waiting for the lock")
+        #expect(try pingsAnswered() >= before + 4, "pings answered while the batch waits: \(output(log))")
+        // the lock is not had within the wait: the events are answered LATER, not left to time out
+        #expect(waitUntil(30) { output(log).contains("not synced now") }, "\(output(log))")
+        #expect(try waitUntil(10) { (try streamCounters(sandbox)["nacked"] ?? 0) >= 1 }, "\(output(log))")
+        holder.waitUntilExit()
+        #expect(try waitUntil(60) { try row(sandbox, target)?["status"] as? String == "已同意" }, "\(output(log))")
+        #expect(
+            try waitUntil(20) { try streamCounters(sandbox)["pending"] == 0 },
+            "\((try? streamCounters(sandbox)) ?? [:])")
+        stop(process, log)
+    }
+
     /// SPEC 7: watch takes the run lock per batch and per catch-up only, so a nightly
     /// `--full-check` with a lock wait runs beside it while instances change; nothing is lost or duplicated.
     @Test func aFullCheckWithALockWaitRunsBesideWatch() throws {

@@ -49,13 +49,17 @@ import Testing
     }
 
     @Test func otherFailuresAreWorthAnotherTry() async {
-        do {
-            _ = try await gateway(status: 503, body: "busy").open()
-            Issue.record("no error")
-        } catch let error as APIError {
-            #expect(!error.stopsRun)
-        } catch {
-            Issue.record("unexpected \(error)")
+        let throttled = #"{"code":"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi","message":"qps"}"#
+        let forbidden = #"{"code":"Forbidden.AccessDenied","message":"no stream"}"#
+        for (status, body, retried) in [(503, "busy", true), (403, throttled, true), (403, forbidden, false)] {
+            do {
+                _ = try await gateway(status: status, body: body).open()
+                Issue.record("no error")
+            } catch let error as APIError {
+                #expect(error.stopsRun == !retried, "\(status) \(body)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
         }
     }
 }
