@@ -6,6 +6,7 @@ import DingSyncPipeline
 import DingSyncProcessing
 import DingSyncReports
 import DingSyncStore
+import Foundation
 
 extension DingSync {
     struct Setup: AsyncParsableCommand {
@@ -39,6 +40,23 @@ extension DingSync {
                 options: .init(
                     config: config.feishu, batchSize: config.sync.batchSize, maxRetries: config.sync.maxRetries),
                 transport: URLSessionTransport(), logger: logger)
+            // one writer per table (SPEC 4): setup waits for a run or `watch`'s batch like a run does
+            let lock = StateBackend(config).lock()
+            var locked = false
+            do {
+                try await lock.acquireSuspending(
+                    now: Date(), timeZone: config.sync.timeZone, wait: TimeInterval(config.sync.lockWaitSeconds))
+                locked = true
+            } catch let held as LockHeldError {
+                Console.error(
+                    "error: \(held.localizedDescription) — run setup when it is done, or give it sync.lock_wait_seconds"
+                )
+                throw ExitCode(held.exitStatus.rawValue)
+            } catch {
+                // a lock that cannot be taken at all (no MySQL server yet, an unwritable folder) does not stop setup
+                Console.error("warning: setup runs without the run lock: \(error.localizedDescription)")
+            }
+            defer { if locked { lock.release() } }
             let report = try await CommandRunner.runAsync {
                 try await TableSetup(config: config, feishu: feishu, details: details).run()
             }

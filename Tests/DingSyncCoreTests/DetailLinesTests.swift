@@ -48,6 +48,8 @@ import Testing
         // the template definition of an unfilled table and "null" are no rows
         #expect(TableFieldValue.parse(detail.formValues[1].value)?.rows.isEmpty == true)
         #expect(TableFieldValue.parse("null")?.rows.isEmpty == true)
+        // reference §3.7: a first element that is an object without rowValue, whatever its keys, is no rows
+        #expect(TableFieldValue.parse(#"[{"id":"TextField_1","label":"费用类型"}]"#)?.rows.isEmpty == true)
         #expect(TableFieldValue.parse("not json") == nil)
     }
 

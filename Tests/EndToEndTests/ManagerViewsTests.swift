@@ -68,6 +68,58 @@ import Testing
         #expect(NSDictionary(dictionary: after) == NSDictionary(dictionary: before))
     }
 
+    /// Reference §5 (1255040): a create that timed out may have been applied. The first table
+    /// create and the first view create are answered 1255040 after doing their work: setup
+    /// retries, meets the name it made (views: 1254020), adopts what it made, sets the view's
+    /// filter, and makes each table and view once.
+    @Test func timedOutCreatesAreAdoptedNotMadeTwice() throws {
+        let sandbox = try SandboxProcess(["--instances", "5", "--days", "2", "--no-tables"])
+        try sandbox.admin("POST", "faults", ["endpoint": "feishu.views.create", "count": 1, "fault": "timeout"])
+        try sandbox.admin("POST", "faults", ["endpoint": "feishu.tables.create", "count": 1, "fault": "timeout"])
+        let setup = try sandbox.dingsync(["setup"])
+        #expect(setup.status == 0, "\(setup.stdout)\n\(setup.stderr)")
+        let tables = try sandbox.admin("GET", "tables")["tables"] as? [[String: Any]] ?? []
+        let names = tables.compactMap { $0["name"] as? String }
+        #expect(names.filter { $0 == "审批实例表" }.count == 1, "\(names)")
+        #expect(names.filter { $0 == "审批动作表" }.count == 1, "\(names)")
+        let views = try sandbox.views(sandbox.mainTable)
+        let viewNames = views.compactMap { $0["view_name"] as? String }
+        for name in ["审批中", "已超时", "按状态", "时间线"] {
+            #expect(viewNames.filter { $0 == name }.count == 1, "\(name) in \(viewNames)")
+        }
+        let running = views.first { $0["view_name"] as? String == "审批中" } ?? [:]
+        #expect(try #require(conditions(running)).count == 1, "the adopted view got its filter")
+        #expect(!setup.stdout.contains("problem:"), "\(setup.stdout)")
+    }
+
+    /// SPEC 4: writes to a table are never concurrent, so setup takes the run lock as a run does:
+    /// held by another process, setup does nothing and exits 75.
+    @Test func setupWaitsForTheRunLock() throws {
+        let sandbox = try SandboxProcess(["--instances", "5", "--days", "2", "--no-tables"])
+        let lockFile = (sandbox.configPath as NSString).deletingLastPathComponent + "/dingsync.lock"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [lockFile, "sleep", "30"]
+        try holder.run()
+        defer { holder.terminate() }
+        var held = false
+        for _ in 0..<100 where !held {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            probe.arguments = ["-n", lockFile, "true"]
+            try probe.run()
+            probe.waitUntilExit()
+            held = probe.terminationStatus != 0
+            if !held { usleep(100_000) }
+        }
+        #expect(held)
+        let setup = try sandbox.dingsync(["setup"])
+        #expect(setup.status == 75, "\(setup.stdout)\n\(setup.stderr)")
+        #expect(setup.stderr.contains("holds the lock"), "\(setup.stderr)")
+        let tables = try sandbox.admin("GET", "tables")["tables"] as? [[String: Any]] ?? []
+        #expect(tables.isEmpty, "nothing created: \(tables)")
+    }
+
     @Test func setupMakesStatusASingleSelectInANewTable() throws {
         let sandbox = try SandboxProcess(["--instances", "5", "--days", "2", "--no-tables"])
         try appendConfig(sandbox, "mapping:\n  status: {TERMINATED: \"已撤回\"}\n")

@@ -152,6 +152,13 @@ import Testing
         let notAvailable = try await without.run(["doctor"])
         #expect(line(notAvailable).hasPrefix("ok"), "\(notAvailable.stdout)")
         #expect(line(notAvailable).contains("not available: the organisation has no OA高级版"), "\(line(notAvailable))")
+        // with OA premium but without the app's permission: not "not available", the permission to grant
+        try available.admin("POST", "scopes/revoke", ["scope": "Premium.Workflow.ReadWrite.All"])
+        let noPermission = try await available.run(["doctor"])
+        #expect(line(noPermission).hasPrefix("ok"), "\(noPermission.stdout)")
+        #expect(
+            line(noPermission).contains("lacks the permission Premium.Workflow.ReadWrite.All"), "\(line(noPermission))")
+        try available.admin("POST", "scopes/grant", ["scope": "Premium.Workflow.ReadWrite.All"])
 
         let premium = try SandboxProcess(["--instances", "20", "--days", "5", "--premium", "--config-api", "premium"])
         let works = try await premium.run(["doctor"])

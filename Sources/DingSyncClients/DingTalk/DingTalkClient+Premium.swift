@@ -15,7 +15,7 @@ public struct PremiumListing: Sendable {
 
 extension DingTalkClient {
     /// How far back the premium listing reaches (reference §12.1: five years).
-    public static let premiumMaxAge: TimeInterval = (5 * 365 + 1) * 86_400
+    public static let premiumMaxAge: TimeInterval = 5 * 365 * 86_400
 
     /// Every instance of `processCode` created in `window`, with its details, through the OA
     /// premium listing (reference §12), 20 per call.

@@ -73,12 +73,20 @@ extension FeishuClient {
         return views
     }
 
-    /// Creates a view (name and type only: §9.2 takes no `property`); returns it.
+    /// Creates a view (name and type only: §9.2 takes no `property`); returns it. A view of that
+    /// name that appears meanwhile (1254020: a timed-out create that was applied, then retried) is
+    /// the one returned.
     public func createView(table: String, name: String, type: String) async throws -> FeishuView {
-        let data = try await locks.withLock(table) {
-            try await self.call(
-                "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/views", api: "views/create",
-                limit: .schema, table: table, body: ["view_name": .string(name), "view_type": .string(type)])
+        let data: JSON
+        do {
+            data = try await locks.withLock(table) {
+                try await self.call(
+                    "POST", "/open-apis/bitable/v1/apps/\(self.appToken)/tables/\(table)/views", api: "views/create",
+                    limit: .schema, table: table, body: ["view_name": .string(name), "view_type": .string(type)])
+            }
+        } catch let error as APIError where error.code == "1254020" {
+            guard let made = try await listViews(table: table).first(where: { $0.name == name }) else { throw error }
+            return made
         }
         guard let view = data.child("view"), let id = view.string("view_id") else {
             throw APIError(

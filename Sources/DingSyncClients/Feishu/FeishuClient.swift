@@ -56,7 +56,9 @@ public final class FeishuClient: Sendable {
         self.options = options
         self.transport = transport
         self.logger = logger
-        var counting = executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries), logger: logger)
+        // reference §5: sleep 0.5–1 s before retrying a busy table (1254291); back off 1, 2, 4 s
+        var counting =
+            executor ?? CallExecutor(policy: RetryPolicy(maxRetries: options.maxRetries, baseDelay: 1), logger: logger)
         counting.onFailure = { [counter, previous = counting.onFailure] api, error in
             await counter.recordError(api, unreachable: error.isUnreachable)
             await previous?(api, error)

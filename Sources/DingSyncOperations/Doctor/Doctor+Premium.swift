@@ -13,10 +13,22 @@ extension Doctor {
         do {
             try await dingtalk.probePremium(processCode: code, now: now)
         } catch let error as APIError where config.dingtalk.api == .new && !error.isTransientLike {
-            let why =
-                error.code == "benefit.status.invalid"
-                ? "the organisation has no OA高级版" : "the premium listing answers \(error.code) (\(error.message))"
-            return .ok(name, "not available: \(why); dingtalk.api: new is the right choice")
+            switch error.code {
+            case "benefit.status.invalid":
+                return .ok(name, "not available: the organisation has no OA高级版; dingtalk.api: new is the right choice")
+            case "permission.error", "Forbidden.AccessDenied.AccessTokenPermissionDenied":
+                // the organisation may have OA premium: only the app's permission is missing
+                return .ok(
+                    name,
+                    "not checked: the app lacks the permission Premium.Workflow.ReadWrite.All (with OA高级版, grant it to "
+                        + "list 20 instances with details per call: dingtalk.api: premium); dingtalk.api: new works as is"
+                )
+            default:
+                return .ok(
+                    name,
+                    "not checked: the premium listing answers \(error.code) (\(error.message)); dingtalk.api: new works "
+                        + "as is")
+            }
         } catch {
             let fix =
                 config.dingtalk.api == .premium

@@ -91,7 +91,14 @@ public struct TableSetup: Sendable {
                 kind: .fatal, scope: .run)
         }
         guard let table = existing else {
-            let id = try await feishu.createTable(name: name, fields: columns.map(\.spec))
+            let id: String
+            do {
+                id = try await feishu.createTable(name: name, fields: columns.map(\.spec))
+            } catch let error as APIError where !error.stopsRun {
+                // a create that timed out may have been applied (1255040), and its retry refused: adopt it by name
+                guard let made = try await feishu.listTables().first(where: { $0.name == name }) else { throw error }
+                id = made.tableId
+            }
             report.created += 1
             report.lines.append("created \(label) table \(name) (\(id)) with \(columns.count) fields")
             return id

@@ -35,7 +35,8 @@ public struct TableFieldValue: Sendable, Equatable {
         if text.isEmpty || text == "null" { return TableFieldValue(rows: []) }
         guard case .array(let items)? = JSON.parse(text) else { return nil }
         // the empty-table quirk: the template's child definitions, not rows
-        if let first = items.first, first["rowValue"] == nil, first["props"] != nil || first["componentName"] != nil {
+        // (reference §3.7: a first element that is an object without `rowValue` means zero rows)
+        if let first = items.first, case .object = first, first["rowValue"] == nil {
             return TableFieldValue(rows: [])
         }
         var rows: [Row] = []
