@@ -9,6 +9,8 @@ public struct EventCoalescer: Sendable {
     private var waiting: [String: [ApprovalEvent]] = [:]
     private var order: [String] = []
     private var firstArrival: Date?
+    /// When each waiting instance's first and latest events arrived.
+    private var arrivals: [String: (first: Date, last: Date)] = [:]
 
     public init(window: TimeInterval) {
         self.window = max(0, window)
@@ -23,6 +25,7 @@ public struct EventCoalescer: Sendable {
         if waiting[id] == nil { order.append(id) }
         waiting[id, default: []].append(event)
         if firstArrival == nil { firstArrival = now }
+        arrivals[id] = (first: arrivals[id]?.first ?? now, last: now)
         return !duplicate
     }
 
@@ -47,10 +50,25 @@ public struct EventCoalescer: Sendable {
 
     /// Takes every waiting instance with its events, in arrival order, and empties the coalescer.
     public mutating func take() -> [(instanceId: String, events: [ApprovalEvent])] {
-        let batch = order.map { (instanceId: $0, events: waiting[$0] ?? []) }
-        waiting = [:]
-        order = []
-        firstArrival = nil
+        take(settledBy: .distantFuture)
+    }
+
+    /// Takes the waiting instances whose latest event arrived at `settled` or before, in arrival
+    /// order; an instance whose events are still arriving (one change of DingTalk's comes as
+    /// several events, a few milliseconds apart) waits for the next batch, so that it is read
+    /// once, after all of them.
+    public mutating func take(settledBy settled: Date) -> [(instanceId: String, events: [ApprovalEvent])] {
+        let (ready, later) = (
+            order.filter { (arrivals[$0]?.last ?? .distantPast) <= settled },
+            order.filter { (arrivals[$0]?.last ?? .distantPast) > settled }
+        )
+        let batch = ready.map { (instanceId: $0, events: waiting[$0] ?? []) }
+        for id in ready {
+            waiting[id] = nil
+            arrivals[id] = nil
+        }
+        order = later
+        firstArrival = later.compactMap { arrivals[$0]?.first }.min()
         return batch
     }
 }

@@ -38,7 +38,7 @@ extension WatchRunner {
         var ending: Ending?
         var open = true
         func startBatch() {
-            let batch = session.beginBatch()
+            let batch = session.beginBatch(all: ending != nil)
             guard !batch.isEmpty else { return }
             working = true
             Task {

@@ -87,9 +87,15 @@ final class WatchSession: @unchecked Sendable {
     /// Message ids of such copies, answered when the batch in flight is.
     var lateAcks: [String] = []
 
-    /// Takes the waiting events for a batch (empty when none wait) and marks them in flight.
-    func beginBatch() -> Batch {
-        let batch = coalescer.take()
+    /// How long an instance's events must have been quiet before its batch takes it (one change
+    /// arrives as several events; the batch should read the instance after the last of them).
+    static let settleTime: TimeInterval = 0.15
+
+    /// Takes the waiting events for a batch (empty when none wait) and marks them in flight:
+    /// every instance at an ending (`all`), else those whose events have settled.
+    func beginBatch(all: Bool = false, now: Date = Date()) -> Batch {
+        let settle = min(Self.settleTime, coalescer.window)
+        let batch = all ? coalescer.take() : coalescer.take(settledBy: now.addingTimeInterval(-settle))
         inFlight = Set(batch.flatMap { $0.events.map(\.eventId) })
         return batch
     }
@@ -185,7 +191,7 @@ final class WatchSession: @unchecked Sendable {
     /// Takes the waiting events, syncs their instances and acks them, one after the other (at a
     /// stop, when no connection serves frames any more).
     func processBatch(socket: (any StreamSocket)?) async -> BatchOutcome {
-        let batch = beginBatch()
+        let batch = beginBatch(all: true)
         guard !batch.isEmpty else { return .done }
         return await finishBatch(batch, await syncBatch(batch), socket: socket)
     }

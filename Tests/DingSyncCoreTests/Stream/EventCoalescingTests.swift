@@ -27,6 +27,26 @@ func approvalEvent(_ id: String, instance: String, message: String? = nil) -> Ap
         #expect(coalescer.deadline == nil)
     }
 
+    /// One change arrives as several events a few milliseconds apart: a batch leaves an instance
+    /// whose events are still arriving for the next one, so it is read once, after all of them.
+    @Test func anInstanceWhoseEventsAreStillArrivingWaitsForTheNextBatch() {
+        var coalescer = EventCoalescer(window: 1)
+        coalescer.add(approvalEvent("e1", instance: "A"), at: t0)
+        coalescer.add(approvalEvent("e2", instance: "B"), at: t0.addingTimeInterval(0.95))
+        coalescer.add(approvalEvent("e3", instance: "A"), at: t0.addingTimeInterval(0.3))
+        let now = t0.addingTimeInterval(1)
+        #expect(coalescer.isDue(at: now))
+        let batch = coalescer.take(settledBy: now.addingTimeInterval(-0.15))
+        #expect(batch.map(\.instanceId) == ["A"])
+        #expect(batch.first?.events.map(\.eventId) == ["e1", "e3"])
+        // B waits, its window counted from its own first event
+        #expect(coalescer.instanceCount == 1)
+        #expect(coalescer.deadline == t0.addingTimeInterval(1.95))
+        coalescer.add(approvalEvent("e4", instance: "B"), at: t0.addingTimeInterval(1.01))
+        #expect(coalescer.take(settledBy: t0.addingTimeInterval(2)).first?.events.map(\.eventId) == ["e2", "e4"])
+        #expect(coalescer.isEmpty && coalescer.deadline == nil)
+    }
+
     @Test func aRedeliveryWhileWaitingIsKeptForItsAckButNotNew() {
         var coalescer = EventCoalescer(window: 1)
         let first = coalescer.add(approvalEvent("e1", instance: "A", message: "m1"), at: t0)
