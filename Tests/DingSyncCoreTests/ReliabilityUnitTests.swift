@@ -79,6 +79,24 @@ import Testing
         #expect(outcome.recordIds.enumerated().allSatisfy { ($0.offset == 2) == ($0.element == nil) })
     }
 
+    /// Reference §5: 1254104 (too many records in one call) means split; a server that takes at
+    /// most 2 records per call still gets all 5, in halves.
+    @Test func aBatchRefusedAsTooLargeIsSentInHalves() async throws {
+        let server = FakeServer { request, n in
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
+            let records = bodyObject(request)["records"] as? [[String: Any]] ?? []
+            if records.count > 2 { return json(200, ["code": 1_254_104, "msg": "RecordAddOnceExceedLimit"]) }
+            return json(200, ["code": 0, "data": ["records": records.indices.map { ["record_id": "rec\(n)_\($0)"] }]])
+        }
+        let rows: [FeishuFields] = ["a", "b", "c", "d", "e"].map { [("title", .text($0))] }
+        let outcome = try await feishuClient(server, batchSize: 10).batchCreate(table: "tbl", records: rows)
+        #expect(outcome.rejected.isEmpty)
+        #expect(outcome.recordIds.allSatisfy { $0 != nil })
+        #expect(Set(outcome.recordIds.compactMap { $0 }).count == 5)
+    }
+
     actor Recorded {
         var indices: [Int] = []
         func add(_ more: [Int]) { indices += more }
@@ -213,6 +231,7 @@ import Testing
         #expect(feishu(1_254_043)?.scope == .call)  // one record gone
         #expect(feishu(1_254_043)?.condition == .recordIdNotFound)
         #expect(feishu(1_254_130)?.condition == .cellTooLarge)
+        #expect(feishu(1_254_104)?.condition == .batchTooLarge && feishu(1_254_104)?.scope == .call)
         #expect(feishu(1_254_291)?.scope == .call)  // write conflict: retried
     }
 

@@ -81,7 +81,13 @@ struct SlowAndStuckFaultTests {
                 "dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 200), ("piece_bytes", 32)])
             async let slow = h.new(
                 "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
-            try await Task.sleep(nanoseconds: 150_000_000)
+            // wait until the slow answer is being sent (on a starved machine the request may take a while to start)
+            var active: Int64 = 0
+            for _ in 0..<600 where active != 1 {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                active = try await h.client.admin("GET", "counters")["trickles"]?["active"]?.int64Value ?? 0
+            }
+            #expect(active == 1, "the slow answer started")
             // other calls are answered while the slow one is still being sent (no timing asserted:
             // the trickle takes seconds, five admin calls on an idle loop take milliseconds)
             for _ in 0..<5 { #expect(try await h.client.get("/__admin/clock").status == 200) }

@@ -210,8 +210,16 @@ extension FeishuClient {
         do {
             try await send(indices)
             return [:]
-        } catch let error as APIError where error.isRowSpecific {
-            if indices.count == 1 { return [indices[0]: error] }
+        } catch let error as APIError where error.isRowSpecific || error.condition == .batchTooLarge {
+            if indices.count == 1 {
+                // one row too many is not a batch to split: that error stands for the call
+                guard error.isRowSpecific else { throw error }
+                return [indices[0]: error]
+            }
+            if error.condition == .batchTooLarge {
+                logger.info(
+                    "Feishu refused \(indices.count) records in one call (\(error.code)): sending them in halves")
+            }
             let middle = indices.count / 2
             var rejected = try await isolatingRows(Array(indices[..<middle]), send: send)
             rejected.merge(try await isolatingRows(Array(indices[middle...]), send: send)) { a, _ in a }

@@ -29,7 +29,12 @@ enum FeishuErrors {
         if let log = response.headers["x-tt-logid"] { message += " (log id \(log))" }
         let (kind, hint) = meaning(code, response: response, api: api, table: table)
         let condition: APIError.Condition =
-            code == 1_254_043 ? .recordIdNotFound : code == 1_254_130 ? .cellTooLarge : .other
+            switch code {
+            case 1_254_043: .recordIdNotFound
+            case 1_254_130: .cellTooLarge
+            case 1_254_104, 1_254_002: .batchTooLarge
+            default: .other
+            }
         // a fatal answer with a fix concerns the run (credentials, permission, base, table, fields, quota);
         // a missing record or an oversized cell concerns its rows only
         let scope: APIError.Scope = kind == .fatal && !hint.isEmpty && condition == .other ? .run : .call
@@ -90,7 +95,9 @@ enum FeishuErrors {
             )
         case 1_254_103:
             return (.fatal, "\(tableText) is full (row limit reached): archive old rows or move to a new table")
-        case 1_254_104, 1_254_000, 1_254_001:
+        case 1_254_104:
+            return (.fatal, "Feishu refused the number of records in one call: lower sync.batch_size (e.g. 500)")
+        case 1_254_000, 1_254_001:
             return (.fatal, "the request was refused as malformed; this is a bug in dingsync, please report it")
         case 1_254_043:
             return (

@@ -39,6 +39,9 @@ public struct APIError: OperatorFacingError, Equatable {
         case recordIdNotFound
         /// Feishu 1254130: one row's cell is too large; the other rows can be written without it.
         case cellTooLarge
+        /// Feishu 1254104 (too many records in one call) or 1254002 after its retries (reference
+        /// §5: "retry once with smaller batch"): the rows go again in halves.
+        case batchTooLarge
         /// DingTalk refused a parameter (`invalid…` codes, 400002): a fallback may avoid it.
         case invalidParameter
         /// No HTTP answer at all: connection refused, DNS, TLS.
