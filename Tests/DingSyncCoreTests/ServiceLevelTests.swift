@@ -27,17 +27,7 @@ private func load(_ text: String) throws -> LoadedConfig {
         .result
 }
 
-private func issues(_ text: String) -> [String] {
-    do {
-        _ = try load(text)
-        return []
-    } catch let error as ConfigError {
-        if case .invalid(let list) = error { return list.map(\.description) }
-        return [error.localizedDescription]
-    } catch {
-        return ["\(error)"]
-    }
-}
+private func issues(_ text: String) -> [String] { configIssues(base + text) }
 
 @Suite("sla.* keys (SPEC 3) and SLAPolicy (SPEC 8)")
 struct ServiceLevelConfigTests {
@@ -102,15 +92,21 @@ struct ServiceLevelConfigTests {
         let start = Date(timeIntervalSince1970: 1_744_704_000)
         let since = start.addingTimeInterval(3600)
         #expect(policy.due(start: start, processCode: "X") == start.addingTimeInterval(86_400))
-        #expect(policy.nodeDue(nodeSince: since, processCode: "X") == since.addingTimeInterval(8 * 3600))
-        #expect(
-            !policy.isOverdue(start: start, nodeSince: since, processCode: "X", now: since.addingTimeInterval(3600)))
-        // past the node limit, within the total
-        #expect(
-            policy.isOverdue(start: start, nodeSince: since, processCode: "X", now: since.addingTimeInterval(9 * 3600)))
+        // overdue is the report's rule over the same policy (StatsSLA.breach)
+        let levels = StatsSLA(policy: policy)
+        func ms(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970 * 1000) }
+        func breach(nodeSince: Date?, now: Date) -> SLABreach? {
+            levels.breach(processCode: "X", createTime: ms(start), nodeSince: nodeSince.map(ms), now: ms(now))
+        }
+        #expect(breach(nodeSince: since, now: since.addingTimeInterval(3600)) == nil)
+        // past the node limit, within the total: due 8 h after reaching the node
+        let node = breach(nodeSince: since, now: since.addingTimeInterval(9 * 3600))
+        #expect(node?.kind == .node && node?.dueAt == ms(since.addingTimeInterval(8 * 3600)))
         // past the total
-        #expect(policy.isOverdue(start: start, nodeSince: nil, processCode: "X", now: start.addingTimeInterval(90_000)))
-        #expect(!SLAPolicy.none.isOverdue(start: start, nodeSince: since, processCode: "X", now: .distantFuture))
+        #expect(breach(nodeSince: nil, now: start.addingTimeInterval(90_000))?.kind == .total)
+        #expect(
+            StatsSLA(policy: .none).breach(
+                processCode: "X", createTime: ms(start), nodeSince: ms(since), now: ms(.distantFuture)) == nil)
     }
 }
 

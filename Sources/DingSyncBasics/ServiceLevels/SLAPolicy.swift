@@ -6,8 +6,10 @@ import Foundation
 ///
 ///     let policy = SLAPolicy(config.sla)
 ///     policy.hours(for: "PROC-LEAVE")          // 24, or nil: no SLA for that template
-///     policy.due(start: created, processCode: "PROC-LEAVE")
-///     policy.isOverdue(start: created, nodeSince: since, processCode: code, now: Date())
+///     policy.due(start: created, processCode: "PROC-LEAVE")   // the main table's sla_due
+///
+/// Whether an open instance is overdue is `StatsSLA.breach` (DingSyncReports), the one rule of
+/// the report, the overdue notices and the digests.
 ///
 /// A template entry that leaves a key out falls back to the global key; a value of 0 (global
 /// or per template) means "no service level", so `{hours: 0}` exempts one template from a
@@ -65,19 +67,5 @@ public struct SLAPolicy: Sendable, Equatable {
     public func due(start: Date?, processCode: String) -> Date? {
         guard let start, let hours = hours(for: processCode) else { return nil }
         return start.addingTimeInterval(TimeInterval(hours) * 3600)
-    }
-
-    /// When an instance that reached its node at `nodeSince` should have left it; nil without a limit.
-    public func nodeDue(nodeSince: Date?, processCode: String) -> Date? {
-        guard let nodeSince, let hours = nodeHours(for: processCode) else { return nil }
-        return nodeSince.addingTimeInterval(TimeInterval(hours) * 3600)
-    }
-
-    /// An open instance is overdue when `now` is past its `sla_due` or past its node limit.
-    /// (The caller asks only about open instances; a final one is never overdue.)
-    public func isOverdue(start: Date?, nodeSince: Date?, processCode: String, now: Date) -> Bool {
-        if let due = due(start: start, processCode: processCode), now > due { return true }
-        if let due = nodeDue(nodeSince: nodeSince, processCode: processCode), now > due { return true }
-        return false
     }
 }

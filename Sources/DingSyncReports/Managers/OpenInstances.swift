@@ -48,12 +48,8 @@ extension StateStore {
     /// Every open instance of the mirror (optionally of one template) with its running tasks.
     /// Two queries: the open instances, and the RUNNING tasks of open instances.
     public func openInstances(processCode: String? = nil) throws -> [OpenInstance] {
-        var clause = "i.is_final = 0 AND i.create_time IS NOT NULL"
-        var values: [SQLValue] = []
-        if let processCode {
-            clause += " AND i.process_code = ?"
-            values.append(.text(processCode))
-        }
+        let (scoped, values) = scope(nil, nil, processCode)
+        let clause = "i.is_final = 0 AND " + scoped
         return try locked {
             var byId: [String: OpenInstance] = [:]
             var order: [String] = []
