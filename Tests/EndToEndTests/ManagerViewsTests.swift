@@ -318,20 +318,6 @@ private struct FeishuAPI {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
         }
-        let box = AnswerBox()
-        let semaphore = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, _, error in
-            box.data = data
-            box.error = error
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        if let error = box.error { throw error }
-        return (box.data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }) ?? [:]
+        return SandboxHTTP.object(try SandboxHTTP.exchange(request).data)
     }
-}
-
-private final class AnswerBox: @unchecked Sendable {
-    var data: Data?
-    var error: Error?
 }

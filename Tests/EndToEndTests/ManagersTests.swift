@@ -112,21 +112,8 @@ import Testing
         let sink = try SMTPSinkProcess(tls: "starttls")
         let sandbox = try SandboxProcess(["--instances", "60", "--days", "5"])
         try sandbox.editConfig { $0 + "\nsla:\n  hours: 48\n" }
-        try sandbox.addToSection(
-            "notification",
-            """
-            email:
-              enabled: true
-              smtp_server: "127.0.0.1"
-              smtp_port: \(sink.port)
-              tls: starttls
-              username: "\(SMTPSinkProcess.user)"
-              sender: "dingsync@example.com"
-              recipients: ["boss@example.com"]
-            """)
-        let environment = [
-            "DINGSYNC_SMTP_PASSWORD": SMTPSinkProcess.password, "DINGSYNC_SMTP_CA_FILE": sink.certificate
-        ]
+        try sandbox.addToSection("notification", sink.emailSection(tls: "starttls", recipients: ["boss@example.com"]))
+        let environment = sink.environment
         #expect(try await sandbox.run(["--init"], environment: environment).status == 0)
         let mailsBefore = sink.messages().count
         try sandbox.admin("DELETE", "webhook/messages")

@@ -137,24 +137,9 @@ extension MonitoringEndToEnd {
             let sink = try SMTPSinkProcess(tls: tls)
             let sandbox = try SandboxProcess(["--instances", "10", "--days", "3"])
             try sandbox.addToSection(
-                "notification",
-                """
-                email:
-                  enabled: true
-                  smtp_server: "127.0.0.1"
-                  smtp_port: \(sink.port)
-                  tls: \(tls)
-                  username: "\(SMTPSinkProcess.user)"
-                  sender: "dingsync@example.com"
-                  recipients: ["ops@example.com", "lead@example.com"]
-                """)
+                "notification", sink.emailSection(tls: tls, recipients: ["ops@example.com", "lead@example.com"]))
             try sandbox.admin("POST", "scopes/revoke", ["scope": "Workflow.Instance.Read"])
-            let run = try await sandbox.run(
-                ["--init"],
-                environment: [
-                    "DINGSYNC_SMTP_PASSWORD": SMTPSinkProcess.password,
-                    "DINGSYNC_SMTP_CA_FILE": sink.certificate
-                ])
+            let run = try await sandbox.run(["--init"], environment: sink.environment)
             #expect(run.status == 2)
             let message = try #require(sink.messages().first, "no email arrived:\n\(run.stderr)")
             #expect(message["tls"] as? Bool == true)

@@ -36,22 +36,25 @@ import Testing
     @Test func initLandsTheRowsOfApiNewAtAFractionOfTheCalls() throws {
         let now = String(Int64(Date().timeIntervalSince1970 * 1000) - 120_000)
         let common = ["--seed", "7", "--instances", "2000", "--days", "6", "--now", now, "--dingtalk-qps", "100"]
+        /// An `--init` against `sandbox`: its calls per instance and the rows it wrote.
+        func initialise(_ sandbox: SandboxProcess) throws -> (
+            calls: (total: Int, byEndpoint: [String: Int]), main: [String: NSDictionary],
+            actions: [String: NSDictionary]
+        ) {
+            try Self.fast(sandbox)
+            let run = try sandbox.dingsync(["--init", "--quiet"])
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            return (
+                try Self.instanceCalls(sandbox), try Self.rows(sandbox, sandbox.mainTable, key: "instance_id"),
+                try Self.rows(sandbox, sandbox.actionTable, key: "action_key")
+            )
+        }
         let new = try SandboxProcess(common)
-        try Self.fast(new)
-        let newRun = try new.dingsync(["--init", "--quiet"])
-        #expect(newRun.status == 0, "\(newRun.stdout)\n\(newRun.stderr)")
-        let newCalls = try Self.instanceCalls(new)
-        let newMain = try Self.rows(new, new.mainTable, key: "instance_id")
-        let newActions = try Self.rows(new, new.actionTable, key: "action_key")
+        let (newCalls, newMain, newActions) = try initialise(new)
         new.stop()
 
         let premium = try SandboxProcess(common + ["--premium", "--config-api", "premium"])
-        try Self.fast(premium)
-        let run = try premium.dingsync(["--init", "--quiet"])
-        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        let calls = try Self.instanceCalls(premium)
-        let main = try Self.rows(premium, premium.mainTable, key: "instance_id")
-        let actions = try Self.rows(premium, premium.actionTable, key: "action_key")
+        let (calls, main, actions) = try initialise(premium)
         #expect(main.count == 2000)
         #expect(Set(main.keys) == Set(newMain.keys))
         #expect(Set(actions.keys) == Set(newActions.keys))

@@ -12,6 +12,26 @@ final class SMTPSinkProcess: @unchecked Sendable {
     let port: Int
     private let outFile: String
 
+    /// The `notification.email` keys that send to this sink over `tls`, logged in as ``user``
+    /// (the password comes from ``environment``).
+    func emailSection(tls: String, recipients: [String]) -> String {
+        """
+        email:
+          enabled: true
+          smtp_server: "127.0.0.1"
+          smtp_port: \(port)
+          tls: \(tls)
+          username: "\(Self.user)"
+          sender: "dingsync@example.com"
+          recipients: [\(recipients.map { "\"\($0)\"" }.joined(separator: ", "))]
+        """
+    }
+
+    /// What dingsync needs to log in to the sink and to trust its certificate.
+    var environment: [String: String] {
+        ["DINGSYNC_SMTP_PASSWORD": Self.password, "DINGSYNC_SMTP_CA_FILE": certificate]
+    }
+
     /// `tls`: `starttls` or `ssl` (implicit TLS).
     init(tls: String) throws {
         folder = try CLIRunner.tempDirectory()

@@ -87,21 +87,11 @@ final class SandboxProcess: @unchecked Sendable {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let box = ResultBox()
-        let semaphore = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            box.data = data
-            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            box.error = error
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        if let error = box.error { throw error }
-        guard (200..<300).contains(box.status) else {
-            throw SandboxFailure(
-                "admin \(method) \(path): HTTP \(box.status) \(String(decoding: box.data ?? Data(), as: UTF8.self))")
+        let (status, data) = try SandboxHTTP.exchange(request)
+        guard (200..<300).contains(status) else {
+            throw SandboxFailure("admin \(method) \(path): HTTP \(status) \(String(decoding: data, as: UTF8.self))")
         }
-        return (box.data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }) ?? [:]
+        return SandboxHTTP.object(data)
     }
 
     var info: [String: Any] { (try? admin("GET", "info")) ?? [:] }
@@ -157,6 +147,30 @@ final class SandboxProcess: @unchecked Sendable {
 struct SandboxFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// HTTP to the sandbox from the tests' synchronous code.
+enum SandboxHTTP {
+    /// One HTTP exchange with the sandbox, waited for (the tests call it from synchronous code):
+    /// the status and the body.
+    static func exchange(_ request: URLRequest) throws -> (status: Int, data: Data) {
+        let box = ResultBox()
+        let semaphore = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            box.data = data
+            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            box.error = error
+            semaphore.signal()
+        }.resume()
+        semaphore.wait()
+        if let error = box.error { throw error }
+        return (box.status, box.data ?? Data())
+    }
+
+    /// A JSON object body, empty when the body is not one.
+    static func object(_ data: Data) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
 }
 
 private final class ResultBox: @unchecked Sendable {

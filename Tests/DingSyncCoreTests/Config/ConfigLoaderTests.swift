@@ -29,7 +29,8 @@ private func load(_ text: String, requirements: ConfigRequirements = .sync, env:
     try ConfigLoader.parse(text, file: "/etc/dingsync/config.yaml", requirements: requirements, environment: env).result
 }
 
-private func issues(_ text: String, requirements: ConfigRequirements = .sync, env: [String: String] = [:]) -> [String] {
+/// The problems the loader reports for the whole YAML `text` (none when it loads), in its order.
+func configIssues(_ text: String, requirements: ConfigRequirements = .sync, env: [String: String] = [:]) -> [String] {
     do {
         _ = try load(text, requirements: requirements, env: env)
         return []
@@ -114,16 +115,17 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
             try load(text, env: ["DB_PW": "x", "DINGSYNC_DB_PASSWORD": "env-wins"]).config.database.mysql.password
                 == "env-wins")
         #expect(
-            issues(text.replacingOccurrences(of: "tls: required", with: "tls: yes"), env: ["DB_PW": "x"]).first?
+            configIssues(text.replacingOccurrences(of: "tls: required", with: "tls: yes"), env: ["DB_PW": "x"]).first?
                 .contains("database.tls must be one of") == true)
         #expect(
-            issues(
+            configIssues(
                 text.replacingOccurrences(of: "database: dingtalk_stats", with: "database: \"my-db; drop\""),
                 env: ["DB_PW": "x"]
             )
             .first?.contains("database.database must be a plain MySQL database name") == true)
         #expect(
-            issues(text.replacingOccurrences(of: "type: mysql", with: "type: postgres"), env: ["DB_PW": "x"]).first?
+            configIssues(text.replacingOccurrences(of: "type: mysql", with: "type: postgres"), env: ["DB_PW": "x"])
+                .first?
                 .contains("database.type must be one of") == true)
     }
 
@@ -134,72 +136,76 @@ private func issues(_ text: String, requirements: ConfigRequirements = .sync, en
 
     @Test func unsetVariableIsNamed() {
         let text = minimalConfig.replacingOccurrences(of: "\"dt-secret-value\"", with: "\"${DT_SECRET}\"")
-        let found = issues(text)
+        let found = configIssues(text)
         #expect(
             found == [
                 "config.yaml:3:15: dingtalk.app_secret is empty: the environment variable DT_SECRET is not set (export it, or set DINGSYNC_DINGTALK_APP_SECRET)"
             ])
-        #expect(issues(text, env: ["DINGSYNC_DINGTALK_APP_SECRET": "x"]).isEmpty)
+        #expect(configIssues(text, env: ["DINGSYNC_DINGTALK_APP_SECRET": "x"]).isEmpty)
     }
 
     @Test func wrongTypeNamesKeyLineAndExpectation() {
-        let found = issues(minimalConfig + "\nsync:\n  batch_size: abc\n")
+        let found = configIssues(minimalConfig + "\nsync:\n  batch_size: abc\n")
         #expect(found == ["config.yaml:12:15: sync.batch_size must be a whole number between 1 and 1000, got \"abc\""])
         #expect(
-            issues(minimalConfig + "\nsync:\n  batch_size: 1001\n").first?.contains("between 1 and 1000, got \"1001\"")
+            configIssues(minimalConfig + "\nsync:\n  batch_size: 1001\n").first?.contains(
+                "between 1 and 1000, got \"1001\"")
                 == true)
         #expect(
-            issues(minimalConfig + "\nnotification:\n  enabled: maybe\n").first?.contains(
+            configIssues(minimalConfig + "\nnotification:\n  enabled: maybe\n").first?.contains(
                 "notification.enabled must be true or false") == true)
         #expect(
-            issues(minimalConfig + "\ndingtalk2: 1\n").first?.contains(
+            configIssues(minimalConfig + "\ndingtalk2: 1\n").first?.contains(
                 "dingtalk2: unknown key — did you mean dingtalk?") == true)
     }
 
     @Test func typoSuggestsClosestKey() {
         let text = minimalConfig.replacingOccurrences(of: "  app_token:", with: "  app_tokn:")
-        #expect(issues(text) == ["config.yaml:8:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"])
+        #expect(
+            configIssues(text) == ["config.yaml:8:3: feishu.app_tokn: unknown key — did you mean feishu.app_token?"])
     }
 
     @Test func keyInWrongSectionSuggestsItsHome() {
-        let found = issues(minimalConfig + "\nlogging:\n  timezone: UTC\n")
+        let found = configIssues(minimalConfig + "\nlogging:\n  timezone: UTC\n")
         #expect(found.first?.contains("logging.timezone: unknown key — did you mean sync.timezone?") == true)
     }
 
     @Test func missingRequiredKeys() {
-        let found = issues("dingtalk:\n  app_key: k\n")
+        let found = configIssues("dingtalk:\n  app_key: k\n")
         #expect(found.contains { $0.contains("dingtalk.app_secret is required") })
         #expect(found.contains { $0.contains("dingtalk.process_codes needs at least one process code") })
         #expect(found.contains { $0.contains("feishu.app_id is required") })
         #expect(found.contains { $0.contains("feishu.tables.main is required") && $0.contains("dingsync setup") })
         // stats and report need none of them
-        #expect(issues("dingtalk:\n  app_key: k\n", requirements: .none).isEmpty)
+        #expect(configIssues("dingtalk:\n  app_key: k\n", requirements: .none).isEmpty)
     }
 
     @Test func enumsAndZonesAndURLs() {
         #expect(
-            issues(minimalConfig + "\nsync:\n  timezone: Mars/Base\n").first?.contains(
+            configIssues(minimalConfig + "\nsync:\n  timezone: Mars/Base\n").first?.contains(
                 "sync.timezone must be an IANA time zone") == true)
         let api = minimalConfig.replacingOccurrences(
             of: "  app_key: \"dingkey\"", with: "  app_key: \"dingkey\"\n  api: old")
-        #expect(issues(api).first?.contains("dingtalk.api must be one of new | legacy | premium, got \"old\"") == true)
+        #expect(
+            configIssues(api).first?.contains("dingtalk.api must be one of new | legacy | premium, got \"old\"") == true
+        )
         let url = minimalConfig.replacingOccurrences(
             of: "  app_id: \"cli_x\"", with: "  app_id: \"cli_x\"\n  base_url: open.feishu.cn")
-        #expect(issues(url).first?.contains("feishu.base_url must be an http(s) URL") == true)
-        #expect(issues(minimalConfig + "\nlogging:\n  level: warn\n").isEmpty)
+        #expect(configIssues(url).first?.contains("feishu.base_url must be an http(s) URL") == true)
+        #expect(configIssues(minimalConfig + "\nlogging:\n  level: warn\n").isEmpty)
     }
 
     @Test func fieldNamesMustBeKnownFields() {
-        let found = issues(minimalConfig + "\n  field_names: {titel: 标题}\n")
+        let found = configIssues(minimalConfig + "\n  field_names: {titel: 标题}\n")
         #expect(
             found.first?.contains(
                 "feishu.field_names.titel: not a field of the main, action or detail table — did you mean title?")
                 == true)
-        #expect(issues(minimalConfig + "\n  field_names: {title: 标题, applicant: 申请人}\n").isEmpty)
+        #expect(configIssues(minimalConfig + "\n  field_names: {title: 标题, applicant: 申请人}\n").isEmpty)
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let found = issues(minimalConfig + "\nsync:\n  batch_size: x\n  max_retries: -1\n")
+        let found = configIssues(minimalConfig + "\nsync:\n  batch_size: x\n  max_retries: -1\n")
         #expect(found.count == 2)
     }
 

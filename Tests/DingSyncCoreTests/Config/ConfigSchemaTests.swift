@@ -15,15 +15,7 @@ private func decode(_ yaml: String) -> (config: Config, issues: [String]) {
 }
 
 /// The problems the loader reports for `yaml`, in its order (by position), for a command needing nothing.
-private func problems(_ yaml: String) -> [String] {
-    do {
-        _ = try ConfigLoader.parse(yaml, file: "/etc/dingsync/config.yaml", requirements: .none, environment: [:])
-        return []
-    } catch {
-        if case .invalid(let issues) = error { return issues.map(\.description) }
-        return [error.localizedDescription]
-    }
-}
+private func problems(_ yaml: String) -> [String] { configIssues(yaml, requirements: .none) }
 
 /// `a.b.c` with `value` as nested YAML.
 private func yaml(_ path: String, _ value: String) -> String {

@@ -15,17 +15,7 @@ private func parse(_ text: String) throws -> LoadedConfig {
     ).result
 }
 
-private func problems(_ text: String) -> [String] {
-    do {
-        _ = try parse(text)
-        return []
-    } catch let error as ConfigError {
-        if case .invalid(let list) = error { return list.map(\.description) }
-        return [error.localizedDescription]
-    } catch {
-        return ["\(error)"]
-    }
-}
+private func problems(_ text: String) -> [String] { configIssues(minimalConfig + text) }
 
 /// The keys of doctor, notifications and alerts.
 @Suite struct MonitoringConfigTests {
