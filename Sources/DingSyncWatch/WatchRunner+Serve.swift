@@ -27,12 +27,9 @@ extension WatchRunner {
         socket: any StreamSocket, session: WatchSession, quota: inout EventQuotaWatch, nextCatchUp: inout Date,
         reconnected: Bool
     ) async -> Ending {
-        // after a reconnect: a catch-up at once, beside the new connection's frames
+        // after a reconnect: a catch-up at once (`owed` below), beside the new connection's frames
         var reconnected = reconnected
-        if reconnected {
-            nextCatchUp = Date()
-            continuation.yield(.tick)
-        }
+        if reconnected { continuation.yield(.tick) }
         var framesSeen = false
         var working = false
         var ending: Ending?
