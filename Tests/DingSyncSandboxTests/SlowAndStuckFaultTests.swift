@@ -76,9 +76,15 @@ struct SlowAndStuckFaultTests {
 
             // One event loop thread: a slow answer in progress does not hold up the others.
             let token = try await h.dingtalkToken()
+            // a trickle of about 90 s whatever the detail's size (the checks below must not race its end on a
+            // starved machine): the body's length, read once at full speed, over 450 pieces 200 ms apart
             let id = try #require(try await h.instances().first?["id"]?.stringValue)
+            let size = try await h.new(
+                "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token
+            ).body.count
             try await h.client.inject(
-                "dingtalk.v1.processInstances.get", "trickle", extra: [("interval_ms", 200), ("piece_bytes", 32)])
+                "dingtalk.v1.processInstances.get", "trickle",
+                extra: [("interval_ms", 200), ("piece_bytes", .int(max(1, size / 450)))])
             async let slow = h.new(
                 "GET", "/v1.0/workflow/processInstances", query: [("processInstanceId", id)], token: token)
             // wait until the slow answer is being sent (on a starved machine the request may take a while to start)
