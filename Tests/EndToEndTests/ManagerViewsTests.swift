@@ -96,23 +96,8 @@ import Testing
     /// held by another process, setup does nothing and exits 75.
     @Test func setupWaitsForTheRunLock() throws {
         let sandbox = try SandboxProcess(["--instances", "5", "--days", "2", "--no-tables"])
-        let lockFile = (sandbox.configPath as NSString).deletingLastPathComponent + "/dingsync.lock"
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lockFile, "sleep", "30"]
-        try holder.run()
+        let holder = try sandbox.holdLock(seconds: 30)
         defer { holder.terminate() }
-        var held = false
-        for _ in 0..<100 where !held {
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-            probe.arguments = ["-n", lockFile, "true"]
-            try probe.run()
-            probe.waitUntilExit()
-            held = probe.terminationStatus != 0
-            if !held { usleep(100_000) }
-        }
-        #expect(held)
         let setup = try sandbox.dingsync(["setup"])
         #expect(setup.status == 75, "\(setup.stdout)\n\(setup.stderr)")
         #expect(setup.stderr.contains("holds the lock"), "\(setup.stderr)")

@@ -140,7 +140,12 @@ func assertTablesMatch(
     @Test func tokensExpiringMidRunAreRefreshed() throws {
         let sandbox = try SandboxProcess(["--instances", "60", "--days", "5", "--latency-ms", "40"])
         let process = try sandbox.startDingsync(["--init"])
-        usleep(700_000)
+        // mid-run: once the run has its tokens and has read a first detail (a guessed delay missed the run's
+        // start on a slow machine); about 60 detail reads of 40 ms each are still ahead of it
+        let started = try waitUntil(60) {
+            (try sandbox.counters()["dingtalk.v1.processInstances.get"]?["calls"] ?? 0) > 0 || !process.isRunning
+        }
+        #expect(started && process.isRunning, "the run read no detail")
         try sandbox.admin("POST", "tokens/expire")
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -150,9 +155,11 @@ func assertTablesMatch(
     }
 
     @Test func secondRunWhileOneHoldsTheLockExits75() throws {
-        let sandbox = try SandboxProcess(["--instances", "40", "--days", "5", "--latency-ms", "60"])
+        // 150 ms a call: the first run lasts seconds after it took the lock, longer than a slow machine needs to
+        // start the second
+        let sandbox = try SandboxProcess(["--instances", "40", "--days", "5", "--latency-ms", "150"])
         let first = try sandbox.startDingsync(["--init"])
-        usleep(500_000)
+        #expect(waitUntil(60) { sandbox.lockIsHeld() || !first.isRunning }, "the first run took no lock")
         let second = try sandbox.dingsync(["--init"])
         first.waitUntilExit()
         #expect(second.status == 75, "\(second.stderr)")
@@ -167,7 +174,7 @@ func assertTablesMatch(
         let sandbox = try SandboxProcess(["--instances", "60", "--days", "5", "--latency-ms", "40"])
         try sandbox.addToSection("sync", "lock_wait_seconds: 120")
         let first = try sandbox.startDingsync(["--init"])
-        usleep(500_000)
+        #expect(waitUntil(60) { sandbox.lockIsHeld() || !first.isRunning }, "the first run took no lock")
         let second = try sandbox.dingsync(["--full-check"])
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)

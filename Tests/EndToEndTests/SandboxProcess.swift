@@ -4,6 +4,17 @@ import Foundation
     import FoundationNetworking
 #endif
 
+/// Waits up to `seconds` for `condition`, asking every 100 ms (tests wait for what they can observe, never for a
+/// guessed delay: CI's machine can be slow by seconds).
+func waitUntil(_ seconds: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(100_000)
+    }
+    return try condition()
+}
+
 /// A `dingsync-sandbox` started as a separate process on 127.0.0.1, as any client would
 /// start it (SPEC section 6), with a config written for dingsync in a fresh folder.
 final class SandboxProcess: @unchecked Sendable {
@@ -58,6 +69,32 @@ final class SandboxProcess: @unchecked Sendable {
             arguments.first.map(subcommands.contains) == true
             ? [arguments[0], "--config", configPath] + arguments.dropFirst() : ["--config", configPath] + arguments
         return try CLIRunner.run(args, environment: environment)
+    }
+
+    /// The run lock of this sandbox's config (`sync.lock_file`'s default, beside the config).
+    var lockFile: String { (configPath as NSString).deletingLastPathComponent + "/dingsync.lock" }
+
+    /// Whether a process holds the run lock now (`flock -n` cannot take it).
+    func lockIsHeld() -> Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        probe.arguments = ["-n", lockFile, "true"]
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus != 0
+    }
+
+    /// Another process holding the run lock for `seconds` (`flock` on the lock file), once it holds it.
+    func holdLock(seconds: Int) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [lockFile, "sleep", String(seconds)]
+        try holder.run()
+        guard waitUntil(30, lockIsHeld) else {
+            holder.terminate()
+            throw SandboxFailure("flock did not take \(lockFile) within 30 s")
+        }
+        return holder
     }
 
     /// Starts dingsync without waiting (for kill and lock tests).

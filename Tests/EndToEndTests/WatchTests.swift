@@ -25,15 +25,6 @@ import Testing
 
     func output(_ log: String) -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
-    func waitUntil(_ seconds: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
-    }
-
     /// The stream counters of the sandbox (`GET /__admin/stream/counters`), top-level numbers.
     func streamCounters(_ sandbox: SandboxProcess) throws -> [String: Int] {
         try sandbox.admin("GET", "stream/counters").compactMapValues { ($0 as? NSNumber)?.intValue }
@@ -182,21 +173,8 @@ import Testing
             return (system?["pings_answered"] as? NSNumber)?.intValue ?? 0
         }
         // another process holds the run lock (flock on sync.lock_file) for 15 s
-        let lockFile = (sandbox.configPath as NSString).deletingLastPathComponent + "/dingsync.lock"
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lockFile, "sleep", "15"]
-        try holder.run()
+        let holder = try sandbox.holdLock(seconds: 15)
         defer { if holder.isRunning { holder.terminate() } }
-        let probe = { () -> Bool in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-            p.arguments = ["-n", lockFile, "true"]
-            try? p.run()
-            p.waitUntilExit()
-            return p.terminationStatus != 0
-        }
-        #expect(waitUntil(10) { probe() }, "the lock is held")
         let target = try oldestRunning(sandbox)
         try sandbox.admin("POST", "instances/\(target)/finish", ["result": "agree", "remark": "锁等待"])
         // the batch waits for the lock (at least 5 s); pings keep being answered meanwhile
