@@ -309,6 +309,35 @@ struct FeishuRecordTests {
         }
     }
 
+    /// `feishu_max_page_bytes`: a search or list page larger than the limit is answered 1254030 TooLargeResponse
+    /// (HTTP 200); a smaller page of the same table passes.
+    @Test func aPageLargerThanTheLimitIsTooLarge() async throws {
+        try await Harness.with({ $0.instances = 10 }) { h in
+            let token = try await h.feishuToken()
+            let table = try h.mainTable()
+            for i in 1...6 {
+                _ = try await h.feishu(
+                    "POST", "\(h.recordsPath(table))/batch_create", ["records": [Self.row("P\(i)")]], token: token)
+            }
+            let whole = try await h.feishu(
+                "POST", "\(h.recordsPath(table))/search", [:], query: [("page_size", "500")], token: token)
+            #expect(whole.json["code"]?.int64Value == 0)
+            let bytes = try #require(whole.json.at("data.items")).serialized().utf8.count
+            _ = try await h.client.admin("POST", "settings", ["feishu_max_page_bytes": .int(Int64(bytes / 2))])
+            for (method, path, body) in [
+                ("POST", "\(h.recordsPath(table))/search", JSONValue?.some([:])), ("GET", h.recordsPath(table), nil)
+            ] {
+                let big = try await h.feishu(method, path, body, query: [("page_size", "500")], token: token)
+                #expect(big.status == 200)
+                #expect(big.json["code"]?.int64Value == 1_254_030, "\(method) \(path)")
+                #expect(big.json["msg"]?.stringValue == "TooLargeResponse")
+                let small = try await h.feishu(method, path, body, query: [("page_size", "2")], token: token)
+                #expect(small.json["code"]?.int64Value == 0, "\(method) \(path)")
+                #expect(small.json.at("data.items")?.arrayValue?.count == 2)
+            }
+        }
+    }
+
     @Test func timeoutAfterCommit() async throws {
         try await Harness.with({ $0.instances = 10 }) { h in
             let token = try await h.feishuToken()

@@ -182,6 +182,30 @@ func assertTablesMatch(
         try assertTablesMatch(sandbox, instances: try sandbox.instances())
     }
 
+    /// Reference §5: a search page Feishu will not send (1254030 TooLargeResponse) is read again in smaller pages;
+    /// the full check still finds and repairs what was changed by hand.
+    @Test func fullCheckReadsSmallerPagesWhenAPageIsTooLarge() throws {
+        let sandbox = try SandboxProcess(["--instances", "40", "--days", "5"])
+        #expect(try sandbox.dingsync(["--init"]).status == 0)
+        let deleted = try #require(try sandbox.rows(sandbox.mainTable).first)
+        try sandbox.admin("DELETE", "tables/\(sandbox.mainTable)/records/\(deleted.id)")
+        // the sandbox refuses pages larger than half of all the main table's rows (as the full check reads them)
+        let whole = try FeishuAPI(sandbox).bodyBytes(
+            "POST", "tables/\(sandbox.mainTable)/records/search?page_size=500", ["automatic_fields": true])
+        try sandbox.admin("POST", "settings", ["feishu_max_page_bytes": whole / 2])
+        let run = try sandbox.dingsync(["--full-check", "-v"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect((run.stdout + run.stderr).contains("reading 250 a page"), "\(run.stdout)\n\(run.stderr)")
+        let after = try sandbox.rows(sandbox.mainTable)
+        #expect(
+            after.filter { $0.fields["instance_id"] as? String == deleted.fields["instance_id"] as? String }.count == 1)
+        try assertTablesMatch(sandbox, instances: try sandbox.instances())
+        // the limit was in force: a whole page is still refused
+        let refused = try FeishuAPI(sandbox).bodyBytes(
+            "POST", "tables/\(sandbox.mainTable)/records/search?page_size=500", ["automatic_fields": true])
+        #expect(refused < 200, "a short 1254030 answer, not a page")
+    }
+
     @Test func fullCheckRepairsHandEdits() throws {
         let sandbox = try SandboxProcess(["--instances", "40", "--days", "5"])
         #expect(try sandbox.dingsync(["--init"]).status == 0)

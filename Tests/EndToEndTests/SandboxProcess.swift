@@ -181,6 +181,68 @@ final class SandboxProcess: @unchecked Sendable {
     }
 }
 
+/// The sandbox's Bitable API as any client calls it: a tenant token, then Bearer calls under the base.
+struct FeishuAPI {
+    let sandbox: SandboxProcess
+    let token: String
+
+    init(_ sandbox: SandboxProcess) throws {
+        self.sandbox = sandbox
+        let feishu = sandbox.info["feishu"] as? [String: Any] ?? [:]
+        let answer = try Self.request(
+            "POST", sandbox.baseURL + "/open-apis/auth/v3/tenant_access_token/internal", token: nil,
+            body: ["app_id": feishu["app_id"] ?? "", "app_secret": feishu["app_secret"] ?? ""])
+        guard let token = answer["tenant_access_token"] as? String else { throw SandboxFailure("no token: \(answer)") }
+        self.token = token
+    }
+
+    var appToken: String { ((sandbox.info["feishu"] as? [String: Any])?["app_token"] as? String) ?? "" }
+
+    /// Calls `/open-apis/bitable/v1/apps/APP/<path>`; returns `data`, throws on a non-zero code.
+    @discardableResult
+    func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> [String: Any] {
+        let answer = try Self.request(
+            method, sandbox.baseURL + "/open-apis/bitable/v1/apps/\(appToken)/\(path)", token: token, body: body)
+        guard (answer["code"] as? NSNumber)?.intValue == 0 else { throw SandboxFailure("\(method) \(path): \(answer)") }
+        return answer["data"] as? [String: Any] ?? [:]
+    }
+
+    /// Field name → field id.
+    func fieldIds(_ table: String) throws -> [String: String] {
+        let items = try call("GET", "tables/\(table)/fields?page_size=100")["items"] as? [[String: Any]] ?? []
+        return Dictionary(
+            items.map { ($0["field_name"] as? String ?? "", $0["field_id"] as? String ?? "") },
+            uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The bytes of a call's whole answer body, whatever its code.
+    func bodyBytes(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Int {
+        try Self.exchange(
+            method, sandbox.baseURL + "/open-apis/bitable/v1/apps/\(appToken)/\(path)", token: token, body: body
+        ).count
+    }
+
+    private static func request(_ method: String, _ url: String, token: String?, body: [String: Any]?) throws
+        -> [String: Any]
+    {
+        SandboxHTTP.object(try exchange(method, url, token: token, body: body))
+    }
+
+    private static func exchange(_ method: String, _ url: String, token: String?, body: [String: Any]?) throws
+        -> Data
+    {
+        guard let url = URL(string: url) else { throw SandboxFailure("bad URL \(url)") }
+        var request = URLRequest(url: url, timeoutInterval: 30)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        }
+        return try SandboxHTTP.exchange(request).data
+    }
+}
+
 struct SandboxFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

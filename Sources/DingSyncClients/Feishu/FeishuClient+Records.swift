@@ -5,15 +5,41 @@ import Foundation
 extension FeishuClient {
     /// Every record matching `filter` (all when nil), with only `fieldNames` when given, paged to the end.
     /// `automaticFields` adds each record's creation time (``FeishuRecord/createdTime``).
+    ///
+    /// A page Feishu will not send because it is too large (1254030) starts the search again with
+    /// half the page size (500, 250, … down to 10), from the first page: a page token is not
+    /// assumed to carry over to another page size.
     public func searchRecords(
         table: String, fieldNames: [String]? = nil, filter: FeishuFilter? = nil,
         automaticFields: Bool = false
+    ) async throws -> [FeishuRecord] {
+        var pageSize = Self.searchPageSize
+        while true {
+            do {
+                return try await searchRecords(
+                    table: table, fieldNames: fieldNames, filter: filter, automaticFields: automaticFields,
+                    pageSize: pageSize)
+            } catch let error as APIError where error.condition == .responseTooLarge && pageSize > Self.minSearchPage {
+                let smaller = Swift.max(Self.minSearchPage, pageSize / 2)
+                logger.info(
+                    "Feishu would not send \(pageSize) rows of table \(table) in one page (\(error.code), too large): reading \(smaller) a page"
+                )
+                pageSize = smaller
+            }
+        }
+    }
+
+    /// The smallest page `searchRecords` shrinks to before a too-large answer stands.
+    static let minSearchPage = 10
+
+    private func searchRecords(
+        table: String, fieldNames: [String]?, filter: FeishuFilter?, automaticFields: Bool, pageSize: Int
     ) async throws -> [FeishuRecord] {
         var records: [FeishuRecord] = []
         try await locks.withLock(table) {
             var pageToken: String?
             repeat {
-                var query = [URLQueryItem(name: "page_size", value: String(Self.searchPageSize))]
+                var query = [URLQueryItem(name: "page_size", value: String(pageSize))]
                 if let pageToken { query.append(URLQueryItem(name: "page_token", value: pageToken)) }
                 var body: JSON = ["automatic_fields": .bool(automaticFields)]
                 if let fieldNames { body["field_names"] = .array(fieldNames.map(JSON.string)) }

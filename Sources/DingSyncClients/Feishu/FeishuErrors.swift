@@ -33,6 +33,7 @@ enum FeishuErrors {
             case 1_254_043: .recordIdNotFound
             case 1_254_130: .cellTooLarge
             case 1_254_104, 1_254_002: .batchTooLarge
+            case 1_254_030: .responseTooLarge
             default: .other
             }
         // a fatal answer with a fix concerns the run (credentials, permission, base, table, fields, quota);
@@ -104,6 +105,12 @@ enum FeishuErrors {
                 .fatal,
                 "a record of \(tableText) was deleted in Bitable while dingsync wrote to it; run again (deleted rows are "
                     + "looked up by key and recreated) or run `dingsync --full-check` to repair the table"
+            )
+        case 1_254_030:
+            return (
+                .fatal,
+                "Feishu would not send \(tableText)'s rows even 10 to a page (TooLargeResponse): its rows hold very "
+                    + "large cells; shorten the largest texts in Bitable (long comments, forms) and run again"
             )
         case 1_254_130:
             return (

@@ -42,6 +42,9 @@ public struct APIError: OperatorFacingError, Equatable {
         /// Feishu 1254104 (too many records in one call) or 1254002 after its retries (reference
         /// §5: "retry once with smaller batch"): the rows go again in halves.
         case batchTooLarge
+        /// Feishu 1254030 (TooLargeResponse, reference §5: "shrink page_size/field_names"): the page
+        /// asked for is too large to send; a smaller page may pass.
+        case responseTooLarge
         /// DingTalk refused a parameter (`invalid…` codes, 400002): a fallback may avoid it.
         case invalidParameter
         /// No HTTP answer at all: connection refused, DNS, TLS.

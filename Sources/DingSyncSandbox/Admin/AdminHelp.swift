@@ -15,7 +15,10 @@ public enum AdminHelp {
               timeout_rate, feishu_write_hold_ms, feishu_read_hold_ms,
               dingtalk_qps, feishu_write_qps, feishu_read_qps, feishu_schema_qps,
               webhook_per_second, webhook_per_minute, max_ids_per_query,
-              row_limit, token_lifetime, monthly_quota (both platforms),
+              row_limit, feishu_max_page_bytes (a records search/list page
+              larger than this many bytes is answered 1254030
+              TooLargeResponse; 0 = no limit), token_lifetime,
+              monthly_quota (both platforms),
               dingtalk_monthly_quota, feishu_monthly_quota, dingtalk_ip_blocked,
               webhook_ip_blocked, revoked_scopes, new_api_times (beijing|utc),
               new_api_success (boolean|string: new-API "success" as true or

@@ -116,6 +116,7 @@ extension BitableSimulator {
             table.orderedRecords().filter { predicate.matches($0, table: table, nowMs: ctx.nowMs) }, by: sorts)
         let slice = offset < matched.count ? Array(matched[offset..<min(matched.count, offset + size)]) : []
         let items = slice.map { renderRecord($0, table: table, shape: .new, only: only, automatic: automatic) }
+        try refuseIfTooLarge(items, ctx)
         return feishuOK(page(items, total: matched.count, offset: offset, scope: scope))
     }
 
@@ -172,6 +173,7 @@ extension BitableSimulator {
         let items = slice.map {
             renderRecord($0, table: table, shape: shape, only: only, automatic: boolQuery(ctx, "automatic_fields"))
         }
+        try refuseIfTooLarge(items, ctx)
         return feishuOK(page(items, total: matched.count, offset: offset, scope: scope))
     }
 

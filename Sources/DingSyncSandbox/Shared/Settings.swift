@@ -14,6 +14,9 @@ struct Settings: Sendable {
     var webhookPerMinute: Int
     var maxIdsPerQuery: Int
     var rowLimit: Int
+    /// A records search or list answer whose items serialize to more bytes than this is refused
+    /// with 1254030 TooLargeResponse (0: no limit; Feishu documents no threshold).
+    var feishuMaxPageBytes = 0
     var tokenLifetime: Int
     var dingtalkMonthlyQuota: Int
     var feishuMonthlyQuota: Int
@@ -56,7 +59,8 @@ struct Settings: Sendable {
             "feishu_write_qps": .int(feishuWriteQPS), "feishu_read_qps": .int(feishuReadQPS),
             "feishu_schema_qps": .int(feishuSchemaQPS), "webhook_per_second": .int(webhookPerSecond),
             "webhook_per_minute": .int(webhookPerMinute), "max_ids_per_query": .int(maxIdsPerQuery),
-            "row_limit": .int(rowLimit), "token_lifetime": .int(tokenLifetime),
+            "row_limit": .int(rowLimit), "feishu_max_page_bytes": .int(feishuMaxPageBytes),
+            "token_lifetime": .int(tokenLifetime),
             "dingtalk_monthly_quota": .int(dingtalkMonthlyQuota), "feishu_monthly_quota": .int(feishuMonthlyQuota),
             "dingtalk_ip_blocked": .bool(dingtalkIPBlocked), "webhook_ip_blocked": .bool(webhookIPBlocked),
             "revoked_scopes": .strings(revokedScopes.sorted()), "new_api_times": .string(newAPITimes.rawValue),
@@ -100,6 +104,7 @@ struct Settings: Sendable {
             case "webhook_per_minute": copy.webhookPerMinute = try int(min: 1)
             case "max_ids_per_query": copy.maxIdsPerQuery = try int(min: 1)
             case "row_limit": copy.rowLimit = try int(min: 1)
+            case "feishu_max_page_bytes": copy.feishuMaxPageBytes = try int()
             case "token_lifetime": copy.tokenLifetime = try int(min: 1)
             case "dingtalk_monthly_quota": copy.dingtalkMonthlyQuota = try int()
             case "feishu_monthly_quota": copy.feishuMonthlyQuota = try int()

@@ -277,6 +277,53 @@ func feishuClient(
         #expect((filter?["conditions"] as? [[String: Any]])?.count == 2)
     }
 
+    /// Reference §5: 1254030 (TooLargeResponse) → shrink page_size. The search starts again from the first page at
+    /// half the size until a page passes; at 10 a page the error stands, with what to do.
+    @Test func aTooLargePageIsAskedForAgainSmaller() async throws {
+        let server = FakeServer { request, _ in
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
+            let items = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+            let size = Int(items.first { $0.name == "page_size" }?.value ?? "") ?? 0
+            if size > 125 { return json(200, ["code": 1_254_030, "msg": "TooLargeResponse"]) }
+            let second = items.contains { $0.name == "page_token" }
+            return json(
+                200,
+                [
+                    "code": 0,
+                    "data": [
+                        "has_more": !second, "page_token": "p2", "total": 2,
+                        "items": [["record_id": second ? "rec2" : "rec1", "fields": [:]]]
+                    ]
+                ])
+        }
+        let records = try await feishuClient(server).searchRecords(table: "tbl")
+        #expect(records.map(\.recordId) == ["rec1", "rec2"])
+        let sizes = server.requests(to: "/open-apis/bitable/v1/apps/bascn/tables/tbl/records/search").map {
+            URLComponents(url: $0.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "page_size" }?
+                .value
+        }
+        #expect(sizes == ["500", "250", "125", "125"])
+
+        let never = FakeServer { request, _ in
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
+            return json(200, ["code": 1_254_030, "msg": "TooLargeResponse"])
+        }
+        do {
+            _ = try await feishuClient(never).searchRecords(table: "tblMain")
+            Issue.record("expected an error")
+        } catch let error as APIError {
+            #expect(error.code == "1254030")
+            #expect(error.localizedDescription.contains("even 10 to a page"), "\(error.localizedDescription)")
+            #expect(error.localizedDescription.contains("tblMain"))
+        }
+        let tried = never.requests(to: "/open-apis/bitable/v1/apps/bascn/tables/tblMain/records/search").count
+        #expect(tried == 7, "500, 250, 125, 62, 31, 15, 10")
+    }
+
     @Test func unknownFieldIsFatalAndPointsToSetup() async throws {
         let server = FakeServer { request, _ in
             if request.url.path.hasSuffix("tenant_access_token/internal") {
