@@ -8,7 +8,6 @@ public struct EventCoalescer: Sendable {
     /// Events per instance id, in arrival order of the instances.
     private var waiting: [String: [ApprovalEvent]] = [:]
     private var order: [String] = []
-    private var firstArrival: Date?
     /// When each waiting instance's first and latest events arrived.
     private var arrivals: [String: (first: Date, last: Date)] = [:]
 
@@ -24,7 +23,6 @@ public struct EventCoalescer: Sendable {
         let duplicate = waiting[id]?.contains { $0.eventId == event.eventId } ?? false
         if waiting[id] == nil { order.append(id) }
         waiting[id, default: []].append(event)
-        if firstArrival == nil { firstArrival = now }
         arrivals[id] = (first: arrivals[id]?.first ?? now, last: now)
         return !duplicate
     }
@@ -40,7 +38,7 @@ public struct EventCoalescer: Sendable {
     public var instanceCount: Int { order.count }
 
     /// When the waiting batch is due (nil when nothing waits).
-    public var deadline: Date? { firstArrival.map { $0.addingTimeInterval(window) } }
+    public var deadline: Date? { arrivals.values.map(\.first).min().map { $0.addingTimeInterval(window) } }
 
     /// Whether the batch is due at `now`.
     public func isDue(at now: Date) -> Bool {
@@ -58,17 +56,13 @@ public struct EventCoalescer: Sendable {
     /// several events, a few milliseconds apart) waits for the next batch, so that it is read
     /// once, after all of them.
     public mutating func take(settledBy settled: Date) -> [(instanceId: String, events: [ApprovalEvent])] {
-        let (ready, later) = (
-            order.filter { (arrivals[$0]?.last ?? .distantPast) <= settled },
-            order.filter { (arrivals[$0]?.last ?? .distantPast) > settled }
-        )
+        let ready = order.filter { (arrivals[$0]?.last ?? .distantPast) <= settled }
         let batch = ready.map { (instanceId: $0, events: waiting[$0] ?? []) }
         for id in ready {
             waiting[id] = nil
             arrivals[id] = nil
         }
-        order = later
-        firstArrival = later.compactMap { arrivals[$0]?.first }.min()
+        order.removeAll { waiting[$0] == nil }
         return batch
     }
 }

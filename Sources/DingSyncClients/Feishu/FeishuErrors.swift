@@ -109,8 +109,8 @@ enum FeishuErrors {
         case 1_254_030:
             return (
                 .fatal,
-                "Feishu would not send \(tableText)'s rows even 10 to a page (TooLargeResponse): its rows hold very "
-                    + "large cells; shorten the largest texts in Bitable (long comments, forms) and run again"
+                "Feishu would not send \(tableText)'s rows even \(FeishuClient.minSearchPage) to a page (TooLargeResponse): "
+                    + "its rows hold very large cells; shorten the largest texts in Bitable (long comments, forms) and run again"
             )
         case 1_254_130:
             return (

@@ -56,7 +56,7 @@ extension StateStore {
                 default: return
                 }
                 if let start = r[2].int, let end = r[3].int, end >= start {
-                    figures.durations.append(Double(end - start) / 3_600_000)
+                    figures.durations.append(Double(end - start) / StatsMath.millisecondsPerHour)
                 }
             }
             return figures
@@ -78,7 +78,7 @@ extension StateStore {
                 guard let start = r[2].int, let end = r[3].int, end >= start else { return }
                 let name = r[0].string.flatMap { $0.isEmpty ? nil : $0 } ?? r[1].string ?? ""
                 guard !name.isEmpty else { return }
-                hours[name, default: []].append(Double(end - start) / 3_600_000)
+                hours[name, default: []].append(Double(end - start) / StatsMath.millisecondsPerHour)
             }
             return hours.map { name, values in
                 ApproverTimes(

@@ -150,8 +150,8 @@ public struct SLABreach: Sendable, Equatable {
     init(kind: Kind, since: Int64, limitHours: Double, now: Int64) {
         self.kind = kind
         self.limitHours = limitHours
-        dueAt = since + Int64((limitHours * 3_600_000).rounded())
-        waitedHours = Double(max(0, now - since)) / 3_600_000
+        dueAt = since + Int64((limitHours * StatsMath.millisecondsPerHour).rounded())
+        waitedHours = Double(max(0, now - since)) / StatsMath.millisecondsPerHour
     }
 
     /// By how much it is past its limit, hours.

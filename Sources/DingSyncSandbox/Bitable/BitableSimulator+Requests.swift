@@ -45,7 +45,6 @@ extension BitableSimulator {
 
     func pageToken(scope: String, offset: Int) -> String { Base64.encode(Array("sbx:\(scope):\(offset)".utf8)) }
 
-    /// `{has_more, page_token?, total, items}`.
     /// `feishu_max_page_bytes`: a page of records whose items serialize to more bytes than the
     /// setting is not sent; Feishu answers 1254030 TooLargeResponse (reference §5: shrink page_size).
     func refuseIfTooLarge(_ items: [JSONValue], _ ctx: CallContext) throws(FeishuError) {
@@ -54,6 +53,7 @@ extension BitableSimulator {
         throw FeishuError(code: 1_254_030, msg: "TooLargeResponse")
     }
 
+    /// `{has_more, page_token?, total, items}`.
     func page(_ items: [JSONValue], total: Int, offset: Int, scope: String) -> JSONValue {
         let hasMore = offset + items.count < total
         var pairs: [(String, JSONValue)] = [("has_more", .bool(hasMore))]
