@@ -13,10 +13,7 @@ import Testing
     // MARK: Feishu writes that meet deleted records and oversized cells
 
     @Test func batchUpdateLeavesOutRecordsDeletedInBitable() async throws {
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             if request.url.path.hasSuffix("batch_get") {
                 return json(
                     200,
@@ -46,10 +43,7 @@ import Testing
     }
 
     @Test func batchDeleteTreatsAlreadyGoneRecordsAsDeleted() async throws {
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             if request.url.path.hasSuffix("batch_get") {
                 return json(200, ["code": 0, "data": ["records": [], "absent_record_ids": ["recGone"]]])
             }
@@ -63,10 +57,7 @@ import Testing
     }
 
     @Test func aRowTooLargeForACellIsIsolatedAndTheOthersCreated() async throws {
-        let server = FakeServer { request, n in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, n in
             let records = bodyObject(request)["records"] as? [[String: Any]] ?? []
             if records.contains(where: { ($0["fields"] as? [String: Any])?["title"] as? String == "huge" }) {
                 return json(200, ["code": 1_254_130, "msg": "TooLargeCell"])
@@ -82,10 +73,7 @@ import Testing
     /// Reference §5: 1254104 (too many records in one call) means split; a server that takes at
     /// most 2 records per call still gets all 5, in halves.
     @Test func aBatchRefusedAsTooLargeIsSentInHalves() async throws {
-        let server = FakeServer { request, n in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, n in
             let records = bodyObject(request)["records"] as? [[String: Any]] ?? []
             if records.count > 2 { return json(200, ["code": 1_254_104, "msg": "RecordAddOnceExceedLimit"]) }
             return json(200, ["code": 0, "data": ["records": records.indices.map { ["record_id": "rec\(n)_\($0)"] }]])

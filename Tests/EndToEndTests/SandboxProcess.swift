@@ -117,14 +117,7 @@ final class SandboxProcess: @unchecked Sendable {
 
     @discardableResult
     func admin(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> [String: Any] {
-        guard let url = URL(string: baseURL + "/__admin/" + path) else { throw SandboxFailure("bad path \(path)") }
-        var request = URLRequest(url: url, timeoutInterval: 30)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (status, data) = try SandboxHTTP.exchange(request)
+        let (status, data) = try SandboxHTTP.exchange(method, baseURL + "/__admin/" + path, body: body)
         guard (200..<300).contains(status) else {
             throw SandboxFailure("admin \(method) \(path): HTTP \(status) \(String(decoding: data, as: UTF8.self))")
         }
@@ -217,29 +210,15 @@ struct FeishuAPI {
 
     /// The bytes of a call's whole answer body, whatever its code.
     func bodyBytes(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Int {
-        try Self.exchange(
+        try SandboxHTTP.exchange(
             method, sandbox.baseURL + "/open-apis/bitable/v1/apps/\(appToken)/\(path)", token: token, body: body
-        ).count
+        ).data.count
     }
 
     private static func request(_ method: String, _ url: String, token: String?, body: [String: Any]?) throws
         -> [String: Any]
     {
-        SandboxHTTP.object(try exchange(method, url, token: token, body: body))
-    }
-
-    private static func exchange(_ method: String, _ url: String, token: String?, body: [String: Any]?) throws
-        -> Data
-    {
-        guard let url = URL(string: url) else { throw SandboxFailure("bad URL \(url)") }
-        var request = URLRequest(url: url, timeoutInterval: 30)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        }
-        return try SandboxHTTP.exchange(request).data
+        SandboxHTTP.object(try SandboxHTTP.exchange(method, url, token: token, body: body).data)
     }
 }
 
@@ -250,9 +229,20 @@ struct SandboxFailure: Error, CustomStringConvertible {
 
 /// HTTP to the sandbox from the tests' synchronous code.
 enum SandboxHTTP {
-    /// One HTTP exchange with the sandbox, waited for (the tests call it from synchronous code):
-    /// the status and the body.
-    static func exchange(_ request: URLRequest) throws -> (status: Int, data: Data) {
+    /// One call to `url` (a JSON body when given; a Bearer `token` when given), waited for: the
+    /// status and the body.
+    static func exchange(_ method: String, _ url: String, token: String? = nil, body: [String: Any]? = nil) throws
+        -> (status: Int, data: Data)
+    {
+        guard let address = URL(string: url) else { throw SandboxFailure("bad URL \(url)") }
+        var request = URLRequest(url: address, timeoutInterval: 30)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        }
+        // waited for: the tests call it from synchronous code
         let box = ResultBox()
         let semaphore = DispatchSemaphore(value: 0)
         URLSession.shared.dataTask(with: request) { data, response, error in

@@ -28,6 +28,17 @@ final class FakeServer: @unchecked Sendable {
         }
     }
 
+    /// A Feishu server: the tenant token `t-1` for a token request, `answer` for every other call
+    /// (with the number of the request, counting the token's).
+    static func feishu(_ answer: @escaping @Sendable (HTTPRequest, Int) -> HTTPResponse) -> FakeServer {
+        FakeServer { request, n in
+            if request.url.path.hasSuffix("tenant_access_token/internal") {
+                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
+            }
+            return answer(request, n)
+        }
+    }
+
     func requests(to path: String) -> [HTTPRequest] {
         lock.lock()
         defer { lock.unlock() }
@@ -196,10 +207,7 @@ func feishuClient(
 @Suite struct FeishuClientFakeTests {
     @Test func batchCreateChunksAndReusesClientTokenOnRetry() async throws {
         let counter = Counter()
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             let records = bodyObject(request)["records"] as? [[String: Any]] ?? []
             let attempt = counter.next()
             if attempt == 1 { return json(504, ["code": 1_255_040, "msg": "请求超时"]) }  // applied or not, unknown
@@ -231,10 +239,7 @@ func feishuClient(
     }
 
     @Test func searchFlattensSegmentsAndPages() async throws {
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             let token = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first {
                 $0.name == "page_token"
             }?.value
@@ -280,10 +285,7 @@ func feishuClient(
     /// Reference §5: 1254030 (TooLargeResponse) → shrink page_size. The search starts again from the first page at
     /// half the size until a page passes; at 10 a page the error stands, with what to do.
     @Test func aTooLargePageIsAskedForAgainSmaller() async throws {
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             let items = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
             let size = Int(items.first { $0.name == "page_size" }?.value ?? "") ?? 0
             if size > 125 { return json(200, ["code": 1_254_030, "msg": "TooLargeResponse"]) }
@@ -306,10 +308,7 @@ func feishuClient(
         }
         #expect(sizes == ["500", "250", "125", "125"])
 
-        let never = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let never = FakeServer.feishu { request, _ in
             return json(200, ["code": 1_254_030, "msg": "TooLargeResponse"])
         }
         do {
@@ -325,10 +324,7 @@ func feishuClient(
     }
 
     @Test func unknownFieldIsFatalAndPointsToSetup() async throws {
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             return json(200, ["code": 1_254_045, "msg": "FieldNameNotFound"])
         }
         do {

@@ -7,10 +7,7 @@ import Testing
 /// The views calls of `FeishuClient` (feishu reference §9) against a scripted server.
 @Suite struct FeishuViewsClientTests {
     @Test func listPagesCreateAndFilterShapes() async throws {
-        let server = FakeServer { request, _ in
-            if request.url.path.hasSuffix("tenant_access_token/internal") {
-                return json(200, ["code": 0, "tenant_access_token": "t-1", "expire": 7200])
-            }
+        let server = FakeServer.feishu { request, _ in
             let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
             switch (request.method, request.url.path.hasSuffix("/views")) {
             case ("GET", true):
